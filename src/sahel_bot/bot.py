@@ -1,0 +1,94 @@
+"""The front door: a loaded ``Bot`` that answers questions, and ``Conversation`` for follow-ups.
+
+Every interface (CLI, REPL, webhook, pytest plugin) uses only this API.
+May import: every core module, never ``interfaces``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .answering import Engine
+from .config import Settings
+from .context import Context
+from .knowledge.loader import load_knowledge
+from .knowledge.schema import Knowledge
+from .reply import Reply
+
+__all__ = ["Bot", "Conversation"]
+
+
+class Bot:
+    """A question-answering bot over one validated knowledge directory.
+
+    Build it with :meth:`Bot.load`; it is immutable afterwards and safe to share
+    between threads and conversations.
+    """
+
+    def __init__(self, knowledge: Knowledge, settings: Settings | None = None) -> None:
+        self.knowledge = knowledge
+        self.settings = settings or Settings()
+        self._engine = Engine(knowledge, self.settings)
+
+    @classmethod
+    def load(cls, knowledge_dir: str | Path | None = None, settings: Settings | None = None) -> Bot:
+        """Return a bot over ``knowledge_dir`` (default: the shipped knowledge).
+
+        Raises ``KnowledgeErrors`` (every problem, ``file:line:col``) when the knowledge does not hold.
+        """
+        settings = settings or Settings()
+        directory = knowledge_dir if knowledge_dir is not None else settings.knowledge_dir
+        return cls(load_knowledge(directory), settings)
+
+    def ask(self, question: str) -> Reply:
+        """Return the reply to ``question`` asked on its own (no conversation).
+
+        Parameters
+        ----------
+        question:
+            Any text.  It is never an error: empty, huge or binary-looking input
+            gets a polite decline.
+        """
+        reply, _ = self._engine.answer(question, Context())
+        return reply
+
+    def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
+        """Return the reply and the new context: the pure form :class:`Conversation` is built on."""
+        return self._engine.answer(question, context)
+
+    def conversation(self) -> Conversation:
+        """Return a new conversation, so follow-ups ("where is he from?") use earlier turns."""
+        return Conversation(self)
+
+    @property
+    def title(self) -> str:
+        return self.knowledge.brief.title
+
+    @property
+    def fact_count(self) -> int:
+        return len(self.knowledge.facts)
+
+
+class Conversation:
+    """One person's run of questions; remembers the subject and intent for a few turns."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.context = Context()
+        self.last: Reply | None = None
+
+    def ask(self, question: str) -> Reply:
+        """Return the reply to ``question`` as the next turn of this conversation."""
+        reply, self.context = self.bot.answer(question, self.context)
+        self.last = reply
+        return reply
+
+    def reset(self) -> None:
+        """Forget every earlier turn."""
+        self.context = Context()
+        self.last = None
+
+    @property
+    def subject(self) -> str | None:
+        """Return the display name of the current subject, or ``None`` when there is none."""
+        return self.context.subject_name

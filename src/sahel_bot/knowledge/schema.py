@@ -1,0 +1,248 @@
+"""The shapes of loaded knowledge: frozen dataclasses, each remembering where it was written.
+
+Nothing here reads files; ``knowledge.loader`` builds these objects and
+``knowledge.validate`` checks them against each other.  May import: the
+standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = [
+    "HEDGES",
+    "Brief",
+    "Entity",
+    "Fact",
+    "Intent",
+    "Knowledge",
+    "Location",
+    "Paragraph",
+    "Relation",
+    "Section",
+    "Sentence",
+    "Template",
+]
+
+#: The hedge words a fact may carry.  When a cited quote hedges, the fact must say so too.
+HEDGES: tuple[str, ...] = (
+    "reportedly",
+    "appears",
+    "apparently",
+    "may",
+    "possibly",
+    "suggests",
+    "unconfirmed",
+    "uncertain",
+    "unclear",
+    "debated",
+)
+
+ENTITY_TYPES: tuple[str, ...] = (
+    "group",
+    "person",
+    "country",
+    "place",
+    "organisation",
+    "event",
+    "document",
+    "concept",
+    "outside",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something was written: a path as the user gave it and a 1-based line (and column)."""
+
+    path: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of the brief; ``id`` is what citations point at."""
+
+    id: str
+    text: str
+    section: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    number: int
+    sentences: tuple[Sentence, ...]
+    location: Location
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    location: Location
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(s for p in self.paragraphs for s in p.sentences)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """The document itself: its metadata as data and its text in reading order."""
+
+    number: str
+    title: str
+    date: str
+    date_printed: str
+    author: str
+    metadata: Mapping[str, object]
+    sections: tuple[Section, ...]
+    path: str
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(s for sec in self.sections for s in sec.sentences)
+
+    def sentence(self, sentence_id: str) -> Sentence | None:
+        """Return the sentence with ``sentence_id``, or ``None`` if there is none."""
+        for s in self.sentences:
+            if s.id == sentence_id:
+                return s
+        return None
+
+    def section(self, key: str) -> Section | None:
+        """Return the section whose id or title (case-insensitive) is ``key``, or ``None``."""
+        k = key.strip().casefold()
+        for sec in self.sections:
+            if sec.id == k or sec.title.casefold() == k:
+                return sec
+        for sec in self.sections:
+            if sec.title.casefold().startswith(k) or k in sec.title.casefold():
+                return sec
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """Something the brief talks about, with every name a user may type for it."""
+
+    id: str
+    type: str
+    name: str
+    short: str
+    aliases: tuple[str, ...]
+    description: str
+    cites: tuple[str, ...]
+    location: Location
+    weak_aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, self.short, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A kind of fact ("leads", "funded") and the questions it can answer."""
+
+    id: str
+    description: str
+    answers: tuple[str, ...]
+    keywords: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One statement of the brief as subject, relation, object or value, with qualifiers.
+
+    ``statement`` is the fact said as a sentence (hedges and attributions kept);
+    ``cites`` and ``quote`` tie it to the brief and are proved verbatim at load time.
+    """
+
+    id: str
+    subject: str
+    relation: str
+    object: str | None
+    value: str | None
+    statement: str
+    cites: tuple[str, ...]
+    quote: str
+    date: str | None
+    year_from: int | None
+    year_to: int | None
+    place: str | None
+    source: str | None
+    hedge: str | None
+    negated: bool
+    count: str | None
+    role: str | None
+    mentions: tuple[str, ...]
+    keywords: tuple[str, ...]
+    weight: int
+    location: Location
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def entities(self) -> tuple[str, ...]:
+        """Every entity the fact is about, subject first, without repeats."""
+        seen: dict[str, None] = {self.subject: None}
+        for e in (self.object, self.place, self.source, *self.mentions):
+            if e:
+                seen.setdefault(e, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """One question pattern of an intent, expanded: literal words and ``{slot}`` names."""
+
+    text: str
+    normalized: str
+    slots: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """A kind of question: its templates, the relations it reads and how the answer is put."""
+
+    id: str
+    description: str
+    kind: str
+    relations: tuple[str, ...]
+    slots: tuple[str, ...]
+    templates: tuple[Template, ...]
+    keywords: tuple[str, ...]
+    answer_types: tuple[str, ...]
+    compose: str
+    lead: str | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """Everything one knowledge directory holds, validated."""
+
+    root: str
+    brief: Brief
+    entities: Mapping[str, Entity]
+    relations: Mapping[str, Relation]
+    facts: tuple[Fact, ...]
+    intents: Mapping[str, Intent]
+    digest: str

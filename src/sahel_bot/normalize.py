@@ -1,0 +1,74 @@
+"""Text normalisation: the one place where text is folded before it is compared.
+
+Every alias, template and question goes through :func:`normalize` exactly once,
+and the result is what rapidfuzz sees (with ``processor=None``), so a question
+and the knowledge can never be folded two different ways.  May import: the
+standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["MAX_QUESTION_CHARS", "fold", "normalize", "tokens"]
+
+#: Longer input is cut before matching: no question about a two-page brief needs more,
+#: and it bounds the work any input can cause.
+MAX_QUESTION_CHARS = 400
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": " ",
+        "\u2015": " ",
+        "\u2212": "-",
+    }
+)
+# A possessive or contraction ending ('s, s', 're, 've, 'll, 'd) carries no meaning here.
+_POSSESSIVE = re.compile(r"(?<=[a-z0-9])'(?:s|re|ve|ll|d|m)?(?![a-z0-9])")
+# Dotted initialisms ("U.S.", "U.S") close up to one token ("us").
+_INITIALISM = re.compile(r"\b[a-z](?:\.[a-z])+\b\.?")
+_APOSTROPHE = re.compile(r"(?<=[a-z0-9])'(?=[a-z0-9])")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Return ``text`` case-folded, without accents, with straight quotes and hyphens.
+
+    Used where punctuation still matters (matching expected substrings in tests).
+    """
+    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.casefold()
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` as space-separated lower-case ASCII-ish word tokens.
+
+    Accents folded, curly quotes unified, possessives dropped ("AQIM's" -> "aqim"),
+    apostrophes inside words closed up ("Jama'at" -> "jamaat"), hyphens and all
+    other punctuation turned into spaces.  Input past ``MAX_QUESTION_CHARS`` is cut.
+    """
+    text = fold(text[:MAX_QUESTION_CHARS])
+    text = _INITIALISM.sub(lambda m: m.group().replace(".", ""), text)
+    text = _POSSESSIVE.sub(" ", text)
+    text = _APOSTROPHE.sub("", text)
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def tokens(text: str) -> list[str]:
+    """Return the word tokens of :func:`normalize` (``text`` must not be normalised yet)."""
+    return normalize(text).split()
