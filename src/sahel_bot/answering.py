@@ -1,17 +1,643 @@
-"""Placeholder while the engine is written."""
+"""The answer engine: from a question and a conversation context to a cited reply and a new context.
+
+It links entities, resolves follow-ups against the context, scores intent
+templates and facts, and then decides: answer (composed from facts, with
+their hedges and citations), ask "did you mean", or decline — saying what the
+brief does say when it can.  It never raises: any input gets a reply.
+May import: every core module below ``bot``; never ``interfaces``.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
 from .config import Settings
 from .context import Context
-from .knowledge.schema import Knowledge
-from .reply import DECLINE, Reply
+from .entities import EntityLinker, Mention
+from .intents import IntentMatch, IntentMatcher
+from .knowledge.schema import Entity, Fact, Knowledge
+from .normalize import MAX_QUESTION_CHARS, normalize
+from .question import Question, analyse
+from .reply import ANSWER, CLARIFY, DECLINE, Candidate, Citation, Explanation, LinkedEntity, Reply
+from .retrieval import FactIndex, FactScore
+
+__all__ = ["Engine"]
+
+MAX_TOKENS = 60
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FOLLOW_UP = re.compile(r"^(and|what about|how about|and what about|same for|also|now)\b")
+_HEDGE_LEAD = {
+    "reportedly": "Reportedly",
+    "appears": "It appears so",
+    "apparently": "Apparently",
+    "may": "Possibly",
+    "possibly": "Possibly",
+    "suggests": "Possibly",
+    "unconfirmed": "Not confirmed",
+    "uncertain": "Uncertain",
+    "unclear": "Unclear",
+    "debated": "It is debated",
+}
+HELP_TEXT = (
+    "Ask me about the CRS brief \u201cAl Qaeda in the Islamic Maghreb (AQIM) and Related Groups\u201d "
+    "(March 20, 2017): its groups, leaders, areas of operation, attacks, financing and ties to Al Qaeda "
+    "and the Islamic State \u2014 for example \u201cWho leads AQIM?\u201d or \u201cWhat is MUJAO?\u201d."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One way of understanding the question, with the facts that would answer it."""
+
+    intent: str
+    score: float
+    facts: tuple[FactScore, ...]
+    compose: str
+    detail: str
+    entities: tuple[str, ...] = ()
+    match: IntentMatch | None = None
+    missing: str = ""
 
 
 class Engine:
+    """Everything built once from the knowledge that answering needs."""
+
     def __init__(self, knowledge: Knowledge, settings: Settings) -> None:
         self.knowledge = knowledge
         self.settings = settings
+        self.entities = knowledge.entities
+        self.linker = EntityLinker(knowledge.entities, settings.entity_cutoff)
+        self.matcher = IntentMatcher(knowledge.intents, knowledge.entities)
+        self.index = FactIndex(knowledge.facts, knowledge.entities, knowledge.relations)
+        self.sentences = {s.id: s for s in knowledge.brief.sentences}
+        self.facts = {f.id: f for f in knowledge.facts}
 
+    # -- entry point ---------------------------------------------------------------
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
-        return Reply(question=question, answered=False, text="I can't answer yet.", outcome=DECLINE), context
+        """Return the reply to ``question`` and the context after it; never raises."""
+        try:
+            return self._answer(question, context)
+        except Exception as exc:  # a reply is always owed; the reason stays visible in the explanation
+            reply = Reply(
+                question=_safe_text(question),
+                answered=False,
+                text="Sorry, I could not process that question. Please rephrase it.",
+                outcome=DECLINE,
+                explanation=Explanation(reason=f"internal error: {type(exc).__name__}: {exc}"),
+            )
+            return reply, context
+
+    def _answer(self, raw: str, context: Context) -> tuple[Reply, Context]:
+        text = _safe_text(raw)
+        tokens = normalize(text).split()[:MAX_TOKENS]
+        aged = context.aged(self.settings.context_turns)
+        if not tokens:
+            return self._decline(text, HELP_TEXT, "empty question", aged, tokens=tokens)
+
+        mentions = self.linker.link(tokens)
+        outside = [m for m in mentions if self.entities[m.entity].type == "outside"]
+        mentions = [m for m in mentions if self.entities[m.entity].type != "outside"]
+        context_note = ""
+        mentions, context_note, follow_intent = self._resolve_context(tokens, mentions, aged)
+        question = analyse(text, tokens, mentions)
+        linked = tuple(self._linked(m, tokens) for m in mentions)
+
+        if outside:
+            names = ", ".join(self.entities[m.entity].name for m in outside)
+            about = ""
+            if mentions:
+                ent = self.entities[mentions[0].entity]
+                about = f" It does cover {ent.short}: {ent.description}"
+            return self._decline(
+                text,
+                f"The brief doesn't cover {names}, so I can't answer that from it.{about}",
+                f"mentions {names}, which the brief does not cover",
+                aged,
+                tokens=tokens,
+                linked=linked,
+                context_note=context_note,
+            )
+
+        entity_ids = tuple(dict.fromkeys(m.entity for m in mentions))
+        words = self.index.resolve_words(question.content)
+        unknown = [w for w, s, _ in words if s is None]
+        matches = self.matcher.match(question)
+        if follow_intent and follow_intent in self.knowledge.intents and mentions:
+            # "and the MLF?": the last question again, about something else
+            intent = self.knowledge.intents[follow_intent]
+            slot = intent.slots[0] if intent.slots else "entity"
+            matches.insert(
+                0,
+                IntentMatch(intent, 0.9, f"(follow-up of {follow_intent})", 0.9, 1.0, ((slot, mentions[0].entity),)),
+            )
+
+        readings = self._readings(question, entity_ids, words, matches, aged)
+        candidates = tuple(
+            Candidate(r.intent, r.score, tuple(f.fact.id for f in r.facts[:6]), r.detail) for r in readings[:5]
+        )
+        explanation = Explanation(
+            normalized=" ".join(tokens),
+            entities=linked,
+            candidates=candidates,
+            context=context_note,
+        )
+        best = readings[0] if readings else None
+        threshold = self.settings.answer_threshold
+        if best is None or best.score < self.settings.clarify_threshold or not best.facts and best.compose != "brief":
+            return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
+        ambiguous = (
+            len(readings) > 1
+            and readings[1].score >= threshold
+            and best.score - readings[1].score < self.settings.ambiguity_margin
+            and readings[1].intent != best.intent
+            and not _same_facts(best, readings[1])
+            and not entity_ids
+        )
+        if best.score < threshold or ambiguous:
+            suggestions = self._suggestions(readings[:3])
+            if suggestions:
+                reply = Reply(
+                    question=text,
+                    answered=False,
+                    text="I'm not sure what you mean. Did you mean:",
+                    outcome=CLARIFY,
+                    intent=best.intent,
+                    confidence=best.score,
+                    suggestions=suggestions,
+                    explanation=replace(
+                        explanation,
+                        reason=f"confidence {best.score:.2f} "
+                        + ("is close to the runner-up" if ambiguous else f"is below the answer threshold {threshold}"),
+                    ),
+                )
+                return reply, aged
+            return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
+        return self._compose(text, question, best, explanation, aged, entity_ids)
+
+    # -- context -----------------------------------------------------------------
+    def _resolve_context(
+        self, tokens: list[str], mentions: list[Mention], context: Context
+    ) -> tuple[list[Mention], str, str | None]:
+        """Fill pronouns and elliptical follow-ups from the context; return (mentions, note, intent to reuse)."""
+        if context.is_empty:
+            return mentions, "", None
+        joined = " ".join(tokens)
+        follow_intent = None
+        if mentions and _FOLLOW_UP.match(joined) and len(tokens) <= 2 + sum(m.end - m.start for m in mentions) + 1:
+            follow_intent = context.intent
+            return mentions, f"follow-up: the last question ({context.intent}) about a new subject", follow_intent
+        if mentions:
+            return mentions, "", None
+        from .question import ANAPHORA
+
+        taken = set()
+        added: list[Mention] = []
+        for i, token in enumerate(tokens):
+            kind = ANAPHORA.get(token)
+            if kind is None:
+                continue
+            entity = self._context_entity(kind, context, tokens[i + 1] if i + 1 < len(tokens) else "")
+            if entity is None or entity in taken:
+                continue
+            taken.add(entity)
+            added.append(Mention(entity, i, i + 1, self.entities[entity].name, token, 100.0, "context"))
+            break
+        if added:
+            names = ", ".join(f"'{m.words}' = {self.entities[m.entity].short}" for m in added)
+            return added, f"from the conversation: {names}", None
+        return mentions, "", None
+
+    def _context_entity(self, kind: str, context: Context, next_word: str) -> str | None:
+        pool = [e for e in ((context.subject,) if context.subject else ()) + context.entities if e in self.entities]
+        types = {
+            "person": ("person",),
+            "group": ("group", "organisation"),
+            "place": ("country", "place"),
+            "any": None,
+        }[kind]
+        if next_word in ("movement", "group", "faction", "organisation", "organization"):
+            types = ("group", "organisation")
+        elif next_word in ("deployment", "attack", "siege", "intervention", "merger", "event", "kidnapping", "strike"):
+            types = ("event",)
+        elif next_word in ("country", "place", "city", "region", "area", "camp", "camps"):
+            types = ("country", "place")
+        elif next_word in ("man", "person", "leader", "guy"):
+            types = ("person",)
+        for entity in pool:
+            if types is None or self.entities[entity].type in types:
+                return entity
+        if types == ("event",) or (kind == "any" and pool):
+            return pool[0] if pool else None
+        return None
+
+    # -- readings ------------------------------------------------------------------
+    def _readings(
+        self,
+        question: Question,
+        entity_ids: tuple[str, ...],
+        words: list[tuple[str, str | None, float]],
+        matches: list[IntentMatch],
+        context: Context,
+    ) -> list[Reading]:
+        readings: list[Reading] = []
+        for match in matches:
+            if match.score < 0.55:
+                continue
+            reading = self._intent_reading(question, entity_ids, words, match, context)
+            if reading is not None:
+                readings.append(reading)
+        generic = self._generic_reading(question, entity_ids, words, context)
+        if generic is not None:
+            readings.append(generic)
+        readings.sort(key=lambda r: -r.score)
+        # keep one reading per intent
+        seen: set[str] = set()
+        unique = []
+        for r in readings:
+            if r.intent not in seen:
+                seen.add(r.intent)
+                unique.append(r)
+        return unique
+
+    def _generic_reading(
+        self,
+        question: Question,
+        entity_ids: tuple[str, ...],
+        words: list[tuple[str, str | None, float]],
+        context: Context,
+    ) -> Reading | None:
+        scored = self.index.score(question, entity_ids, words)
+        note = ""
+        if not entity_ids and context.entities and not context.is_empty:
+            # an implicit subject ("how big was the area?"): try the conversation's entities too
+            ctx_ids = tuple(e for e in (context.subject, *context.entities) if e)[:3]
+            with_ctx = self.index.score(question, ctx_ids[:1], words)
+            if with_ctx and (not scored or with_ctx[0].score * 0.95 > scored[0].score):
+                scored = [replace(s, score=s.score * 0.95) for s in with_ctx]
+                note = f"subject from the conversation: {self.entities[ctx_ids[0]].short}"
+        if not scored:
+            return None
+        top = scored[0]
+        limit = 6 if question.answer_type == "which" else 3
+        chosen = [
+            s for s in scored if s.score >= top.score * 0.85 and s.score >= self.settings.answer_threshold * 0.9
+        ][:limit]
+        if not chosen:
+            chosen = [top]
+        detail = f"fact lookup: entity {top.entity:.2f}, words {top.lexical:.2f}, type {top.typed:.2f}"
+        if note:
+            detail += f"; {note}"
+        return Reading("fact_lookup", top.score, tuple(chosen), "all", detail, entity_ids)
+
+    def _intent_reading(
+        self,
+        question: Question,
+        entity_ids: tuple[str, ...],
+        words: list[tuple[str, str | None, float]],
+        match: IntentMatch,
+        context: Context,
+    ) -> Reading | None:
+        intent = match.intent
+        slot_entities = tuple(f for s, f in match.slots if s != "year")
+        years = tuple(int(f.split(":")[1]) for s, f in match.slots if s == "year")
+        detail = f"template '{match.template}' (ratio {match.ratio:.2f}, coverage {match.coverage:.2f})"
+        relations = frozenset(intent.relations) if intent.relations else None
+        compose = intent.compose
+        if compose == "brief":
+            return Reading(intent.id, match.score, (), "brief", detail, match=match)
+        if compose == "attribution":
+            previous = [self.facts[f] for f in context.facts if f in self.facts]
+            if not previous:
+                return None
+            scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in previous)
+            return Reading(intent.id, match.score, scored, compose, detail + "; the last answer's facts", match=match)
+        if compose == "sources":
+            facts = [f for f in self.knowledge.facts if f.source]
+            scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in facts)
+            return Reading(intent.id, match.score, scored, "sources", detail, match=match)
+        if compose == "year":
+            if not years:
+                return None
+            y = years[0]
+            facts = [f for f in self.knowledge.facts if f.year_from and f.year_from <= y <= (f.year_to or f.year_from)]
+            facts.sort(key=lambda f: (-f.weight, f.id))
+            scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in facts)
+            if not scored:
+                return Reading(intent.id, match.score, (), compose, detail, match=match, missing=f"anything in {y}")
+            return Reading(intent.id, match.score, scored, compose, detail, match=match)
+        if compose in ("about", "timeline"):
+            if not slot_entities:
+                return None
+            ent = slot_entities[0]
+            facts = list(self.index.by_entity.get(ent, ()))
+            if compose == "timeline":
+                facts = [f for f in facts if f.year_from]
+                facts.sort(key=lambda f: (f.year_from or 0, f.year_to or 0, f.id))
+            else:
+                roles = self.index.roles
+                facts.sort(key=lambda f: (roles[f.id].get(ent) != "subject", -f.weight, f.year_from or 9999, f.id))
+            scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in facts)
+            return Reading(intent.id, match.score, scored, compose, detail, (ent,), match=match)
+        # relation-reading intents: facts of the intent's relations involving the slot entities
+        ids = slot_entities or entity_ids
+        scored = self.index.score(question, ids, words, relations=relations)
+        if ids:
+            scored = [s for s in scored if all(e in self.index.roles[s.fact.id] for e in ids)]
+        if compose == "subjects" and ids:
+            # list questions ("which groups operate in Mali"): the slot is the object or place
+            scored = [s for s in scored if self.index.roles[s.fact.id].get(ids[0]) != "subject"] or scored
+        if not scored:
+            what = intent.description or intent.id
+            return Reading(intent.id, match.score * 0.9, (), compose, detail, ids, match=match, missing=what)
+        top = scored[0]
+        keep = [s for s in scored if s.score >= top.score * 0.7]
+        limit = 8 if compose in ("subjects", "objects", "all") else 3
+        score = 0.55 * match.score + 0.45 * max(top.score, 0.5 if top.entity >= 1 else top.score)
+        if top.typed < 1:
+            score *= top.typed + (1 - top.typed) * 0.3
+        return Reading(intent.id, score, tuple(keep[:limit]), compose, detail, ids, match=match)
+
+    # -- composing ---------------------------------------------------------------------
+    def _compose(
+        self,
+        text: str,
+        question: Question,
+        reading: Reading,
+        explanation: Explanation,
+        context: Context,
+        entity_ids: tuple[str, ...],
+    ) -> tuple[Reply, Context]:
+        facts = [s.fact for s in reading.facts]
+        compose = reading.compose
+        if compose == "brief":
+            brief = self.knowledge.brief
+            sections = ", ".join(s.title for s in brief.sections)
+            body = (
+                f"The brief is CRS In Focus {brief.number}, \u201c{brief.title},\u201d by {brief.author} "
+                f"of the Congressional Research Service, dated {brief.date_printed}. Its sections: {sections}."
+            )
+            first = brief.sections[0].sentences[0]
+            citations = (Citation(first.section, first.text, first.id),)
+            reply = Reply(
+                question=text,
+                answered=True,
+                text=body,
+                outcome=ANSWER,
+                intent=reading.intent,
+                confidence=min(1.0, reading.score),
+                citations=citations,
+                explanation=replace(explanation, reason="answered from the brief's metadata"),
+            )
+            return reply, replace(context, intent=reading.intent, age=0)
+        if compose == "sources":
+            by_source: dict[str, list[Fact]] = {}
+            for f in facts:
+                assert f.source
+                by_source.setdefault(f.source, []).append(f)
+            parts = []
+            used: list[Fact] = []
+            for source, fs in by_source.items():
+                parts.append(self.entities[source].name)
+                used.append(fs[0])
+            body = "The brief attributes statements to " + _join(parts) + "."
+            body += " " + " ".join(dict.fromkeys(f.statement for f in used[:4]))
+            facts = used
+        elif compose == "attribution":
+            sourced = [f for f in facts if f.source]
+            if sourced:
+                names = _join(list(dict.fromkeys(self.entities[f.source].name for f in sourced if f.source)))
+                body = f"The brief attributes that to {names}. " + " ".join(
+                    dict.fromkeys(f.statement for f in sourced[:3])
+                )
+                facts = sourced[:3]
+            else:
+                body = "The brief states that itself, without attributing it to anyone else: " + " ".join(
+                    dict.fromkeys(f.statement for f in facts[:2])
+                )
+                facts = facts[:2]
+        elif compose in ("timeline", "year"):
+            lines = []
+            for f in facts[:10]:
+                when = f.date or ""
+                lines.append(f"{when}: {f.statement}" if when else f.statement)
+            body = "\n".join(dict.fromkeys(lines))
+            facts = facts[:10]
+        elif compose == "about":
+            ent = self.entities[reading.entities[0]] if reading.entities else None
+            statements = list(dict.fromkeys(f.statement for f in facts[:5]))
+            lead = ent.description if ent is not None and ent.description else ""
+            body = " ".join([lead, *statements]).strip() if lead and lead not in statements else " ".join(statements)
+            facts = facts[:5]
+        elif compose == "yesno" or (question.is_yesno and compose in ("all", "best")):
+            top = facts[0]
+            body = self._yes_no(top, facts)
+            facts = facts[:3]
+        else:
+            body = " ".join(dict.fromkeys(f.statement for f in facts))
+        if self._time_sensitive(question, facts):
+            body += " (As of the brief's date, March 20, 2017.)"
+        citations = self._citations(facts)
+        subject = self._subject(entity_ids, facts, reading)
+        entities = tuple(dict.fromkeys([*entity_ids, *(e for f in facts for e in f.entities)]))
+        new_context = Context(
+            subject=subject,
+            subject_name=self.entities[subject].short if subject else None,
+            entities=entities[:12],
+            intent=reading.intent,
+            facts=tuple(f.id for f in facts),
+            age=0,
+            turn=context.turn,
+        )
+        reply = Reply(
+            question=text,
+            answered=True,
+            text=body,
+            outcome=ANSWER,
+            intent=reading.intent,
+            confidence=min(1.0, reading.score),
+            citations=citations,
+            subject=new_context.subject_name,
+            explanation=replace(
+                explanation,
+                facts=tuple(f.id for f in facts),
+                reason=f"answered: confidence {min(1.0, reading.score):.2f} >= {self.settings.answer_threshold}",
+            ),
+        )
+        return reply, new_context
+
+    def _yes_no(self, top: Fact, facts: list[Fact]) -> str:
+        statements = " ".join(dict.fromkeys(f.statement for f in facts[:2]))
+        if top.negated:
+            return f"No. {statements}"
+        if top.hedge in _HEDGE_LEAD:
+            return f"{_HEDGE_LEAD[top.hedge]}. {statements}"
+        return f"Yes. {statements}"
+
+    def _time_sensitive(self, question: Question, facts: list[Fact]) -> bool:
+        if not facts:
+            return False
+        present = {"is", "are", "does", "do", "has", "have", "now", "currently", "today", "still", "current"}
+        return bool(present & set(question.tokens)) and facts[0].relation in (
+            "leadership",
+            "whereabouts",
+            "operates_in",
+            "size",
+        )
+
+    def _citations(self, facts: list[Fact]) -> tuple[Citation, ...]:
+        out: dict[tuple[str, str], Citation] = {}
+        for f in facts:
+            sid = f.cites[0]
+            for candidate in f.cites:
+                sentence = self.sentences.get(candidate)
+                if sentence is not None and f.quote in sentence.text:
+                    sid = candidate
+                    break
+            sentence = self.sentences[sid]
+            out.setdefault((sid, f.quote), Citation(sentence.section, f.quote, sid))
+        return tuple(out.values())
+
+    def _subject(self, entity_ids: tuple[str, ...], facts: list[Fact], reading: Reading) -> str | None:
+        if reading.entities:
+            return reading.entities[0]
+        if entity_ids:
+            return entity_ids[0]
+        return facts[0].subject if facts else None
+
+    def _suggestions(self, readings: list[Reading]) -> tuple[str, ...]:
+        out: list[str] = []
+        for r in readings:
+            if r.match is not None and r.match.intent.templates:
+                template = r.match.intent.templates[0].text
+                filled = template
+                for slot, filler in r.match.slots:
+                    name = filler.split(":")[1] if filler.startswith("year:") else self.entities[filler].short
+                    filled = filled.replace("{" + slot + "}", name, 1)
+                filled = re.sub(r"\[[^\]]*\]", "", filled)
+                filled = re.sub(r"\(([^|)]*)(\|[^)]*)?\)", r"\1", filled)
+                suggestion = " ".join(filled.split()).rstrip("?") + "?"
+                out.append(suggestion[0].upper() + suggestion[1:])
+            elif r.facts:
+                f = r.facts[0].fact
+                out.append(f"Tell me about {self.entities[f.subject].short}")
+        return tuple(dict.fromkeys(out))[:3]
+
+    # -- declining ----------------------------------------------------------------------
+    def _decline(
+        self,
+        text: str,
+        message: str,
+        reason: str,
+        context: Context,
+        tokens: list[str],
+        linked: tuple[LinkedEntity, ...] = (),
+        context_note: str = "",
+    ) -> tuple[Reply, Context]:
+        reply = Reply(
+            question=text,
+            answered=False,
+            text=message,
+            outcome=DECLINE,
+            explanation=Explanation(normalized=" ".join(tokens), entities=linked, context=context_note, reason=reason),
+        )
+        return reply, context
+
+    def _decline_nearby(
+        self,
+        text: str,
+        question: Question,
+        entity_ids: tuple[str, ...],
+        unknown: list[str],
+        best: Reading | None,
+        explanation: Explanation,
+        context: Context,
+    ) -> tuple[Reply, Context]:
+        if entity_ids:
+            entity: Entity = self.entities[entity_ids[0]]
+            what = "that"
+            if best is not None and best.missing:
+                what = _phrase(best.missing.rstrip("."), [self.entities[e].short for e in (best.entities or entity_ids)])
+            message = f"The brief doesn't say {what}." if what != "that" else "The brief doesn't answer that."
+            if entity.description:
+                message += f" What it does say about {entity.short}: {entity.description}"
+            reason = "no fact answers this question about " + entity.short
+            if best is not None and best.missing:
+                reason += f" (understood as {best.intent}, but the brief has no such fact)"
+            elif best is not None:
+                reason += f" (best reading {best.intent} {best.score:.2f} < {self.settings.answer_threshold})"
+            if unknown:
+                reason += "; words the brief never uses: " + ", ".join(unknown[:5])
+            citations = tuple(
+                Citation(self.sentences[c].section, self.sentences[c].text, c)
+                for c in entity.cites[:1]
+                if c in self.sentences
+            )
+            reply = Reply(
+                question=text,
+                answered=False,
+                text=message,
+                outcome=DECLINE,
+                intent=best.intent if best else None,
+                confidence=best.score if best else 0.0,
+                citations=citations,
+                subject=entity.short,
+                explanation=replace(explanation, reason=reason),
+            )
+            return reply, context
+        reason = "no entity of the brief and no confident reading"
+        if best is not None:
+            reason += f" (best {best.intent} {best.score:.2f})"
+        if unknown:
+            reason += "; words the brief never uses: " + ", ".join(unknown[:5])
+        message = "I can only answer from the CRS brief on AQIM and related groups, and it doesn't cover that. " + (
+            "Try asking, for example, \u201cWho leads AQIM?\u201d or \u201cWhere is MUJAO active?\u201d"
+        )
+        reply = Reply(
+            question=text,
+            answered=False,
+            text=message,
+            outcome=DECLINE,
+            intent=best.intent if best else None,
+            confidence=best.score if best else 0.0,
+            explanation=replace(explanation, reason=reason),
+        )
+        return reply, context
+
+    def _linked(self, m: Mention, tokens: list[str]) -> LinkedEntity:
+        entity = self.entities[m.entity]
+        return LinkedEntity(m.entity, entity.name, m.alias, (m.start, m.end), m.words, m.score, m.method)
+
+
+_PLACEHOLDERS = re.compile(r"\b(a group|a person|a place|someone|something|two entities|a subject|a year)\b")
+
+
+def _phrase(description: str, names: list[str]) -> str:
+    """Fill an intent description's placeholders ("who leads a group") with the names asked about."""
+    queue = list(names)
+
+    def fill(match: re.Match[str]) -> str:
+        if match.group() == "two entities" and len(queue) >= 2:
+            first, second = queue.pop(0), queue.pop(0)
+            return f"{first} and {second}"
+        return queue.pop(0) if queue else match.group()
+
+    return _PLACEHOLDERS.sub(fill, description)
+
+
+def _same_facts(a: Reading, b: Reading) -> bool:
+    return bool(a.facts and b.facts and a.facts[0].fact.id == b.facts[0].fact.id)
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _safe_text(raw: object) -> str:
+    text = raw if isinstance(raw, str) else str(raw)
+    text = unicodedata.normalize("NFC", text[: MAX_QUESTION_CHARS * 4])
+    text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())[:MAX_QUESTION_CHARS]

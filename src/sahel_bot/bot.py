@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .answering import Engine
+from .cache import knowledge_digest, load_cached, store_cached
 from .config import Settings
 from .context import Context
-from .knowledge.loader import load_knowledge
+from .knowledge.loader import default_knowledge_dir, load_knowledge
 from .knowledge.schema import Knowledge
 from .reply import Reply
 
@@ -25,10 +26,10 @@ class Bot:
     between threads and conversations.
     """
 
-    def __init__(self, knowledge: Knowledge, settings: Settings | None = None) -> None:
+    def __init__(self, knowledge: Knowledge, settings: Settings | None = None, engine: Engine | None = None) -> None:
         self.knowledge = knowledge
         self.settings = settings or Settings()
-        self._engine = Engine(knowledge, self.settings)
+        self._engine = engine if engine is not None else Engine(knowledge, self.settings)
 
     @classmethod
     def load(cls, knowledge_dir: str | Path | None = None, settings: Settings | None = None) -> Bot:
@@ -38,7 +39,17 @@ class Bot:
         """
         settings = settings or Settings()
         directory = knowledge_dir if knowledge_dir is not None else settings.knowledge_dir
-        return cls(load_knowledge(directory), settings)
+        root = Path(directory) if directory is not None else default_knowledge_dir()
+        key = None
+        if root.is_dir():
+            key = knowledge_digest(root, repr(settings))
+            engine = load_cached(key)
+            if isinstance(engine, Engine):
+                return cls(engine.knowledge, settings, engine)
+        engine = Engine(load_knowledge(root), settings)
+        if key is not None:
+            store_cached(key, engine)
+        return cls(engine.knowledge, settings, engine)
 
     def ask(self, question: str) -> Reply:
         """Return the reply to ``question`` asked on its own (no conversation).

@@ -33,7 +33,7 @@ class Settings:
     #: two readings closer than this (in confidence) are ambiguous
     ambiguity_margin: float = 0.04
     #: fuzzy entity matches below this (0-100) are ignored
-    entity_cutoff: float = 88.0
+    entity_cutoff: float = 85.0
     #: how many turns a conversation's subject survives without being mentioned
     context_turns: int = 4
     #: the knowledge directory (None: the shipped knowledge)

@@ -29,7 +29,19 @@ SLOT_TYPES: dict[str, tuple[str, ...]] = {
     "year": (),
 }
 INTENT_KINDS = ("relation", "list", "yesno", "about", "timeline", "year", "brief", "sources", "meta")
-COMPOSE_MODES = ("all", "best", "subjects", "objects", "yesno", "timeline", "about", "brief", "sources", "year")
+COMPOSE_MODES = (
+    "all",
+    "best",
+    "subjects",
+    "objects",
+    "yesno",
+    "timeline",
+    "about",
+    "brief",
+    "sources",
+    "year",
+    "attribution",
+)
 INTENT_FIELDS = (
     "id",
     "description",

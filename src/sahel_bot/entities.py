@@ -1,0 +1,133 @@
+"""Entity linking: find which entities of the fact base a question names, and where.
+
+Exact alias lookup over the question's n-grams first (longest match wins),
+then a typo-tolerant fallback with rapidfuzz for the words left over.  Short
+acronyms (four letters or fewer) are matched exactly only: one wrong letter
+in "mlf" already makes another word.  May import: ``normalize``,
+``knowledge.schema``, ``reply``, rapidfuzz.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
+
+from .knowledge.schema import Entity
+from .normalize import normalize
+
+__all__ = ["EntityLinker", "Mention"]
+
+MAX_NGRAM = 8
+# Words that never start or make up a fuzzy match: they are too common to be a typo of a name.
+_NO_FUZZ = frozenset(
+    """
+    the a an of in on at to for from by with and or but is are was were be been do does did has have had
+    who what when where why how which whom whose that this these those there their they them it its he his him
+    she her we you your our me my i not no yes any all some many much more most other another also than then
+    about into over under after before during since until while group groups leader leaders attack attacks
+    brief say says said tell know known name called like people country countries state states islamic
+    islamist islam west western north northern south southern central east eastern africa african
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity named in the question: token span [start, end), the alias hit, a 0-100 score."""
+
+    entity: str
+    start: int
+    end: int
+    alias: str
+    words: str
+    score: float
+    method: str
+
+
+class EntityLinker:
+    """Built once from the entities; ``link(tokens)`` is pure and fast."""
+
+    def __init__(self, entities: Mapping[str, Entity], cutoff: float = 85.0) -> None:
+        self.entities = entities
+        self.cutoff = cutoff
+        self.exact: dict[str, str] = {}
+        self.weak: dict[str, str] = {}
+        self.display: dict[str, str] = {}
+        for entity in entities.values():
+            for name in entity.names:
+                key = normalize(name)
+                if key:
+                    self.exact.setdefault(key, entity.id)
+                    self.display.setdefault(key, name)
+            for name in entity.weak_aliases:
+                key = normalize(name)
+                if key and key not in self.exact:
+                    self.weak.setdefault(key, entity.id)
+                    self.display.setdefault(key, name)
+        self.max_len = min(MAX_NGRAM, max((len(k.split()) for k in self.exact), default=1))
+        # Fuzzy candidates: aliases long enough that one typo still leaves them recognisable.
+        self.fuzzy_choices: dict[str, str] = {
+            k: k for k in self.exact if len(k.replace(" ", "")) > 4 and k.split()[0] not in _NO_FUZZ
+        }
+        self.first_tokens = {k.split()[0] for k in self.exact}
+
+    def link(self, tokens: list[str]) -> list[Mention]:
+        """Return the mentions in ``tokens`` (normalised words), left to right, never overlapping."""
+        taken = [False] * len(tokens)
+        mentions: list[Mention] = []
+        # 1. exact, longest first
+        for n in range(min(self.max_len, len(tokens)), 0, -1):
+            for i in range(0, len(tokens) - n + 1):
+                if any(taken[i : i + n]):
+                    continue
+                key = " ".join(tokens[i : i + n])
+                entity = self.exact.get(key)
+                method = "exact"
+                if entity is None:
+                    entity = self.weak.get(key)
+                    method = "weak"
+                if entity is None:
+                    continue
+                mentions.append(Mention(entity, i, i + n, self.display[key], key, 100.0, method))
+                for j in range(i, i + n):
+                    taken[j] = True
+        # 2. typo-tolerant fallback over what is left
+        for n in range(min(4, len(tokens)), 0, -1):
+            for i in range(0, len(tokens) - n + 1):
+                if any(taken[i : i + n]):
+                    continue
+                words = tokens[i : i + n]
+                if words[0] in _NO_FUZZ or words[-1] in _NO_FUZZ:
+                    continue
+                key = " ".join(words)
+                if len(key.replace(" ", "")) < 5 or any(w.isdigit() for w in words):
+                    continue
+                hit = self._fuzzy(key)
+                if hit is None:
+                    continue
+                alias, score = hit
+                mentions.append(Mention(self.exact[alias], i, i + n, self.display[alias], key, score, "fuzzy"))
+                for j in range(i, i + n):
+                    taken[j] = True
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _fuzzy(self, key: str) -> tuple[str, float] | None:
+        best = process.extractOne(
+            key, self.fuzzy_choices, scorer=fuzz.ratio, processor=None, score_cutoff=self.cutoff - 8
+        )
+        if best is None:
+            return None
+        alias = best[2]
+        ratio = best[1]
+        jw = JaroWinkler.normalized_similarity(key, alias) * 100
+        # Jaro-Winkler rewards a stable prefix (name typos); ratio guards the length.
+        score = max(ratio, (jw + ratio) / 2)
+        if abs(len(key) - len(alias)) > max(2, len(alias) // 4):
+            return None
+        if score < self.cutoff:
+            return None
+        return alias, score

@@ -1,0 +1,123 @@
+"""Intent matching: score the question's skeleton (entities replaced by slots) against intent templates.
+
+Entities are linked first and replaced by a slot marker, so "who leads aqim"
+and "who leads ansar al dine" both become "who leads ⟨slot⟩" and match the
+same template; the entity is scored separately.  A coverage check keeps a
+lone shared keyword from matching.  May import: ``knowledge.schema``,
+``knowledge.intents_file``, ``question``, rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .knowledge.intents_file import SLOT_TYPES
+from .knowledge.schema import Entity, Intent
+from .question import STOPWORDS, Question
+
+__all__ = ["IntentMatch", "IntentMatcher", "SLOT_MARK"]
+
+SLOT_MARK = "xslotx"
+_SLOT = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class IntentMatch:
+    """One intent's best template for the question: scores 0..1 and the slot fillers."""
+
+    intent: Intent
+    score: float
+    template: str
+    ratio: float
+    coverage: float
+    slots: tuple[tuple[str, str], ...]
+
+
+class IntentMatcher:
+    """Built once from the intents; ``match`` returns the best readings, best first."""
+
+    def __init__(self, intents: Mapping[str, Intent], entities: Mapping[str, Entity]) -> None:
+        self.intents = intents
+        self.entities = entities
+        self.choices: dict[int, str] = {}
+        self.owner: list[tuple[Intent, str, tuple[str, ...]]] = []
+        for intent in intents.values():
+            for template in intent.templates:
+                skeleton = _SLOT.sub(SLOT_MARK, template.normalized)
+                self.choices[len(self.owner)] = skeleton
+                self.owner.append((intent, template.normalized, template.slots))
+
+    def skeleton(self, question: Question, fillers: list[str]) -> str:
+        """Return the question with each mention (and each year) replaced by the slot marker."""
+        words = []
+        i = 0
+        starts = {m.start: m for m in question.mentions}
+        tokens = question.tokens
+        while i < len(tokens):
+            m = starts.get(i)
+            if m is not None:
+                words.append(SLOT_MARK)
+                fillers.append(m.entity)
+                i = m.end
+                continue
+            if re.fullmatch(r"(1[89]\d\d|20\d\d)", tokens[i]):
+                words.append(SLOT_MARK)
+                fillers.append("year:" + tokens[i])
+            else:
+                words.append(tokens[i])
+            i += 1
+        return " ".join(words)
+
+    def match(self, question: Question, limit: int = 5) -> list[IntentMatch]:
+        """Return up to ``limit`` intents that fit the question, best first (empty when none does).
+
+        Parameters
+        ----------
+        question:
+            The analysed question; its mentions become slots.
+        limit:
+            How many intents to return.
+        """
+        fillers: list[str] = []
+        skeleton = self.skeleton(question, fillers)
+        if not skeleton:
+            return []
+        hits = process.extract(
+            skeleton, self.choices, scorer=fuzz.ratio, processor=None, limit=40, score_cutoff=55
+        )
+        q_words = [w for w in skeleton.split() if w not in STOPWORDS or w in ("who", "when", "where", "why", "how")]
+        best: dict[str, IntentMatch] = {}
+        for _, ratio, key in hits:
+            intent, template, slots = self.owner[key]
+            filled = self._fill(slots, fillers)
+            if filled is None:
+                continue
+            t_words = set(_SLOT.sub(SLOT_MARK, template).split())
+            covered = sum(1 for w in q_words if w in t_words) / max(1, len(q_words))
+            score = (ratio / 100) * (0.6 + 0.4 * covered)
+            current = best.get(intent.id)
+            if current is None or score > current.score:
+                best[intent.id] = IntentMatch(intent, score, template, ratio / 100, covered, filled)
+        return sorted(best.values(), key=lambda m: -m.score)[:limit]
+
+    def _fill(self, slots: tuple[str, ...], fillers: list[str]) -> tuple[tuple[str, str], ...] | None:
+        """Return (slot, filler) pairs when every slot gets a filler of a fitting type, else ``None``."""
+        if len(slots) != len(fillers):
+            return None
+        out = []
+        for slot, filler in zip(slots, fillers):
+            if slot == "year":
+                if not filler.startswith("year:"):
+                    return None
+            else:
+                if filler.startswith("year:"):
+                    return None
+                entity = self.entities.get(filler)
+                if entity is None or entity.type not in SLOT_TYPES.get(slot, ()):
+                    return None
+            out.append((slot, filler))
+        return tuple(out)

@@ -1,0 +1,295 @@
+"""What the REPL shows, as styled fragments: banner, replies, citations, help, sources and brief sections.
+
+Every function here is pure: it turns the public API's objects into a list of
+``(style, text)`` fragments (prompt_toolkit's formatted-text shape) laid out for
+a given width, and :func:`plain` drops the styles for pipes and pagers.  No I/O
+and no prompt_toolkit import, so the piped mode and the tests use it as is.
+May import: the standard library and ``sahel_bot``'s public API.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+__all__ = [
+    "COMMANDS",
+    "STYLE",
+    "Fragments",
+    "banner",
+    "brief_text",
+    "error",
+    "explanation",
+    "help_text",
+    "notice",
+    "plain",
+    "reply_fragments",
+    "section_titles",
+    "sources",
+    "toolbar",
+    "wrap",
+]
+
+Fragments = list[tuple[str, str]]
+
+#: The slash commands, in the order /help lists them, with their one-line help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "/help": ("", "this help"),
+    "/why": ("", "why the last answer was given: entities, intents, facts, decision"),
+    "/sources": ("", "the sections of the brief and what each covers"),
+    "/brief": ("[SECTION]", "read a section of the brief (a number, a name or part of one; all of it without one)"),
+    "/reset": ("", "forget the conversation and start afresh"),
+    "/quit": ("", "leave (Ctrl-D on an empty line does too)"),
+}
+
+#: Style classes used by the fragments (prompt_toolkit ``Style.from_dict`` form).  Only
+#: named ANSI colours and attributes, so the terminal's own palette decides how they look.
+STYLE: dict[str, str] = {
+    "prompt": "bold",
+    "banner.title": "bold",
+    "banner": "",
+    "answer": "",
+    "clarify": "",
+    "decline": "italic",
+    "suggestion.number": "bold",
+    "suggestion": "",
+    "hint": "dim",
+    "citation": "dim",
+    "citation.section": "dim bold",
+    "heading": "bold",
+    "command": "bold",
+    "why": "",
+    "error": "ansired",
+    "warning": "ansiyellow",
+    "notice": "dim",
+    "bottom-toolbar": "reverse",
+    "bottom-toolbar.subject": "reverse bold",
+}
+
+_OPEN, _CLOSE = "\u201c", "\u201d"
+
+
+def plain(fragments: Iterable[tuple[str, str]]) -> str:
+    """Return the text of ``fragments`` without styles (what a pipe or a pager gets)."""
+    return "".join(text for _, text in fragments)
+
+
+def wrap(text: str, width: int, indent: str = "", subsequent: str | None = None) -> list[str]:
+    """Return ``text`` wrapped to ``width`` columns, keeping its own line breaks; never an empty list."""
+    width = max(20, width)
+    rest = indent if subsequent is None else subsequent
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        if not paragraph.strip():
+            lines.append("")
+            continue
+        lines.extend(
+            textwrap.wrap(
+                paragraph,
+                width=width,
+                initial_indent=indent,
+                subsequent_indent=rest,
+                break_long_words=True,
+                break_on_hyphens=False,
+            )
+        )
+    return lines or [""]
+
+
+def _lines(style: str, lines: Iterable[str]) -> Fragments:
+    out: Fragments = []
+    for line in lines:
+        out.append((style, line))
+        out.append(("", "\n"))
+    return out
+
+
+def section_titles(brief: Any) -> dict[str, str]:
+    """Return a map from section id and title to the title users see."""
+    titles: dict[str, str] = {}
+    for section in brief.sections:
+        titles[section.id] = section.title
+        titles[section.title] = section.title
+    return titles
+
+
+def banner(bot: Any) -> Fragments:
+    """Return the start-up banner: the brief's title and date, the number of facts, how to get help."""
+    brief = bot.knowledge.brief
+    facts = bot.fact_count
+    details = f"CRS In Focus {brief.number}, {brief.date_printed}"
+    if getattr(brief, "author", ""):
+        details += f", by {brief.author}"
+    return [
+        ("class:banner.title", bot.title),
+        ("", "\n"),
+        ("class:banner", f"{details} \u00b7 {facts} fact{'s' if facts != 1 else ''}"),
+        ("", "\n"),
+        ("class:banner", "Ask about the brief in plain words; type /help for commands, Ctrl-D to quit."),
+        ("", "\n"),
+    ]
+
+
+def reply_fragments(reply: Any, width: int, titles: Mapping[str, str] | None = None) -> Fragments:
+    """Return a reply laid out for ``width`` columns.
+
+    The text comes first, wrapped; then numbered suggestions (a "did you mean"
+    the user may answer with the number); then, dimmed, each citation: the
+    section and the verbatim quote.
+    """
+    titles = titles or {}
+    style = {"answer": "class:answer", "clarify": "class:clarify"}.get(reply.outcome, "class:decline")
+    out = _lines(style, wrap(reply.text, width))
+    if reply.suggestions:
+        for number, suggestion in enumerate(reply.suggestions, start=1):
+            label = f"  {number}. "
+            body = wrap(suggestion, width, indent=" " * len(label))
+            out.append(("class:suggestion.number", label))
+            out.append(("class:suggestion", body[0].lstrip()))
+            out.append(("", "\n"))
+            out.extend(_lines("class:suggestion", body[1:]))
+        n = len(reply.suggestions)
+        hint = "type the number to ask it" if n == 1 else f"type a number (1-{n}) to ask one"
+        out.extend(_lines("class:hint", [f"  ({hint})"]))
+    for citation in reply.citations:
+        section = titles.get(citation.section, citation.section)
+        label = f"[{section}]"
+        lines = wrap(f"{label} {_OPEN}{citation.quote}{_CLOSE}", width, indent="  ", subsequent="    ")
+        first = lines[0]
+        at = first.find(label)
+        if at < 0:  # a title longer than the line: no bold, same words
+            out.extend(_lines("class:citation", lines))
+            continue
+        out.append(("class:citation", first[:at]))
+        out.append(("class:citation.section", label))
+        out.append(("class:citation", first[at + len(label) :]))
+        out.append(("", "\n"))
+        out.extend(_lines("class:citation", lines[1:]))
+    return out
+
+
+def explanation(reply: Any | None) -> Fragments:
+    """Return the explanation of ``reply`` for /why, or a hint when nothing was asked yet."""
+    if reply is None:
+        return notice("Nothing to explain yet: ask a question first, then /why.")
+    out: Fragments = [("class:heading", f"why: {reply.question}"), ("", "\n")]
+    out.extend(_lines("class:why", ["  " + line for line in reply.explanation.render().splitlines()]))
+    return out
+
+
+def help_text(width: int) -> Fragments:
+    """Return the /help text."""
+    out: Fragments = []
+    out.extend(
+        _lines(
+            "",
+            wrap(
+                'Ask about the brief in plain words ("who leads AQIM?") and follow up '
+                '("where is he from?"): the bot keeps track of the subject, shown at the bottom. '
+                "Each answer quotes the brief, with the section it comes from.",
+                width,
+            ),
+        )
+    )
+    out.append(("", "\n"))
+    out.append(("class:heading", "Commands"))
+    out.append(("", "\n"))
+    for name, (arg, text) in COMMANDS.items():
+        usage = f"{name} {arg}".strip()
+        out.append(("class:command", f"  {usage:<17}"))
+        out.append(("", text))
+        out.append(("", "\n"))
+    out.append(("", "\n"))
+    out.append(("class:heading", "Keys"))
+    out.append(("", "\n"))
+    keys = [
+        ("Tab", "complete names of people, groups and places, and commands"),
+        ("\u2192 (Right)", "take the grey suggestion from your history"),
+        ("\u2191 \u2193, Ctrl-R", "browse and search your earlier questions"),
+        ("Ctrl-C", "discard the line you are typing"),
+        ("Ctrl-D", "quit (on an empty line)"),
+    ]
+    for key, text in keys:
+        out.append(("class:command", f"  {key:<17}"))
+        out.append(("", text))
+        out.append(("", "\n"))
+    out.append(("", "\n"))
+    out.extend(_lines("", wrap('When the bot asks "did you mean", answer with the number.', width)))
+    return out
+
+
+def _covers(knowledge: Any) -> dict[str, list[str]]:
+    """Return, per section id, the names its facts are most about (entities outside the brief left out)."""
+    counts: dict[str, Counter[str]] = {}
+    entities = getattr(knowledge, "entities", {}) or {}
+    for fact in getattr(knowledge, "facts", ()) or ():
+        sections = {cite.split(".", 1)[0] for cite in fact.cites}
+        for entity_id in fact.entities:
+            entity = entities.get(entity_id)
+            if entity is None or entity.type == "outside":
+                continue
+            for section in sections:
+                counts.setdefault(section, Counter())[entity.short or entity.name] += 1
+    return {section: [name for name, _ in counter.most_common(5)] for section, counter in counts.items()}
+
+
+def sources(knowledge: Any, width: int) -> Fragments:
+    """Return the /sources list: each section, its size, and the names it covers (or how it begins)."""
+    covers = _covers(knowledge)
+    out: Fragments = [
+        ("class:heading", f"The sections of {knowledge.brief.number} (read one with /brief NUMBER or /brief NAME)"),
+        ("", "\n"),
+    ]
+    for number, section in enumerate(knowledge.brief.sections, start=1):
+        count = len(section.sentences)
+        out.append(("class:command", f"{number:>2}. {section.title}"))
+        out.append(("class:notice", f"  ({count} sentence{'s' if count != 1 else ''})"))
+        out.append(("", "\n"))
+        names = covers.get(section.id)
+        if names:
+            text = "about: " + ", ".join(names)
+        else:
+            first = section.sentences[0].text if section.sentences else ""
+            text = "begins: " + first
+        lines = wrap(text, width, indent="    ", subsequent="      ")
+        if len(lines) > 2:
+            lines = lines[:2]
+            lines[-1] = lines[-1][: max(0, width - 2)].rstrip() + "\u2026"
+        out.extend(_lines("", lines))
+    return out
+
+
+def brief_text(sections: Sequence[Any], width: int) -> Fragments:
+    """Return sections of the brief: each heading, then its paragraphs wrapped to ``width``."""
+    out: Fragments = []
+    for i, section in enumerate(sections):
+        if i:
+            out.append(("", "\n"))
+        out.append(("class:heading", section.title))
+        out.append(("", "\n"))
+        for j, paragraph in enumerate(section.paragraphs):
+            if j:
+                out.append(("", "\n"))
+            out.extend(_lines("", wrap(paragraph.text, width)))
+    return out
+
+
+def toolbar(subject: str | None) -> Fragments:
+    """Return the bottom toolbar: the conversation's subject and the main keys."""
+    if subject:
+        head: Fragments = [("class:bottom-toolbar", " subject: "), ("class:bottom-toolbar.subject", subject)]
+    else:
+        head = [("class:bottom-toolbar", " no subject yet")]
+    return [*head, ("class:bottom-toolbar", "  \u00b7  /help  \u00b7  Tab completes  \u00b7  Ctrl-D quits ")]
+
+
+def error(message: str) -> Fragments:
+    """Return an error line (the REPL goes on)."""
+    return [("class:error", message), ("", "\n")]
+
+
+def notice(message: str, style: str = "class:notice") -> Fragments:
+    """Return a one-line notice."""
+    return [(style, message), ("", "\n")]

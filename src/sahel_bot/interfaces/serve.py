@@ -1,0 +1,156 @@
+"""Run the Slack-style webhook server (uvicorn) for Slack apps, Slack-compatible chat servers and POST /ask.
+
+Imported by the CLI at start-up to register its arguments, so it imports only the standard library and
+sahel_bot at module level; uvicorn and starlette are imported when the server starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from .cli import add_knowledge_argument, load_bot
+from .webhook_config import ENVIRONMENT, SECRETS, WebhookConfigError, WebhookSettings
+
+__all__ = ["add_arguments", "configure_logging", "run"]
+
+#: settings with a flag of their own (secrets come from the environment or a file, never the command line)
+FLAGS: dict[str, str] = {
+    "slack_api_url": "the Slack Web API base URL",
+    "slack_bot_user_id": "the bot's own Slack user id, so it never answers itself",
+    "slack_commands": "comma-separated slash commands answered on /slack/commands",
+    "response_type": "'ephemeral' (only the asker sees answers) or 'in_channel'",
+    "answer_budget": "seconds a slash command waits before answering later through response_url",
+    "max_body_bytes": "larger request bodies get 413",
+    "max_question_chars": "longer questions get a polite refusal",
+    "context_ttl": "seconds a thread's conversation is remembered",
+    "event_ttl": "seconds an Events API event_id is remembered (retries are answered once)",
+    "answer_cache": "how many answers are cached (0: off)",
+    "background_threads": "threads answering events and slow commands",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the ``serve`` options on ``parser``."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default: 1)")
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    add_knowledge_argument(parser)
+    for name in SECRETS:
+        parser.add_argument(
+            f"--{_flag(name)}-file",
+            dest=f"{name}_file",
+            metavar="FILE",
+            help=f"read {ENVIRONMENT[name]} from FILE (secrets are never taken on the command line)",
+        )
+    for name, help_text in FLAGS.items():
+        parser.add_argument(f"--{_flag(name)}", dest=name, metavar="VALUE", help=f"{help_text} (env {ENVIRONMENT[name]})")
+    parser.epilog = _epilog()
+
+
+def _flag(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def _epilog() -> str:
+    return (
+        "Routes: POST /slack/commands and /slack/events (on with SLACK_SIGNING_SECRET; answers to events are\n"
+        "posted with SLACK_BOT_TOKEN), POST /slack/outgoing and /ask (on with SAHEL_BOT_WEBHOOK_TOKEN),\n"
+        "GET /healthz. With neither secret set, serve refuses to start (exit status 3).\n\n"
+        "environment:\n" + "\n".join(f"  {var}" for var in ENVIRONMENT.values())
+    )
+
+
+def settings_from_args(args: argparse.Namespace, environ: dict[str, str] | None = None) -> WebhookSettings:
+    """Return the webhook settings: the environment, then secret files, then flags.
+
+    Raises ``ConfigError`` naming what to set when a value is unusable or nothing is configured.
+    """
+    overrides: dict[str, Any] = {name: getattr(args, name, None) for name in FLAGS}
+    for name in SECRETS:
+        path = getattr(args, f"{name}_file", None)
+        if path:
+            try:
+                overrides[name] = Path(path).read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"Cannot read {ENVIRONMENT[name]} from {path!r}: {exc}.") from None
+    settings = WebhookSettings.from_env(environ, **overrides)
+    if not settings.is_configured:
+        raise WebhookConfigError(
+            "Nothing to serve: set SLACK_SIGNING_SECRET (and SLACK_BOT_TOKEN) for a Slack app, or "
+            "SAHEL_BOT_WEBHOOK_TOKEN for outgoing webhooks (Mattermost, Rocket.Chat, Zulip) and POST /ask."
+        )
+    return settings
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and the record's structured ``fields``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            out.update(fields)
+        if record.exc_info:
+            out["error"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str | None = None) -> None:
+    """Send sahel_bot's and uvicorn's logs to standard error as JSON lines (once per process)."""
+    level = (level or os.environ.get("SAHEL_BOT_LOG_LEVEL") or "info").upper()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    for name in ("sahel_bot", "uvicorn"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
+            logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the server; return the exit status when it stops."""
+    settings = settings_from_args(args)
+    if args.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, not {args.workers}.")
+    try:
+        import uvicorn
+
+        from .webhook import create_app
+    except ImportError as exc:
+        raise ConfigError(f"The webhook needs its extra: pip install 'sahel-bot[webhook]' ({exc}).") from None
+
+    os.environ["SAHEL_BOT_LOG_LEVEL"] = args.log_level
+    configure_logging(args.log_level)
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_config": None,  # ours: JSON lines, and no access log with query strings
+        "access_log": False,
+        "server_header": False,
+        "proxy_headers": False,
+    }
+    if args.workers == 1:
+        app = create_app(load_bot(args), settings)
+        uvicorn.run(app, **common)
+        return 0
+    # Each worker process builds its own app from the environment: hand the resolved settings down.
+    os.environ.update(settings.to_env())
+    if args.knowledge:
+        os.environ["SAHEL_BOT_KNOWLEDGE_DIR"] = str(Path(args.knowledge).resolve())
+    load_bot(args)  # fail here, once, with the knowledge errors, rather than in every worker
+    uvicorn.run("sahel_bot.interfaces.webhook:app_from_env", factory=True, workers=args.workers, **common)
+    return 0

@@ -1,0 +1,243 @@
+"""Reading a question: its words, what kind of answer it wants, and the words that carry its content.
+
+Pure functions over normalised tokens; no knowledge is needed except the
+entity mentions found by ``entities``.  May import: ``normalize``, ``entities``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .entities import Mention
+
+__all__ = ["ANAPHORA", "STOPWORDS", "Question", "analyse", "stem"]
+
+STOPWORDS = frozenset(
+    """
+    a an the of in on at to for from by with and or but nor so as if than then that this these those there here
+    is are was were be been being am do does did doing done has have had having can could will would shall should
+    may might must ought i me my mine we us our you your he him his she her it its they them their what who whom
+    whose which when where why how whats whos wheres hows any all some each every either neither both such own
+    same other another also too very just only even ever still yet already again really actually exactly
+    tell say says said saying know knows think explain describe give show list name mention mentions mentioned
+    please thanks thank hi hey hello ok okay about regarding concerning according per brief report crs document
+    paper text one ones thing things something anything someone anyone way kind sort part lot lots much many more
+    most less least few several into onto over under up down out off through across between among within without
+    against upon via s t d ll re ve m get got gets make made makes go goes went gone come came take took
+    """.split()
+)
+
+#: Words that stand for something said before ("he", "there", "that group").
+ANAPHORA: dict[str, str] = {
+    "he": "person",
+    "him": "person",
+    "his": "person",
+    "she": "person",
+    "her": "person",
+    "it": "any",
+    "its": "any",
+    "they": "group",
+    "them": "group",
+    "their": "group",
+    "there": "place",
+    "that": "any",
+    "this": "any",
+    "those": "group",
+    "these": "group",
+}
+
+_YES_NO_STARTS = frozenset(
+    "is are was were does do did has have had can could will would should isnt arent wasnt doesnt didnt hasnt".split()
+)
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+MONTHS = (
+    "january february march april may june july august september october november december".split()
+)
+
+
+#: Words folded together before stemming, so a question and a fact that say the same thing meet.
+SYNONYMS: dict[str, str] = {
+    "dead": "die",
+    "death": "die",
+    "died": "die",
+    "dies": "die",
+    "alive": "die",
+    "led": "lead",
+    "leader": "lead",
+    "leaders": "lead",
+    "leadership": "lead",
+    "money": "fund",
+    "cash": "fund",
+    "funds": "fund",
+    "funding": "fund",
+    "finance": "fund",
+    "financed": "fund",
+    "financing": "fund",
+    "financial": "fund",
+    "fundraises": "fund",
+    "fundraising": "fund",
+    "americans": "american",
+    "american": "american",
+    "killed": "kill",
+    "kills": "kill",
+    "murder": "kill",
+    "murdered": "kill",
+    "goals": "goal",
+    "aims": "goal",
+    "aim": "goal",
+    "objectives": "goal",
+    "objective": "goal",
+    "wants": "goal",
+    "want": "goal",
+    "formed": "form",
+    "founded": "form",
+    "created": "form",
+    "established": "form",
+    "kidnappings": "kidnap",
+    "kidnapping": "kidnap",
+    "kidnapped": "kidnap",
+    "abducted": "kidnap",
+    "hostages": "hostage",
+    "fighters": "fighter",
+    "members": "fighter",
+    "militants": "militant",
+    "allies": "ally",
+    "allied": "ally",
+}
+
+
+def stem(word: str) -> str:
+    """Return a crude stem: enough to meet "leads"/"lead", "funded"/"fund", "attacks"/"attack"."""
+    word = SYNONYMS.get(word, word)
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, keep in (
+        ("ations", 0),
+        ("ation", 0),
+        ("ings", 0),
+        ("ing", 0),
+        ("ies", 1),
+        ("ied", 1),
+        ("ers", 0),
+        ("er", 0),
+        ("ed", 0),
+        ("es", 0),
+        ("ly", 0),
+        ("s", 0),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix in ("s",) and word.endswith(("ss", "us", "is")):
+                return word
+            if suffix == "es" and not word.endswith(("ses", "xes", "ches", "shes", "zes")):
+                continue
+            base = word[: -len(suffix)]
+            if keep:
+                base += "y"
+            if len(base) >= 4 and base[-1] == base[-2] and base[-1] not in "aeiouls":
+                base = base[:-1]
+            if base.endswith("e") and len(base) > 4:
+                base = base[:-1]
+            return base
+    if word.endswith("e") and len(word) > 4:
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question read once: tokens, entity mentions, the answer type it wants and its content words."""
+
+    text: str
+    tokens: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+    answer_type: str
+    is_yesno: bool
+    content: tuple[str, ...]
+    years: tuple[int, ...]
+    months: tuple[str, ...]
+    anaphora: tuple[tuple[int, str], ...]
+    skeleton: str
+
+    @property
+    def normalized(self) -> str:
+        return " ".join(self.tokens)
+
+
+def _answer_type(tokens: list[str]) -> tuple[str, bool]:
+    text = " " + " ".join(tokens) + " "
+    first = tokens[0] if tokens else ""
+    is_yesno = first in _YES_NO_STARTS
+    checks = (
+        ("how_many", (" how many ", " how much ", " number of ", " how big ", " how large ", " what size ")),
+        (
+            "when",
+            (
+                " when ",
+                " what year ",
+                " which year ",
+                " what month ",
+                " what date ",
+                " which month ",
+                " what time ",
+                " how long ago ",
+                " since when ",
+                " date of ",
+                " what century ",
+                " which century ",
+            ),
+        ),
+        ("meaning", (" mean ", " means ", " meaning ", " stand for ", " stands for ", " translate", " in english ")),
+        ("where", (" where ", " what country ", " which country ", " in what country ", " what region ")),
+        ("why", (" why ", " what reason ", " for what reason ", " how come ")),
+        ("who", (" who ", " whom ", " whose ", " which person ", " what person ")),
+        ("which", (" which ", " what groups ", " what countries ", " list ", " name the ")),
+        ("how", (" how ",)),
+    )
+    for kind, cues in checks:
+        if any(cue in text for cue in cues):
+            if is_yesno and kind in ("how", "which"):
+                continue
+            return kind, is_yesno and kind not in ("who", "when", "where", "how_many", "why", "meaning")
+    return ("yesno" if is_yesno else "what"), is_yesno
+
+
+def analyse(text: str, tokens: list[str], mentions: list[Mention]) -> Question:
+    """Return the :class:`Question` for ``tokens`` (normalised) with ``mentions`` already linked."""
+    in_mention = [False] * len(tokens)
+    for m in mentions:
+        for i in range(m.start, m.end):
+            in_mention[i] = True
+    answer_type, is_yesno = _answer_type(tokens)
+    years = tuple(int(t) for t in tokens if _YEAR.match(t))
+    months = tuple(t for t in tokens if t in MONTHS and t != "may")
+    content = tuple(
+        t
+        for i, t in enumerate(tokens)
+        if not in_mention[i] and t not in STOPWORDS and not _YEAR.match(t) and t not in MONTHS and len(t) > 1
+    )
+    anaphora = tuple((i, ANAPHORA[t]) for i, t in enumerate(tokens) if not in_mention[i] and t in ANAPHORA)
+    # The skeleton replaces each mention by its slot type, for template matching.
+    skeleton: list[str] = []
+    i = 0
+    by_start = {m.start: m for m in mentions}
+    while i < len(tokens):
+        m = by_start.get(i)
+        if m is not None:
+            skeleton.append("{" + m.entity + "}")
+            i = m.end
+            continue
+        skeleton.append("{year}" if _YEAR.match(tokens[i]) else tokens[i])
+        i += 1
+    return Question(
+        text=text,
+        tokens=tuple(tokens),
+        mentions=tuple(mentions),
+        answer_type=answer_type,
+        is_yesno=is_yesno,
+        content=content,
+        years=years,
+        months=months,
+        anaphora=anaphora,
+        skeleton=" ".join(skeleton),
+    )

@@ -1,0 +1,186 @@
+"""Scoring facts against a question: which entities they share and how many of its words they explain.
+
+Built once from the facts.  Each fact gets a bag of stemmed words (from its
+statement, quote, keywords, value, date and its relation's keywords); a
+question's content words are weighted by how rare they are across facts, and
+a word no fact knows counts against every fact, which is what makes
+off-topic and not-in-the-brief questions score low.  May import:
+``normalize``, ``question``, ``knowledge.schema``, rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .knowledge.schema import Entity, Fact, Relation
+from .normalize import normalize
+from .question import STOPWORDS, Question, stem
+
+__all__ = ["FactIndex", "FactScore"]
+
+_ROLE_WEIGHT = {"subject": 1.0, "object": 1.0, "place": 0.9, "source": 0.9, "mention": 0.8}
+_PLACE_RELATIONS = frozenset({"operates_in", "attacked_in", "location_of", "biography", "whereabouts", "threatened"})
+_MEANING_RELATIONS = frozenset({"name_meaning", "acronym", "alias"})
+
+
+@dataclass(frozen=True, slots=True)
+class FactScore:
+    """How well one fact fits a question, and why (all parts 0..1)."""
+
+    fact: Fact
+    score: float
+    entity: float
+    lexical: float
+    typed: float
+    matched: tuple[str, ...]
+
+
+def _bag(texts: Iterable[str]) -> set[str]:
+    out = set()
+    for text in texts:
+        for token in normalize(text).split():
+            if token not in STOPWORDS and len(token) > 1:
+                out.add(stem(token))
+    return out
+
+
+class FactIndex:
+    """An inverted index over facts, for entity- and word-based scoring."""
+
+    def __init__(
+        self,
+        facts: tuple[Fact, ...],
+        entities: Mapping[str, Entity],
+        relations: Mapping[str, Relation],
+    ) -> None:
+        self.facts = facts
+        self.entities = entities
+        self.by_id = {f.id: f for f in facts}
+        self.strong: dict[str, set[str]] = {}
+        self.weak: dict[str, set[str]] = {}
+        self.roles: dict[str, dict[str, str]] = {}
+        df: dict[str, int] = {}
+        for fact in facts:
+            words = _bag([fact.statement, fact.quote, fact.value or "", fact.role or "", fact.date or ""])
+            words |= _bag(fact.keywords)
+            rel = relations.get(fact.relation)
+            relation_words = _bag(rel.keywords) if rel else set()
+            self.strong[fact.id] = words
+            self.weak[fact.id] = relation_words - words
+            for w in words | relation_words:
+                df[w] = df.get(w, 0) + 1
+            roles: dict[str, str] = {}
+            for role, ent in (("subject", fact.subject), ("object", fact.object), ("place", fact.place), ("source", fact.source)):
+                if ent:
+                    roles.setdefault(ent, role)
+            for ent in fact.mentions:
+                roles.setdefault(ent, "mention")
+            self.roles[fact.id] = roles
+        n = max(1, len(facts))
+        self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        self.max_idf = math.log(1 + n)
+        self.vocabulary = {w: w for w in df if len(w) >= 4}
+        self.by_entity: dict[str, list[Fact]] = {}
+        for fact in facts:
+            for ent in self.roles[fact.id]:
+                self.by_entity.setdefault(ent, []).append(fact)
+
+    # -- question words ----------------------------------------------------------
+    def resolve_words(self, content: Iterable[str]) -> list[tuple[str, str | None, float]]:
+        """Return (word, known stem or None, weight) for each content word; typos map to a known stem."""
+        out = []
+        for word in content:
+            s = stem(word)
+            if s in self.idf:
+                out.append((word, s, self.idf[s]))
+                continue
+            if len(s) >= 5:
+                hit = process.extractOne(s, self.vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=84)
+                if hit is not None:
+                    out.append((word, hit[2], self.idf[hit[2]] * 0.9))
+                    continue
+            out.append((word, None, self.max_idf))
+        return out
+
+    # -- scoring -------------------------------------------------------------------
+    def score(
+        self,
+        question: Question,
+        entity_ids: tuple[str, ...],
+        words: list[tuple[str, str | None, float]],
+        candidates: Iterable[Fact] | None = None,
+        relations: frozenset[str] | None = None,
+    ) -> list[FactScore]:
+        """Return facts scored against the question, best first (only facts with some evidence)."""
+        total = sum(w for _, _, w in words)
+        pool: Iterable[Fact]
+        if candidates is not None:
+            pool = candidates
+        elif entity_ids:
+            seen: dict[str, Fact] = {}
+            for ent in entity_ids:
+                for fact in self.by_entity.get(ent, ()):
+                    seen.setdefault(fact.id, fact)
+            pool = seen.values()
+        else:
+            pool = self.facts
+        out = []
+        for fact in pool:
+            if relations is not None and fact.relation not in relations:
+                continue
+            roles = self.roles[fact.id]
+            if entity_ids:
+                ent = sum(_ROLE_WEIGHT[roles[e]] for e in entity_ids if e in roles) / len(entity_ids)
+            else:
+                ent = 0.0
+            strong = self.strong[fact.id]
+            weak = self.weak[fact.id]
+            got = 0.0
+            matched = []
+            for word, s, w in words:
+                if s is None:
+                    continue
+                if s in strong:
+                    got += w
+                    matched.append(word)
+                elif s in weak:
+                    got += 0.6 * w
+                    matched.append(word)
+            lexical = got / total if total else 0.0
+            typed = self.type_fit(question, fact)
+            if entity_ids:
+                base = 0.55 * ent + 0.45 * lexical if total else 0.75 * ent
+            else:
+                base = 0.8 * lexical
+            score = base * typed
+            if score <= 0.05:
+                continue
+            out.append(FactScore(fact, score, ent, lexical, typed, tuple(matched)))
+        out.sort(key=lambda s: (-s.score, -s.fact.weight, s.fact.id))
+        return out
+
+    def type_fit(self, question: Question, fact: Fact) -> float:
+        """Return 1 when the fact can give the kind of answer asked for, less when it cannot."""
+        kind = question.answer_type
+        if kind == "when":
+            return 1.0 if (fact.date or fact.year_from) else 0.35
+        if kind == "how_many":
+            return 1.0 if (fact.count or fact.relation == "size") else 0.35
+        if kind == "where":
+            if fact.place or fact.relation in _PLACE_RELATIONS:
+                return 1.0
+            obj = self.entities.get(fact.object or "")
+            return 1.0 if obj is not None and obj.type in ("country", "place") else 0.6
+        if kind == "meaning":
+            return 1.0 if fact.relation in _MEANING_RELATIONS else 0.5
+        if question.years:
+            if fact.year_from is None:
+                return 0.75
+            if any(fact.year_from <= y <= (fact.year_to or fact.year_from) for y in question.years):
+                return 1.0
+            return 0.5
+        return 1.0
