@@ -28,6 +28,10 @@ __all__ = ["Engine"]
 MAX_TOKENS = 60
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what about|same for|also|now)\b")
+_AFTER_BRIEF = re.compile(
+    r"\b(since|after) (the|this) (brief|report|document)( was| came)?( written| published| released| out| issued)?\b"
+    r"|\b(nowadays|these days|this week|this month|this year|latest news|recent news|current events)\b"
+)
 _HEDGE_LEAD = {
     "reportedly": "Reportedly",
     "appears": "It appears so",
@@ -120,6 +124,17 @@ class Engine:
                 context_note=context_note,
             )
 
+        after = self._after_the_brief(question)
+        if after:
+            return self._decline(
+                text,
+                f"The brief is dated {self.knowledge.brief.date_printed}, so it can't say what happened {after}.",
+                f"asks about {after}, after the brief's date",
+                aged,
+                tokens=tokens,
+                linked=linked,
+                context_note=context_note,
+            )
         entity_ids = tuple(dict.fromkeys(m.entity for m in mentions))
         words = self.index.resolve_words(question.content)
         unknown = [w for w, s, _ in words if s is None]
@@ -145,7 +160,7 @@ class Engine:
         )
         best = readings[0] if readings else None
         threshold = self.settings.answer_threshold
-        if best is None or best.score < self.settings.clarify_threshold or not best.facts and best.compose != "brief":
+        if best is None or best.score < self.settings.clarify_threshold or not best.facts and best.compose not in ("brief", "about"):
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         ambiguous = (
             len(readings) > 1
@@ -175,6 +190,16 @@ class Engine:
                 return reply, aged
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         return self._compose(text, question, best, explanation, aged, entity_ids)
+
+    def _after_the_brief(self, question: Question) -> str:
+        """Return how the question reaches past the brief's date ("in 2020", "since it was written"), or ""."""
+        year = int(self.knowledge.brief.date[:4]) if self.knowledge.brief.date[:4].isdigit() else 9999
+        later = [y for y in question.years if y > year]
+        if later:
+            return f"in {later[0]}"
+        if _AFTER_BRIEF.search(" ".join(question.tokens)):
+            return "after it was written"
+        return ""
 
     # -- context -----------------------------------------------------------------
     def _resolve_context(
@@ -251,7 +276,23 @@ class Engine:
         generic = self._generic_reading(question, entity_ids, words, context)
         if generic is not None:
             readings.append(generic)
+        readings = [self._penalise_unknown(r, words) for r in readings]
         readings.sort(key=lambda r: -r.score)
+        # An intent understood with a near-exact template but with no fact to answer it
+        # ("who leads Boko Haram?") is the honest reading, even when some loosely related
+        # fact scores higher: answering with that fact would answer another question.
+        unanswerable = [
+            r
+            for r in readings
+            if r.missing and r.match is not None and r.match.ratio >= 0.9 and r.match.coverage >= 0.99
+        ]
+        if unanswerable and readings and readings[0].facts:
+            top = readings[0]
+            gap = unanswerable[0]
+            relations = set(gap.match.intent.relations) if gap.match else set()
+            if not relations or not any(s.fact.relation in relations for s in top.facts):
+                readings.remove(gap)
+                readings.insert(0, replace(gap, score=max(gap.score, top.score)))
         # keep one reading per intent
         seen: set[str] = set()
         unique = []
@@ -260,6 +301,18 @@ class Engine:
                 seen.add(r.intent)
                 unique.append(r)
         return unique
+
+    def _penalise_unknown(self, reading: Reading, words: list[tuple[str, str | None, float]]) -> Reading:
+        """Lower a reading's score by the share of the question's words that neither the facts nor its template know."""
+        total = sum(w for _, _, w in words)
+        if not total:
+            return reading
+        template_words = set(reading.match.template.split()) if reading.match is not None else set()
+        unknown = sum(w for word, s, w in words if s is None and word not in template_words)
+        if not unknown:
+            return reading
+        share = unknown / total
+        return replace(reading, score=reading.score * (1 - 0.8 * share), detail=reading.detail + f"; unknown words {share:.2f}")
 
     def _generic_reading(
         self,
@@ -342,6 +395,13 @@ class Engine:
             return Reading(intent.id, match.score, scored, compose, detail, (ent,), match=match)
         # relation-reading intents: facts of the intent's relations involving the slot entities
         ids = slot_entities or entity_ids
+        if (
+            intent.answer_types
+            and question.answer_type not in intent.answer_types
+            and question.answer_type in ("what", "which", "how", "where", "who", "yesno")
+        ):
+            # the template says what kind of answer is wanted better than the first word does
+            question = replace(question, answer_type=intent.answer_types[0])
         scored = self.index.score(question, ids, words, relations=relations)
         if ids:
             scored = [s for s in scored if all(e in self.index.roles[s.fact.id] for e in ids)]
@@ -350,7 +410,9 @@ class Engine:
             scored = [s for s in scored if self.index.roles[s.fact.id].get(ids[0]) != "subject"] or scored
         if not scored:
             what = intent.description or intent.id
-            return Reading(intent.id, match.score * 0.9, (), compose, detail, ids, match=match, missing=what)
+            # understood but unanswerable: only a close template match should win over readings that have facts
+            score = match.score * (0.9 if match.ratio >= 0.9 else 0.6)
+            return Reading(intent.id, score, (), compose, detail, ids, match=match, missing=what)
         top = scored[0]
         keep = [s for s in scored if s.score >= top.score * 0.7]
         limit = 8 if compose in ("subjects", "objects", "all") else 3
@@ -426,10 +488,12 @@ class Engine:
             facts = facts[:10]
         elif compose == "about":
             ent = self.entities[reading.entities[0]] if reading.entities else None
-            statements = list(dict.fromkeys(f.statement for f in facts[:5]))
-            lead = ent.description if ent is not None and ent.description else ""
-            body = " ".join([lead, *statements]).strip() if lead and lead not in statements else " ".join(statements)
-            facts = facts[:5]
+            statements = list(dict.fromkeys(f.statement for f in facts[:4]))
+            lead = ""
+            if ent is not None and ent.description:
+                lead = f"{ent.name}: {ent.description}" if ent.name.lower() not in ent.description.lower() else ent.description
+            body = " ".join([lead, *statements]).strip()
+            facts = facts[:4]
         elif compose == "yesno" or (question.is_yesno and compose in ("all", "best")):
             top = facts[0]
             body = self._yes_no(top, facts)
@@ -439,6 +503,12 @@ class Engine:
         if self._time_sensitive(question, facts):
             body += " (As of the brief's date, March 20, 2017.)"
         citations = self._citations(facts)
+        if compose == "about" and reading.entities:
+            ent = self.entities[reading.entities[0]]
+            extra = tuple(
+                Citation(self.sentences[c].section, self.sentences[c].text, c) for c in ent.cites[:2] if c in self.sentences
+            )
+            citations = tuple(dict.fromkeys(extra + citations))
         subject = self._subject(entity_ids, facts, reading)
         entities = tuple(dict.fromkeys([*entity_ids, *(e for f in facts for e in f.entities)]))
         new_context = Context(

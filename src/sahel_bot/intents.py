@@ -43,12 +43,14 @@ class IntentMatcher:
     def __init__(self, intents: Mapping[str, Intent], entities: Mapping[str, Entity]) -> None:
         self.intents = intents
         self.entities = entities
-        self.choices: dict[int, str] = {}
+        # Choices grouped by how many slots they have: a question with one entity is only
+        # compared with one-slot templates (fewer comparisons, and no wrong-arity matches).
+        self.choices: dict[int, dict[int, str]] = {}
         self.owner: list[tuple[Intent, str, tuple[str, ...]]] = []
         for intent in intents.values():
             for template in intent.templates:
                 skeleton = _SLOT.sub(SLOT_MARK, template.normalized)
-                self.choices[len(self.owner)] = skeleton
+                self.choices.setdefault(len(template.slots), {})[len(self.owner)] = skeleton
                 self.owner.append((intent, template.normalized, template.slots))
 
     def skeleton(self, question: Question, fillers: list[str]) -> str:
@@ -86,9 +88,10 @@ class IntentMatcher:
         skeleton = self.skeleton(question, fillers)
         if not skeleton:
             return []
-        hits = process.extract(
-            skeleton, self.choices, scorer=fuzz.ratio, processor=None, limit=40, score_cutoff=55
-        )
+        choices = self.choices.get(len(fillers))
+        if not choices:
+            return []
+        hits = process.extract(skeleton, choices, scorer=fuzz.ratio, processor=None, limit=40, score_cutoff=55)
         q_words = [w for w in skeleton.split() if w not in STOPWORDS or w in ("who", "when", "where", "why", "how")]
         best: dict[str, IntentMatch] = {}
         for _, ratio, key in hits:

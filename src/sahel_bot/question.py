@@ -52,8 +52,9 @@ _YES_NO_STARTS = frozenset(
 )
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 MONTHS = (
-    "january february march april may june july august september october november december".split()
-)
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
 
 
 #: Words folded together before stemming, so a question and a fact that say the same thing meet.
@@ -188,6 +189,7 @@ def _answer_type(tokens: list[str]) -> tuple[str, bool]:
             ),
         ),
         ("meaning", (" mean ", " means ", " meaning ", " stand for ", " stands for ", " translate", " in english ")),
+        ("name", (" name of ", " names of ", " called ", " what name ", " which name ", " named ")),
         ("where", (" where ", " what country ", " which country ", " in what country ", " what region ")),
         ("why", (" why ", " what reason ", " for what reason ", " how come ")),
         ("who", (" who ", " whom ", " whose ", " which person ", " what person ")),
@@ -198,7 +200,7 @@ def _answer_type(tokens: list[str]) -> tuple[str, bool]:
         if any(cue in text for cue in cues):
             if is_yesno and kind in ("how", "which"):
                 continue
-            return kind, is_yesno and kind not in ("who", "when", "where", "how_many", "why", "meaning")
+            return kind, is_yesno and kind not in ("who", "when", "where", "how_many", "why", "meaning", "name")
     return ("yesno" if is_yesno else "what"), is_yesno
 
 

@@ -175,6 +175,8 @@ class FactIndex:
                 return 1.0
             obj = self.entities.get(fact.object or "")
             return 1.0 if obj is not None and obj.type in ("country", "place") else 0.6
+        if kind == "name":
+            return 1.0 if fact.relation in _MEANING_RELATIONS else 0.3
         if kind == "meaning":
             return 1.0 if fact.relation in _MEANING_RELATIONS else 0.5
         if question.years:

@@ -52,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         )
     for name, help_text in FLAGS.items():
         parser.add_argument(f"--{_flag(name)}", dest=name, metavar="VALUE", help=f"{help_text} (env {ENVIRONMENT[name]})")
-    parser.epilog = _epilog()
+    parser.epilog = _epilog() + "\n\n" + (parser.epilog or "")
 
 
 def _flag(name: str) -> str:

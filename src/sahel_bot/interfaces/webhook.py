@@ -207,15 +207,17 @@ class _AnswerCache:
 class _Job:
     """One answer computed on a background thread.
 
-    A request handler may ``wait`` for it: if the answer is ready in time the handler replies with it;
-    otherwise (and always when nobody waits) ``late`` delivers it, from the worker thread.
+    With ``waited``, a request handler will ``wait`` for it: if the answer is ready in time the handler
+    replies with it; otherwise (and always without ``waited``) ``late`` delivers it, from the worker thread.
     """
 
-    def __init__(self, compute: Callable[[], Reply], late: Callable[[Reply | None], None] | None) -> None:
+    def __init__(
+        self, compute: Callable[[], Reply], late: Callable[[Reply | None], None] | None, waited: bool = True
+    ) -> None:
         self._compute = compute
         self._late = late
         self._lock = threading.Lock()
-        self._state = "queued"  # -> "waited" (a handler waits) -> "done"; or -> "deferred" -> "done"
+        self._state = "waited" if waited else "deferred"  # then "done"; "waited" becomes "deferred" on timeout
         self._wake: Callable[[], None] | None = None
         self.reply: Reply | None = None
 
@@ -252,7 +254,7 @@ class _Job:
         with self._lock:
             if self._state == "done":
                 return True
-            self._state, self._wake = "waited", wake
+            self._wake = wake
         try:
             await asyncio.wait_for(ready.wait(), timeout)
         except TimeoutError:
@@ -491,7 +493,7 @@ class _Webhook:
         refusal = self._cut(asked.question) if asked.question else f"{ABOUT} Ask me, for example: who leads AQIM?"
         compute = (lambda: Reply(asked.question, False, refusal, DECLINE)) if refusal else (lambda: self._answer_now(asked))
         # Nobody waits for this job: Slack has its 200 already, the answer goes through chat.postMessage.
-        if not self._submit(_Job(compute, lambda reply: self._post(channel, thread_ts, reply))):
+        if not self._submit(_Job(compute, lambda reply: self._post(channel, thread_ts, reply), waited=False)):
             if isinstance(event_id, str):
                 self.seen_events.discard(event_id)  # so Slack's retry, in a minute, is answered
             _note(request, outcome="busy")
