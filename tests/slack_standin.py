@@ -71,7 +71,9 @@ class SlackStandIn:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, name="slack-standin", daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, name="slack-standin", daemon=True
+        )
 
     def _web_api(self, call: Call) -> dict[str, Any]:
         if not call.headers.get("authorization", "").startswith("Bearer xoxb-"):

@@ -137,7 +137,7 @@ def test_a_failure_reads_like_a_bug_report(faq: pytest.Pytester) -> None:
             "outcome:    answer (answered: yes), intent leader_of, confidence 0.91",
             "runner-up:  about 0.62  template 'who is {entity}'",
             "citation:   [[]Leadership[]] leadership.1.1: The reported leader/emir of AQIM",
-            "FAILED faq_lead.yaml::L2",
+            "FAILED faq_lead.yaml::L2*",
         ]
     )
 
@@ -160,7 +160,7 @@ def test_items_carry_their_file_and_line(faq: pytest.Pytester) -> None:
     reports = [r for r in reprec.getreports("pytest_runtest_logreport") if r.when == "call"]
     assert [r.location for r in reports] == [
         ("faq_lines.yaml", 1, "faq: A"),
-        ("faq_lines.yaml", 5, "conversation: B"),
+        ("faq_lines.yaml", 4, "conversation: B"),
     ]
 
 
@@ -321,7 +321,8 @@ def test_the_ini_glob_chooses_the_files(faq: pytest.Pytester) -> None:
     write(faq, "checks_two.yaml", question.replace("G1", "G2"))
     result = faq.runpytest("-v")
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["*qa_one.yml::G1 PASSED*", "*checks_two.yaml::G2 PASSED*"])
+    result.stdout.fnmatch_lines(["*checks_two.yaml::G2 PASSED*"])
+    result.stdout.fnmatch_lines(["*qa_one.yml::G1 PASSED*"])
     result.stdout.no_fnmatch_line("*faq_default*")
 
 

@@ -108,6 +108,16 @@ class Engine:
         question = analyse(text, tokens, mentions)
         linked = tuple(self._linked(m, tokens) for m in mentions)
 
+        unresolved = [t for t in tokens if t in ("he", "him", "his", "she", "her")]
+        if unresolved and not mentions:
+            return self._decline(
+                text,
+                f"I don't know who “{unresolved[0]}” is here — please ask again with a name.",
+                f"the pronoun '{unresolved[0]}' refers to nobody in this conversation",
+                aged,
+                tokens=tokens,
+                context_note=context_note,
+            )
         if outside:
             names = ", ".join(self.entities[m.entity].name for m in outside)
             about = ""
@@ -275,6 +285,14 @@ class Engine:
                 readings.append(reading)
         generic = self._generic_reading(question, entity_ids, words, context)
         if generic is not None:
+            exact = [
+                r
+                for r in readings
+                if r.facts and r.match is not None and r.match.ratio >= 0.95 and r.match.coverage >= 0.99
+            ]
+            if exact:
+                # a bag of words never beats a question whose whole shape a template recognised
+                generic = replace(generic, score=min(generic.score, max(r.score for r in exact) - 0.01))
             readings.append(generic)
         readings = [self._penalise_unknown(r, words) for r in readings]
         readings.sort(key=lambda r: -r.score)
@@ -417,6 +435,8 @@ class Engine:
         keep = [s for s in scored if s.score >= top.score * 0.7]
         limit = 8 if compose in ("subjects", "objects", "all") else 3
         score = 0.55 * match.score + 0.45 * max(top.score, 0.5 if top.entity >= 1 else top.score)
+        if match.ratio >= 0.95 and match.coverage >= 0.99:
+            score = max(score, min(1.0, 0.6 + 0.4 * top.score))
         if top.typed < 1:
             score *= top.typed + (1 - top.typed) * 0.3
         return Reading(intent.id, score, tuple(keep[:limit]), compose, detail, ids, match=match)

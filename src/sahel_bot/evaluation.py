@@ -250,7 +250,7 @@ def _parse_item(node: Any, value: Any, path: str, problems: list[tuple[int, int,
         turns_node = next((v for k, v in node.value if getattr(k, "value", None) == "turns"), node)
         turns = value["turns"]
         if not isinstance(turns, list) or not turns:
-            tl, tc = _mark(turns_node)
+            tl, tc = _mark(keys.get("turns", node))
             problems.append((tl, tc, f"'turns' of {item_id!r} must be a non-empty list of turns"))
             return None
         parsed = []

@@ -79,6 +79,10 @@ class FactIndex:
                     roles.setdefault(ent, role)
             for ent in fact.mentions:
                 roles.setdefault(ent, "mention")
+            # a fact about a part (AQIM "central") is also about the whole (AQIM)
+            for ent, role in list(roles.items()):
+                for parent in entities[ent].part_of if ent in entities else ():
+                    roles.setdefault(parent, role)
             self.roles[fact.id] = roles
         n = max(1, len(facts))
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}

@@ -22,7 +22,7 @@ from .yamlfile import Doc, MappingView, did_you_mean, load_yaml, records, top_ke
 
 __all__ = ["default_knowledge_dir", "knowledge_files", "load_knowledge"]
 
-ENTITY_FIELDS = ("id", "type", "name", "short", "aliases", "weak_aliases", "description", "cites")
+ENTITY_FIELDS = ("id", "type", "name", "short", "aliases", "weak_aliases", "description", "cites", "part_of")
 RELATION_FIELDS = ("id", "description", "answers", "keywords")
 FACT_FIELDS = (
     "id",
@@ -156,6 +156,7 @@ class _Loader:
             description=description,
             cites=tuple(c for c, _ in view.strings("cites", e)),
             location=doc.location(view.node),
+            part_of=tuple(p for p, _ in view.strings("part_of", e)),
         )
         self.entity_nodes[entity_id] = (doc, view)
 
@@ -307,6 +308,10 @@ class _Loader:
                 self.errors.append(doc.error(view.node, f"quote attributes ('according to') but fact '{fact.id}' sets no 'source'"))
 
     def check_entity_cites(self, brief: Brief | None) -> None:
+        for entity in self.entities.values():
+            doc, view = self.entity_nodes[entity.id]
+            for parent, node in view.strings("part_of", []):
+                self.check_entity_refs(doc, node, parent, "part_of")
         if not brief:
             return
         ids = {s.id for s in brief.sentences}

@@ -150,6 +150,7 @@ class Entity:
     cites: tuple[str, ...]
     location: Location
     weak_aliases: tuple[str, ...] = ()
+    part_of: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -1,0 +1,105 @@
+"""The public API: Bot.ask, conversations and their context, explanations, honest declines."""
+
+from __future__ import annotations
+
+from dataclasses import FrozenInstanceError
+
+import pytest
+
+from sahel_bot import Bot, Context, Reply
+from sahel_bot.config import Settings
+
+
+def test_answer_is_cited_and_verbatim(bot: Bot) -> None:
+    reply = bot.ask("Who leads AQIM?")
+    assert reply.answered and reply.outcome == "answer"
+    assert "Droukdel" in reply.text
+    assert "Hammam" in reply.text  # both parts of AQIM's leadership
+    assert "reportedly" in reply.text.lower()  # the brief's hedge is kept
+    sentences = {s.id: s for s in bot.knowledge.brief.sentences}
+    assert reply.citations
+    for citation in reply.citations:
+        assert citation.quote in sentences[citation.sentence_id].text
+        assert citation.section == sentences[citation.sentence_id].section
+    assert 0.55 <= reply.confidence <= 1.0
+
+
+def test_reply_is_immutable_and_serialisable(bot: Bot) -> None:
+    reply = bot.ask("who leads aqim")
+    with pytest.raises(FrozenInstanceError):
+        reply.text = "x"  # type: ignore[misc]
+    data = reply.to_dict(explain=True)
+    for key in ("question", "answered", "text", "intent", "confidence", "citations", "suggestions", "explanation"):
+        assert key in data
+    assert data["citations"][0].keys() >= {"section", "quote"}
+
+
+def test_off_topic_is_declined(bot: Bot) -> None:
+    for question in ("what's the weather in Paris", "who leads Hezbollah", "how do I bake bread"):
+        reply = bot.ask(question)
+        assert not reply.answered, question
+        assert reply.outcome == "decline"
+
+
+def test_understood_but_not_in_the_brief_says_what_it_does_say(bot: Bot) -> None:
+    reply = bot.ask("Who leads Boko Haram?")
+    assert not reply.answered
+    assert "doesn't say" in reply.text
+    assert "Boko Haram" in reply.text
+    assert "no fact" in reply.explanation.reason or "understood" in reply.explanation.reason
+
+
+def test_follow_ups_use_the_conversation(bot: Bot) -> None:
+    chat = bot.conversation()
+    first = chat.ask("who leads ansar al dine?")
+    assert first.answered and "Ghaly" in first.text
+    assert chat.subject == "Ansar al Dine"
+    second = chat.ask("where is he from?")
+    assert second.answered and "Kidal" in second.text
+    assert "from the conversation" in second.explanation.context
+    third = chat.ask("and the MLF?")
+    assert third.answered and "Koufa" in third.text
+    chat.reset()
+    assert chat.subject is None
+    assert not chat.ask("where is he from?").answered
+
+
+def test_context_expires(bot: Bot) -> None:
+    settings = Settings(context_turns=2)
+    small = Bot(bot.knowledge, settings)
+    chat = small.conversation()
+    assert chat.ask("who leads ansar al dine?").answered
+    chat.ask("what's the weather like")
+    chat.ask("good morning")
+    assert not chat.ask("where is he from?").answered
+
+
+def test_pure_form_returns_new_context(bot: Bot) -> None:
+    empty = Context()
+    reply, context = bot.answer("who leads the MLF", empty)
+    assert reply.answered
+    assert context.subject == "mlf" and empty.subject is None
+
+
+def test_explanation_names_entities_intent_and_runner_up(bot: Bot) -> None:
+    reply = bot.ask("who is in charge of ansar dine")
+    explanation = reply.explanation
+    assert explanation.entities[0].entity == "ansar_al_dine"
+    assert explanation.entities[0].alias
+    assert explanation.candidates[0].intent == reply.intent
+    assert len(explanation.candidates) >= 2
+    assert explanation.facts
+    text = explanation.render()
+    assert "Ansar al Dine" in text and "decision:" in text
+
+
+def test_yes_no_keeps_the_hedge(bot: Bot) -> None:
+    reply = bot.ask("is belmokhtar dead?")
+    assert reply.answered
+    assert "not been publicly confirmed" in reply.text
+    no = bot.ask("did IS-GS attack Morocco?")
+    assert no.answered and no.text.startswith("No")
+
+
+def test_reply_type(bot: Bot) -> None:
+    assert isinstance(bot.ask("hello"), Reply)
