@@ -17,7 +17,7 @@ pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parent.parent
 
 # A conftest for the inner runs: a bot that answers from a script.
-FAKE_CONFTEST = '''
+FAKE_CONFTEST = """
 from sahel_bot import Candidate, Citation, Explanation, Reply
 from sahel_bot.interfaces.pytest_plugin import use_bot
 
@@ -66,7 +66,7 @@ class FakeBot:
 
 def pytest_configure(config):
     use_bot(config, FakeBot())
-'''
+"""
 
 
 @pytest.fixture
@@ -275,7 +275,9 @@ def test_a_knowledge_dir_that_does_not_load_fails_every_item_clearly(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", raising=False)
-    write(pytester, "faq_x.yaml", '- id: X1\n  cat: out_of_scope\n  q: "hi"\n- id: X2\n  cat: out_of_scope\n  q: "yo"\n')
+    write(
+        pytester, "faq_x.yaml", '- id: X1\n  cat: out_of_scope\n  q: "hi"\n- id: X2\n  cat: out_of_scope\n  q: "yo"\n'
+    )
     (pytester.path / "empty").mkdir()
     result = pytester.runpytest("--sahel-knowledge", "empty")
     result.assert_outcomes(failed=2)

@@ -8,6 +8,7 @@ engine's wording does.  The real bot is exercised in ``test_repl_pty.py``.
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from sahel_bot import Citation, Explanation, Reply
 from sahel_bot.interfaces import render
 from sahel_bot.interfaces.completion import NameIndex, ReplCompleter
 from sahel_bot.interfaces.history import SafeFileHistory, history_path, open_history
-from sahel_bot.interfaces.repl import Repl, Shell, run_piped
+from sahel_bot.interfaces.repl import Repl, _miss_logger, run_piped
 from sahel_bot.knowledge.brief import parse_brief
 from sahel_bot.knowledge.schema import Entity, Location
 
@@ -505,7 +506,7 @@ def test_piped_commands_work_and_quit_stops_reading() -> None:
 
 
 def test_piped_bad_lines_are_reported_with_their_number_and_exit_one() -> None:
-    status, out, err, bot = _piped([b"/nosuch\n", b"\xff\xfe bad bytes\n", b"who leads aqim\n"])
+    status, out, err, _ = _piped([b"/nosuch\n", b"\xff\xfe bad bytes\n", b"who leads aqim\n"])
     assert status == 1
     assert "sahel-bot: line 1: Unknown command '/nosuch'" in err
     assert "sahel-bot: line 2: not UTF-8 text; skipped." in err
@@ -528,3 +529,53 @@ def test_long_section_titles_in_citations_still_wrap() -> None:
     assert all(len(line) <= 30 for line in text.splitlines())
     assert "Relationship with Al Qaeda" in " ".join(text.split())
 
+
+# -- miss log --------------------------------------------------------------------------------------------
+
+
+def _args(**overrides: Any) -> SimpleNamespace:
+    return SimpleNamespace(**{"no_miss_log": False, **overrides})
+
+
+def test_declines_go_to_the_miss_log_as_the_repl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "misses.jsonl"
+    monkeypatch.setenv("SAHEL_BOT_MISS_LOG", str(log))
+    warnings: list[str] = []
+    record = _miss_logger(_args(), warnings.append)
+    assert record is not None
+    for reply in (LEADER, CLARIFY):
+        record(reply)
+    entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [(e["interface"], e["question"], e["outcome"]) for e in entries] == [("repl", "who runs it", "clarify")]
+    assert warnings == []
+
+
+def test_the_repl_calls_the_miss_log_after_every_reply() -> None:
+    seen: list[str] = []
+    bot = ScriptedBot()
+    with create_pipe_input() as pipe:
+        pipe.send_text("who runs it" + ENTER + "2" + ENTER + CTRL_D)
+        repl = Repl(bot, input=pipe, output=DummyOutput(), console=PlainTextOutput(io.StringIO()))
+        repl.shell.on_reply = lambda reply: seen.append(reply.question)
+        repl.run()
+    assert seen == ["who runs it", "who leads Ansar al Dine?"]
+
+
+def test_miss_log_off_by_flag_or_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SAHEL_BOT_MISS_LOG", str(tmp_path / "m.jsonl"))
+    assert _miss_logger(_args(no_miss_log=True), print) is None
+    monkeypatch.setenv("SAHEL_BOT_MISS_LOG", "off")
+    assert _miss_logger(_args(), print) is None
+
+
+def test_an_unwritable_miss_log_warns_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("SAHEL_BOT_MISS_LOG", str(blocker / "misses.jsonl"))
+    warnings: list[str] = []
+    record = _miss_logger(_args(), warnings.append)
+    assert record is not None
+    record(CLARIFY)
+    record(CLARIFY)
+    assert len(warnings) == 1
+    assert "cannot write the miss log" in warnings[0]

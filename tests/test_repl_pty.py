@@ -10,13 +10,13 @@ nothing here measures time.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
@@ -110,7 +110,7 @@ def _history_entries(path: Path) -> list[str]:
 
 
 @pytest.fixture
-def broken_knowledge(tmp_path: Path) -> Iterator[Path]:
+def broken_knowledge(tmp_path: Path) -> Path:
     """A knowledge directory whose one fact file has a YAML syntax error (an unclosed list)."""
     root = tmp_path / "knowledge"
     (root / "brief").mkdir(parents=True)
@@ -118,7 +118,7 @@ def broken_knowledge(tmp_path: Path) -> Iterator[Path]:
     (root / "intents").mkdir()
     shutil.copy(ROOT / "brief" / "IF10172.txt", root / "brief" / "IF10172.txt")
     (root / "facts" / "broken.yaml").write_text("facts:\n  - id: x\n    subject: [unclosed\n", encoding="utf-8")
-    yield root
+    return root
 
 
 def _check_errors(knowledge: Path, env: dict[str, str]) -> list[str]:
@@ -219,9 +219,7 @@ def test_a_history_that_cannot_be_written_is_a_warning(env: dict[str, str], tmp_
     assert term.finish() == 0
 
 
-def test_a_knowledge_error_at_start_up_prints_what_check_prints(
-    env: dict[str, str], broken_knowledge: Path
-) -> None:
+def test_a_knowledge_error_at_start_up_prints_what_check_prints(env: dict[str, str], broken_knowledge: Path) -> None:
     expected = _check_errors(broken_knowledge, env)
     term = Terminal(["repl", "--knowledge", str(broken_knowledge)], env)
     assert term.finish() == 1
@@ -309,3 +307,14 @@ def test_piped_knowledge_error_prints_what_check_prints(env: dict[str, str], bro
     assert [line for line in err.splitlines() if re.match(r"\S+:\d+:\d+: ", line)] == expected
     assert "Traceback" not in err
     assert done.stdout == b""
+
+
+def test_piped_misses_are_logged_unless_turned_off(env: dict[str, str], tmp_path: Path) -> None:
+    log = tmp_path / "misses.jsonl"
+    env["SAHEL_BOT_MISS_LOG"] = str(log)
+    question = b"what is the airspeed velocity of an unladen swallow\n"
+    assert _piped(question, env, "repl", "--no-miss-log").returncode == 0
+    assert not log.exists()
+    assert _piped(question, env).returncode == 0
+    entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [(e["interface"], e["outcome"]) for e in entries] == [("repl", "decline")]

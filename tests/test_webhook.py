@@ -252,7 +252,9 @@ def test_05_five_minute_window_both_ways(h: Harness, offset: int, status: int) -
 
 def test_06_non_integer_timestamp_is_401_not_500(h: Harness) -> None:
     body = command_body()
-    r = h.command(body, {"X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": sign(body, "abc")["X-Slack-Signature"]}, False)
+    r = h.command(
+        body, {"X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": sign(body, "abc")["X-Slack-Signature"]}, False
+    )
     assert (r.status_code, r.json()) == (401, ERR401)
 
 
@@ -311,7 +313,9 @@ def test_10_undecodable_body(h: Harness, route: str) -> None:
 def test_11_oversized_body_is_413_before_any_hmac(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     checks: list[bytes] = []
     real = SlackVerifier.check
-    monkeypatch.setattr(SlackVerifier, "check", lambda self, body, headers: checks.append(body) or real(self, body, headers))
+    monkeypatch.setattr(
+        SlackVerifier, "check", lambda self, body, headers: checks.append(body) or real(self, body, headers)
+    )
     declared = h.client.post(
         "/slack/commands", content=b"text=x", headers={**FORM, "Content-Length": "1048577", **sign("text=x")}
     )
@@ -577,8 +581,24 @@ def test_27_unseen_event_carrying_a_retry_header_is_processed(h: Harness, slack:
     [
         mention(bot_id=BOT_ID),
         mention(user=BOT_USER_ID),
-        {"type": "message", "subtype": "bot_message", "bot_id": "B2", "text": "hi", "ts": "1.2", "channel": "D1", "channel_type": "im"},
-        {"type": "message", "subtype": "message_changed", "ts": "1.3", "channel": "D1", "channel_type": "im", "user": "U1", "text": QUESTION},
+        {
+            "type": "message",
+            "subtype": "bot_message",
+            "bot_id": "B2",
+            "text": "hi",
+            "ts": "1.2",
+            "channel": "D1",
+            "channel_type": "im",
+        },
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "ts": "1.3",
+            "channel": "D1",
+            "channel_type": "im",
+            "user": "U1",
+            "text": QUESTION,
+        },
         {"type": "message", "user": BOT_USER_ID, "text": QUESTION, "ts": "1.4", "channel": "D1", "channel_type": "im"},
     ],
     ids=["our-bot-id", "our-user", "bot_message", "message_changed", "own-dm"],
@@ -611,7 +631,9 @@ def test_29_direct_message_is_answered_in_the_dm(h: Harness, slack: SlackStandIn
     "body",
     [
         event_body({"type": "reaction_added", "user": "U1", "reaction": "thumbsup", "ts": "1.1"}),
-        event_body({"type": "message", "user": "U1", "text": QUESTION, "ts": "1.1", "channel": "C1", "channel_type": "channel"}),
+        event_body(
+            {"type": "message", "user": "U1", "text": QUESTION, "ts": "1.1", "channel": "C1", "channel_type": "channel"}
+        ),
         json.dumps({"type": "app_rate_limited", "team_id": "T1", "minute_rate_limited": 1518467820}),
         json.dumps({"type": "something_new"}),
     ],

@@ -19,15 +19,34 @@ from .entities import EntityLinker, Mention
 from .intents import IntentMatch, IntentMatcher
 from .knowledge.schema import Entity, Fact, Knowledge
 from .normalize import MAX_QUESTION_CHARS, normalize
-from .question import Question, analyse
+from .question import ANAPHORA, STOPWORDS, Question, analyse
 from .reply import ANSWER, CLARIFY, DECLINE, Candidate, Citation, Explanation, LinkedEntity, Reply
 from .retrieval import FactIndex, FactScore
+from .spelling import SpellChecker
 
 __all__ = ["Engine"]
 
 MAX_TOKENS = 60
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what about|same for|also|now)\b")
+_FILLERS = frozenset("ok okay so well hmm um uh please hey hi thanks right alright now then also yes no".split())
+_NOUN_ANAPHORA = {
+    "group": "group",
+    "groups": "group",
+    "organization": "group",
+    "organisation": "group",
+    "movement": "group",
+    "faction": "group",
+    "man": "person",
+    "person": "person",
+    "guy": "person",
+    "country": "place",
+    "place": "place",
+    "city": "place",
+    "town": "place",
+    "region": "place",
+    "area": "place",
+}
 _AFTER_BRIEF = re.compile(
     r"\b(since|after) (the|this) (brief|report|document)( was| came)?( written| published| released| out| issued)?\b"
     r"|\b(nowadays|these days|this week|this month|this year|latest news|recent news|current events)\b"
@@ -77,6 +96,7 @@ class Engine:
         self.index = FactIndex(knowledge.facts, knowledge.entities, knowledge.relations)
         self.sentences = {s.id: s for s in knowledge.brief.sentences}
         self.facts = {f.id: f for f in knowledge.facts}
+        self.speller = SpellChecker(_lexicon(knowledge))
 
     # -- entry point ---------------------------------------------------------------
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
@@ -101,10 +121,13 @@ class Engine:
             return self._decline(text, HELP_TEXT, "empty question", aged, tokens=tokens)
 
         mentions = self.linker.link(tokens)
+        tokens, corrections = self._spell(tokens, mentions)
         outside = [m for m in mentions if self.entities[m.entity].type == "outside"]
         mentions = [m for m in mentions if self.entities[m.entity].type != "outside"]
-        context_note = ""
         mentions, context_note, follow_intent = self._resolve_context(tokens, mentions, aged)
+        if corrections:
+            note = "read " + ", ".join(f"'{a}' as '{b}'" for a, b in corrections)
+            context_note = f"{context_note}; {note}" if context_note else note
         question = analyse(text, tokens, mentions)
         linked = tuple(self._linked(m, tokens) for m in mentions)
 
@@ -201,6 +224,20 @@ class Engine:
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         return self._compose(text, question, best, explanation, aged, entity_ids)
 
+    def _spell(self, tokens: list[str], mentions: list[Mention]) -> tuple[list[str], list[tuple[str, str]]]:
+        """Return the tokens with misspelt words (outside entity mentions) corrected, and the corrections."""
+        in_mention = {i for m in mentions for i in range(m.start, m.end)}
+        out = list(tokens)
+        corrections = []
+        for i, token in enumerate(tokens):
+            if i in in_mention:
+                continue
+            fixed = self.speller.correct(token)
+            if fixed and " " not in fixed:
+                out[i] = fixed
+                corrections.append((token, fixed))
+        return out, corrections
+
     def _after_the_brief(self, question: Question) -> str:
         """Return how the question reaches past the brief's date ("in 2020", "since it was written"), or ""."""
         year = int(self.knowledge.brief.date[:4]) if self.knowledge.brief.date[:4].isdigit() else 9999
@@ -219,29 +256,34 @@ class Engine:
         if context.is_empty:
             return mentions, "", None
         joined = " ".join(tokens)
-        follow_intent = None
-        if mentions and _FOLLOW_UP.match(joined) and len(tokens) <= 2 + sum(m.end - m.start for m in mentions) + 1:
-            follow_intent = context.intent
-            return mentions, f"follow-up: the last question ({context.intent}) about a new subject", follow_intent
-        if mentions:
-            return mentions, "", None
-        from .question import ANAPHORA
-
-        taken = set()
+        mentioned = sum(m.end - m.start for m in mentions)
+        if mentions and context.intent and context.intent in self.knowledge.intents:
+            others = [t for i, t in enumerate(tokens) if not any(m.start <= i < m.end for m in mentions)]
+            bare = all(t in _FILLERS or t in ("and", "what", "about", "how", "the") for t in others)
+            if (_FOLLOW_UP.match(joined) and len(tokens) <= mentioned + 3) or (bare and len(others) <= 3):
+                return mentions, f"follow-up: the last question ({context.intent}) about a new subject", context.intent
+        taken = {self.entities[m.entity].type for m in mentions}
         added: list[Mention] = []
         for i, token in enumerate(tokens):
+            if any(m.start <= i < m.end for m in mentions):
+                continue
             kind = ANAPHORA.get(token)
+            previous = tokens[i - 1] if i else ""
+            if token in _NOUN_ANAPHORA and previous in ("the", "this", "that", "these", "those", "same"):
+                kind = _NOUN_ANAPHORA[token]
             if kind is None:
                 continue
-            entity = self._context_entity(kind, context, tokens[i + 1] if i + 1 < len(tokens) else "")
-            if entity is None or entity in taken:
+            if mentions and kind == "any":
                 continue
-            taken.add(entity)
+            entity = self._context_entity(kind, context, tokens[i + 1] if i + 1 < len(tokens) else "")
+            if entity is None or self.entities[entity].type in taken or any(m.entity == entity for m in mentions):
+                continue
             added.append(Mention(entity, i, i + 1, self.entities[entity].name, token, 100.0, "context"))
             break
         if added:
             names = ", ".join(f"'{m.words}' = {self.entities[m.entity].short}" for m in added)
-            return added, f"from the conversation: {names}", None
+            merged = sorted([*mentions, *added], key=lambda m: m.start)
+            return merged, f"from the conversation: {names}", None
         return mentions, "", None
 
     def _context_entity(self, kind: str, context: Context, next_word: str) -> str | None:
@@ -299,10 +341,15 @@ class Engine:
         # An intent understood with a near-exact template but with no fact to answer it
         # ("who leads Boko Haram?") is the honest reading, even when some loosely related
         # fact scores higher: answering with that fact would answer another question.
+        best_ratio = max((r.match.ratio for r in readings if r.match is not None and r.facts), default=0.0)
         unanswerable = [
             r
             for r in readings
-            if r.missing and r.match is not None and r.match.ratio >= 0.9 and r.match.coverage >= 0.99
+            if r.missing
+            and r.match is not None
+            and r.match.ratio >= 0.95
+            and r.match.coverage >= 0.99
+            and r.match.ratio >= best_ratio
         ]
         if unanswerable and readings and readings[0].facts:
             top = readings[0]
@@ -344,7 +391,7 @@ class Engine:
         if not entity_ids and context.entities and not context.is_empty:
             # an implicit subject ("how big was the area?"): try the conversation's entities too
             ctx_ids = tuple(e for e in (context.subject, *context.entities) if e)[:3]
-            with_ctx = self.index.score(question, ctx_ids[:1], words)
+            with_ctx = [s for s in self.index.score(question, ctx_ids[:1], words) if s.lexical >= 0.3]
             if with_ctx and (not scored or with_ctx[0].score * 0.95 > scored[0].score):
                 scored = [replace(s, score=s.score * 0.95) for s in with_ctx]
                 note = f"subject from the conversation: {self.entities[ctx_ids[0]].short}"
@@ -404,8 +451,14 @@ class Engine:
             ent = slot_entities[0]
             facts = list(self.index.by_entity.get(ent, ()))
             if compose == "timeline":
-                facts = [f for f in facts if f.year_from]
-                facts.sort(key=lambda f: (f.year_from or 0, f.year_to or 0, f.id))
+                dated: dict[int, list[Fact]] = {}
+                for f in facts:
+                    if f.year_from:
+                        dated.setdefault(f.year_from, []).append(f)
+                facts = []
+                for year in sorted(dated):
+                    best = sorted(dated[year], key=lambda f: (-f.weight, f.id))
+                    facts.extend(best[:2])
             else:
                 roles = self.index.roles
                 facts.sort(key=lambda f: (roles[f.id].get(ent) != "subject", -f.weight, f.year_from or 9999, f.id))
@@ -432,11 +485,14 @@ class Engine:
             score = match.score * (0.9 if match.ratio >= 0.9 else 0.6)
             return Reading(intent.id, score, (), compose, detail, ids, match=match, missing=what)
         top = scored[0]
-        keep = [s for s in scored if s.score >= top.score * 0.7]
-        limit = 8 if compose in ("subjects", "objects", "all") else 3
+        keep = [s for s in scored if s.score >= top.score * (0.6 if compose in ("subjects", "objects") else 0.7)]
+        limit = 8 if compose in ("subjects", "objects") else 5 if compose == "all" else 3
         score = 0.55 * match.score + 0.45 * max(top.score, 0.5 if top.entity >= 1 else top.score)
         if match.ratio >= 0.95 and match.coverage >= 0.99:
             score = max(score, min(1.0, 0.6 + 0.4 * top.score))
+        if words:
+            # the question's own words must be borne out by the facts, not only by the template
+            score *= 0.55 + 0.45 * top.lexical
         if top.typed < 1:
             score *= top.typed + (1 - top.typed) * 0.3
         return Reading(intent.id, score, tuple(keep[:limit]), compose, detail, ids, match=match)
@@ -454,14 +510,7 @@ class Engine:
         facts = [s.fact for s in reading.facts]
         compose = reading.compose
         if compose == "brief":
-            brief = self.knowledge.brief
-            sections = ", ".join(s.title for s in brief.sections)
-            body = (
-                f"The brief is CRS In Focus {brief.number}, \u201c{brief.title},\u201d by {brief.author} "
-                f"of the Congressional Research Service, dated {brief.date_printed}. Its sections: {sections}."
-            )
-            first = brief.sections[0].sentences[0]
-            citations = (Citation(first.section, first.text, first.id),)
+            body, citations = self._about_the_brief(question)
             reply = Reply(
                 question=text,
                 answered=True,
@@ -500,12 +549,14 @@ class Engine:
                 )
                 facts = facts[:2]
         elif compose in ("timeline", "year"):
-            lines = []
-            for f in facts[:10]:
+            lines: dict[str, Fact] = {}
+            for f in facts:
                 when = f.date or ""
-                lines.append(f"{when}: {f.statement}" if when else f.statement)
-            body = "\n".join(dict.fromkeys(lines))
-            facts = facts[:10]
+                lines.setdefault(f"{when}: {f.statement}" if when else f.statement, f)
+                if len(lines) >= 14:
+                    break
+            body = "\n".join(lines)
+            facts = list(lines.values())
         elif compose == "about":
             ent = self.entities[reading.entities[0]] if reading.entities else None
             statements = list(dict.fromkeys(f.statement for f in facts[:4]))
@@ -556,6 +607,55 @@ class Engine:
             ),
         )
         return reply, new_context
+
+    def _about_the_brief(self, question: Question) -> tuple[str, tuple[Citation, ...]]:
+        """Answer from the brief's metadata: which parts depend on what the question asks about."""
+        brief = self.knowledge.brief
+        meta = brief.metadata
+        furniture = {str(f.get("role")): str(f.get("text")) for f in meta_list(meta.get("furniture_lines"))}
+        words = set(question.tokens)
+        series = str(meta.get("series") or "CRS")
+        publisher = str(meta.get("publisher") or "the Congressional Research Service")
+        parts: list[str] = []
+        cites: list[Citation] = []
+
+        def cite(role: str, text: str) -> None:
+            cites.append(Citation("(document metadata)", text, f"meta.{role}"))
+
+        if words & {"author", "wrote", "written", "writer", "authored", "contact", "email", "phone", "who", "reach"}:
+            contact = ", ".join(str(meta[k]) for k in ("author_email", "author_phone") if meta.get(k))
+            parts.append(f"The brief was written by {brief.author} of {publisher}" + (f" ({contact})." if contact else "."))
+            if "author_line" in furniture:
+                cite("author", furniture["author_line"])
+        if words & {"when", "date", "dated", "written", "published", "old", "recent", "current", "year", "released", "issued"}:
+            parts.append(f"It is dated {brief.date_printed}; it describes events up to then.")
+            if "date" in furniture:
+                cite("date", furniture["date"])
+        if words & {"figure", "picture", "image", "insignia", "logo", "photo", "illustration", "flag"}:
+            for figure in meta_list(meta.get("figures")):
+                parts.append(
+                    f"Its one figure, in the {figure.get('section')} section, is \u201c{figure.get('caption')}\u201d "
+                    f"({figure.get('source')})."
+                )
+                cite("figure", str(figure.get("caption")))
+        if words & {"number", "product", "if", "id", "identifier", "series", "kind", "type"}:
+            parts.append(f"It is {series} {brief.number}, a short brief from {publisher}.")
+            if "product_number" in furniture:
+                cite("number", furniture["product_number"])
+        if not parts or words & {"title", "called", "about", "cover", "covers", "summary", "sections", "contain", "topic"}:
+            sections = "; ".join(s.title for s in brief.sections)
+            parts.insert(
+                0,
+                f"The brief is {series} {brief.number}, \u201c{brief.title},\u201d by {brief.author} "
+                f"({publisher}), dated {brief.date_printed}. It covers AQIM and related groups in North and "
+                f"West Africa, in these sections: {sections}.",
+            )
+            if "title" in furniture:
+                cite("title", furniture["title"])
+        if not cites:
+            first = brief.sections[0].sentences[0]
+            cites.append(Citation(first.section, first.text, first.id))
+        return " ".join(parts), tuple(dict.fromkeys(cites))
 
     def _yes_no(self, top: Fact, facts: list[Fact]) -> str:
         statements = " ".join(dict.fromkeys(f.statement for f in facts[:2]))
@@ -714,6 +814,33 @@ def _phrase(description: str, names: list[str]) -> str:
         return queue.pop(0) if queue else match.group()
 
     return _PLACEHOLDERS.sub(fill, description)
+
+
+def meta_list(value: object) -> list[dict[str, object]]:
+    """Return a metadata list of mappings (figures, furniture), ignoring anything malformed."""
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, dict)]
+
+
+def _lexicon(knowledge: Knowledge) -> set[str]:
+    """Every word the knowledge uses: facts, relation keywords, templates, entity names and stop words."""
+    words: set[str] = set(STOPWORDS)
+    for fact in knowledge.facts:
+        for text in (fact.statement, fact.quote, fact.value or "", *fact.keywords):
+            words.update(normalize(text).split())
+    for relation in knowledge.relations.values():
+        for k in relation.keywords:
+            words.update(k.split())
+    for intent in knowledge.intents.values():
+        for template in intent.templates:
+            words.update(w for w in template.normalized.split() if not w.startswith("{"))
+    for entity in knowledge.entities.values():
+        for name in (*entity.names, *entity.weak_aliases):
+            words.update(normalize(name).split())
+    for sentence in knowledge.brief.sentences:
+        words.update(normalize(sentence.text).split())
+    return words
 
 
 def _same_facts(a: Reading, b: Reading) -> bool:

@@ -188,7 +188,11 @@ def parse_cases(text: str, path: str = "<faq>") -> list[Case]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise FaqFormatError(path, [(line, col, f"not valid YAML: {exc.problem or exc}")]) from None
+        message = f"not valid YAML: {exc.problem or exc}"
+        if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
+            cm = exc.context_mark
+            message += f" ({exc.context} that starts at line {cm.line + 1}, column {cm.column + 1})"
+        raise FaqFormatError(path, [(line, col, message)]) from None
     except yaml.YAMLError as exc:
         raise FaqFormatError(path, [(1, 1, f"not valid YAML: {exc}")]) from None
     if root is None or data is None:
@@ -246,7 +250,9 @@ def _parse_item(node: Any, value: Any, path: str, problems: list[tuple[int, int,
     if "turns" in value:
         if "q" in value:
             kl, kc = _mark(keys["q"])
-            problems.append((kl, kc, f"item {item_id!r} has both 'q' and 'turns'; a conversation puts 'q' in each turn"))
+            problems.append(
+                (kl, kc, f"item {item_id!r} has both 'q' and 'turns'; a conversation puts 'q' in each turn")
+            )
         turns_node = next((v for k, v in node.value if getattr(k, "value", None) == "turns"), node)
         turns = value["turns"]
         if not isinstance(turns, list) or not turns:
@@ -299,9 +305,7 @@ def _parse_turn(
     cat = value.get("cat")
     if cat is not None and cat not in CATEGORIES:
         hint = difflib.get_close_matches(str(cat), CATEGORIES, n=1)
-        problems.append(
-            (*at("cat"), f"unknown category {cat!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
-        )
+        problems.append((*at("cat"), f"unknown category {cat!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")))
     outcome = value.get("outcome")
     if outcome is not None and outcome not in OUTCOMES:
         problems.append((*at("outcome"), f"unknown outcome {outcome!r}; use one of {', '.join(OUTCOMES)}"))
@@ -775,7 +779,9 @@ class Report:
         if conf["picked_vs_runner_up"]:
             out.append("")
             out.append("failed answers by intent picked and runner-up:")
-            out.extend(f"  {c['count']:4d}  {c['picked']} (runner-up {c['runner_up']})" for c in conf["picked_vs_runner_up"])
+            out.extend(
+                f"  {c['count']:4d}  {c['picked']} (runner-up {c['runner_up']})" for c in conf["picked_vs_runner_up"]
+            )
         wrong = self.wrong_outcomes()
         for key, title in (
             ("declined_should_answer", "declined or asked back, but the brief answers it"),

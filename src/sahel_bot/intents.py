@@ -22,6 +22,8 @@ from .question import STOPWORDS, Question
 __all__ = ["IntentMatch", "IntentMatcher", "SLOT_MARK"]
 
 SLOT_MARK = "xslotx"
+# Words that open or close a question without changing it ("ok, who leads aqim").
+_FILLERS = frozenset("ok okay so well hmm um uh please hey hi thanks alright".split())
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -65,6 +67,9 @@ class IntentMatcher:
                 words.append(SLOT_MARK)
                 fillers.append(m.entity)
                 i = m.end
+                continue
+            if tokens[i] in _FILLERS and (i == 0 or i == len(tokens) - 1):
+                i += 1
                 continue
             if re.fullmatch(r"(1[89]\d\d|20\d\d)", tokens[i]):
                 words.append(SLOT_MARK)

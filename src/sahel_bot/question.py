@@ -25,6 +25,7 @@ STOPWORDS = frozenset(
     paper text one ones thing things something anything someone anyone way kind sort part lot lots much many more
     most less least few several into onto over under up down out off through across between among within without
     against upon via s t d ll re ve m get got gets make made makes go goes went gone come came take took
+    happen happens happened happening occur occurs occurred take place took place going ok okay
     """.split()
 )
 

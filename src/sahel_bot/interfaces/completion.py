@@ -186,7 +186,7 @@ class ReplCompleter(Completer):
 
     def _commands(self, text: str, requested: bool) -> Iterator[Completion]:
         if " " not in text:
-            for command, (arg, help_text) in COMMANDS.items():
+            for command, (_, help_text) in COMMANDS.items():
                 if command.startswith(text.lower()) and (requested or command != text):
                     yield Completion(command, start_position=-len(text), display_meta=help_text)
             return

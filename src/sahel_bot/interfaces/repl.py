@@ -69,6 +69,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-history", action="store_true", help="keep no history on disk")
     parser.add_argument(
+        "--no-miss-log",
+        action="store_true",
+        help="do not log unanswered questions (default: logged for the maintainers to "
+        "$XDG_STATE_HOME/sahel-bot/misses.jsonl; env SAHEL_BOT_MISS_LOG=PATH or off)",
+    )
+    parser.add_argument(
         "--no-color",
         action="store_true",
         help="no colours (also when the NO_COLOR environment variable is set, or TERM=dumb)",
@@ -136,7 +142,9 @@ class Shell:
             if not 1 <= number <= len(self.pending):
                 n = len(self.pending)
                 choices = "1" if n == 1 else f"1-{n}"
-                return Output(error(f"There is no suggestion {number}: type {choices}, or ask a question."), failed=True)
+                return Output(
+                    error(f"There is no suggestion {number}: type {choices}, or ask a question."), failed=True
+                )
             question = self.pending[number - 1]
             out = self.ask(question)
             out.fragments[:0] = notice(f"\u2192 {question}")
@@ -423,13 +431,29 @@ def _is_terminal(stream: Any) -> bool:
         return False
 
 
-def _miss_logger(args: argparse.Namespace) -> Callable[[Any], None] | None:
-    """Return the callback that logs declined and unsure replies, or None.
+def _miss_logger(args: argparse.Namespace, warn: Callable[[str], None]) -> Callable[[Any], None] | None:
+    """Return the callback that appends declined and unsure replies to the miss log, or None when it is off.
 
-    MISS LOG CALL SITE: the issue-6 miss log (``sahel_bot.misses``) is not in
-    the tree yet; when it lands, build its logger here (interface name "repl").
+    The log is ``sahel_bot.misses.MissLog`` (interface "repl"): on by default,
+    ``SAHEL_BOT_MISS_LOG`` moves it or turns it off, and so does ``--no-miss-log``.
+    A log that cannot be written costs one warning, never the session.
     """
-    return None
+    if args.no_miss_log:
+        return None
+    from ..misses import MissLog
+
+    log = MissLog.from_env(interface="repl")
+    if not log.enabled:
+        return None
+    warned = False
+
+    def record(reply: Any) -> None:
+        nonlocal warned
+        if not log.record(reply) and log.last_error and not warned:
+            warned = True
+            warn(f"{log.last_error}; unanswered questions are not being logged.")
+
+    return record
 
 
 def _stdin_lines() -> Sequence[bytes] | Iterable[bytes]:
@@ -449,15 +473,16 @@ def run(args: argparse.Namespace) -> int:
     CLI to print (``file:line:col: message``) with a non-zero status.
     """
     bot = load_bot(args)
-    on_reply = _miss_logger(args)
     if not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="replace")
+        on_reply = _miss_logger(args, lambda message: print(f"sahel-bot: warning: {message}", file=sys.stderr))
         return run_piped(bot, _stdin_lines(), sys.stdout, sys.stderr, on_reply=on_reply)
 
     from .history import history_path, open_history
 
     warnings: list[str] = []
+    on_reply = _miss_logger(args, warnings.append)
     path = None if args.no_history else history_path(args.history)
     history = open_history(path, warnings.append)
     color = not (args.no_color or os.environ.get("NO_COLOR"))

@@ -51,7 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             help=f"read {ENVIRONMENT[name]} from FILE (secrets are never taken on the command line)",
         )
     for name, help_text in FLAGS.items():
-        parser.add_argument(f"--{_flag(name)}", dest=name, metavar="VALUE", help=f"{help_text} (env {ENVIRONMENT[name]})")
+        parser.add_argument(
+            f"--{_flag(name)}", dest=name, metavar="VALUE", help=f"{help_text} (env {ENVIRONMENT[name]})"
+        )
     parser.epilog = _epilog() + "\n\n" + (parser.epilog or "")
 
 

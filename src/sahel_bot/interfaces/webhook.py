@@ -491,7 +491,9 @@ class _Webhook:
             _note(request, outcome="no-token")
             return _empty()
         refusal = self._cut(asked.question) if asked.question else f"{ABOUT} Ask me, for example: who leads AQIM?"
-        compute = (lambda: Reply(asked.question, False, refusal, DECLINE)) if refusal else (lambda: self._answer_now(asked))
+        compute = (
+            (lambda: Reply(asked.question, False, refusal, DECLINE)) if refusal else (lambda: self._answer_now(asked))
+        )
         # Nobody waits for this job: Slack has its 200 already, the answer goes through chat.postMessage.
         if not self._submit(_Job(compute, lambda reply: self._post(channel, thread_ts, reply), waited=False)):
             if isinstance(event_id, str):
@@ -551,7 +553,13 @@ class _Webhook:
             return _invalid()
         dialect = _dialect(fields, request.headers)
         _note(request, dialect=dialect)
-        if fields.get("bot") not in (None, False, "", "false", "0"):  # Rocket.Chat marks bot messages, our own replies included: never reply to them
+        if fields.get("bot") not in (
+            None,
+            False,
+            "",
+            "false",
+            "0",
+        ):  # Rocket.Chat marks bot messages, our own replies included: never reply to them
             _note(request, outcome="ignored")
             return _empty()
         question = _outgoing_question(fields, dialect)
@@ -770,7 +778,11 @@ def create_app(
         Route("/slack/commands", _guarded(hook.slack_commands, sorry_slash), methods=["POST"]),
         Route("/slack/events", _guarded(hook.slack_events, _empty), methods=["POST"]),
         Route("/slack/outgoing", _guarded(hook.outgoing, lambda: JSONResponse({"text": SORRY})), methods=["POST"]),
-        Route("/ask", _guarded(hook.ask, lambda: JSONResponse(Reply("", False, SORRY, DECLINE).to_dict())), methods=["POST"]),
+        Route(
+            "/ask",
+            _guarded(hook.ask, lambda: JSONResponse(Reply("", False, SORRY, DECLINE).to_dict())),
+            methods=["POST"],
+        ),
         Route("/healthz", hook.healthz, methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=lifespan)

@@ -134,13 +134,17 @@ class WebhookSettings:
         for name in SECRETS:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value.strip()):
-                raise WebhookConfigError(f"Setting {ENVIRONMENT[name]} must not be blank; leave it unset to turn it off.")
+                raise WebhookConfigError(
+                    f"Setting {ENVIRONMENT[name]} must not be blank; leave it unset to turn it off."
+                )
         if self.response_type not in ("ephemeral", "in_channel"):
             raise WebhookConfigError(
                 f"Setting {ENVIRONMENT['response_type']} must be 'ephemeral' or 'in_channel', not {self.response_type!r}."
             )
         if not self.slack_api_url.startswith(("http://", "https://")):
-            raise WebhookConfigError(f"Setting {ENVIRONMENT['slack_api_url']} must be an http(s) URL, not {self.slack_api_url!r}.")
+            raise WebhookConfigError(
+                f"Setting {ENVIRONMENT['slack_api_url']} must be an http(s) URL, not {self.slack_api_url!r}."
+            )
         bad = [c for c in self.slack_commands if not c.startswith("/") or len(c) < 2 or " " in c]
         if bad or not self.slack_commands:
             raise WebhookConfigError(
@@ -153,12 +157,18 @@ class WebhookSettings:
             )
         for name in ("max_body_bytes", "max_question_chars", "background_threads"):
             if getattr(self, name) < 1:
-                raise WebhookConfigError(f"Setting {ENVIRONMENT[name]} must be at least 1, not {getattr(self, name)!r}.")
+                raise WebhookConfigError(
+                    f"Setting {ENVIRONMENT[name]} must be at least 1, not {getattr(self, name)!r}."
+                )
         for name in ("context_ttl", "event_ttl"):
             if getattr(self, name) <= 0:
-                raise WebhookConfigError(f"Setting {ENVIRONMENT[name]} must be above 0 seconds, not {getattr(self, name)!r}.")
+                raise WebhookConfigError(
+                    f"Setting {ENVIRONMENT[name]} must be above 0 seconds, not {getattr(self, name)!r}."
+                )
         if self.answer_cache < 0:
-            raise WebhookConfigError(f"Setting {ENVIRONMENT['answer_cache']} must be 0 (off) or more, not {self.answer_cache!r}.")
+            raise WebhookConfigError(
+                f"Setting {ENVIRONMENT['answer_cache']} must be 0 (off) or more, not {self.answer_cache!r}."
+            )
         return self
 
     def to_env(self) -> dict[str, str]:

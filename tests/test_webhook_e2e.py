@@ -1,0 +1,230 @@
+"""End to end: ``sahel-bot serve`` as a real process on a loopback port, with the real bot and knowledge.
+
+A client posts signed requests over real HTTP; Slack's Web API is the loopback stand-in, which records
+``chat.postMessage``.  The server is stopped (gracefully, as uvicorn does on SIGTERM) before posts are counted,
+so "exactly one" means no later post can still arrive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from sahel_bot import Bot
+from slack_standin import BOT_USER_ID, SlackStandIn
+
+pytestmark = pytest.mark.slow
+
+SECRET = "e2e-signing-secret-0123456789abcdef"
+TOKEN = "e2e-webhook-token"
+BOT_TOKEN = "xoxb-e2e"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """``sahel-bot serve`` in a subprocess; its JSON log lines are kept in a file."""
+
+    def __init__(self, slack: SlackStandIn, log_path: Path, repo_root: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_API_URL": slack.api_url,
+            "SAHEL_BOT_WEBHOOK_TOKEN": TOKEN,
+            "SAHEL_BOT_KNOWLEDGE_DIR": str(repo_root),
+        }
+        self.log_path = log_path
+        self._log = open(log_path, "wb")  # closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sahel_bot", "serve", "--port", str(self.port)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self.client = httpx.Client(base_url=self.url, timeout=10)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if self.client.get("/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"sahel-bot serve did not start:\n{log_path.read_text()}")
+            time.sleep(0.05)
+
+    def signed(self, path: str, body: str, content_type: str, **headers: str) -> httpx.Response:
+        ts = str(int(time.time()))
+        signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
+        assert signature is not None
+        # Header names as Slack writes them; the server must not depend on their case.
+        head = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature,
+            **headers,
+        }
+        return self.client.post(path, content=body, headers=head)
+
+    def stop(self) -> str:
+        """Stop the server gracefully (SIGTERM; queued answers are finished first); return its log."""
+        self.client.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return self.log_path.read_text()
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandIn]:
+    with SlackStandIn() as standin:
+        yield standin
+
+
+@pytest.fixture
+def server(slack: SlackStandIn, tmp_path: Path, repo_root: Path) -> Iterator[Server]:
+    s = Server(slack, tmp_path / "server.log", repo_root)
+    yield s
+    s.stop()
+
+
+def command(text: str, response_url: str) -> str:
+    return urllib.parse.urlencode(
+        {
+            "token": "deprecated",
+            "team_id": "T1",
+            "team_domain": "example",
+            "channel_id": "C1",
+            "channel_name": "test",
+            "user_id": "U1",
+            "user_name": "ann",
+            "command": "/ask",
+            "text": text,
+            "response_url": response_url,
+            "trigger_id": "1.2.3",
+            "api_app_id": "A1",
+        }
+    )
+
+
+def test_signed_slash_command_gets_a_cited_answer(server: Server, slack: SlackStandIn) -> None:
+    r = server.signed(
+        "/slack/commands", command("Who leads AQIM?", slack.response_url()), "application/x-www-form-urlencoded"
+    )
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/json"
+    body = r.json()
+    assert body["response_type"] == "ephemeral"
+    assert body["blocks"][0]["type"] == "section"
+    contexts = [b for b in body["blocks"] if b["type"] == "context"]
+    assert contexts
+    assert contexts[0]["elements"][0]["text"].startswith("Source: <https://crsreports.congress.gov/")
+    assert "Droukdel" in body["text"]
+
+    forged = server.client.post(
+        "/slack/commands",
+        content=command("Who leads AQIM?", slack.response_url()),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Signature": "v0=" + "0" * 64,
+            "X-Slack-Request-Timestamp": str(int(time.time())),
+        },
+    )
+    assert (forged.status_code, forged.json()) == (401, {"error": "invalid request"})
+
+    log = server.stop()
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    access = [
+        line for line in lines if line["logger"] == "sahel_bot.webhook.access" and line["path"] == "/slack/commands"
+    ]
+    assert [line["status"] for line in access] == [200, 401]
+    for secret in (SECRET, BOT_TOKEN, TOKEN, "Who leads"):
+        assert secret not in log
+
+
+def test_app_mention_delivered_twice_is_posted_once(server: Server, slack: SlackStandIn) -> None:
+    payload = json.dumps(
+        {
+            "token": "deprecated",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": "EvE2E1",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": "T1", "user_id": BOT_USER_ID, "is_bot": True}],
+            "event": {
+                "type": "app_mention",
+                "user": "U1",
+                "text": f"<@{BOT_USER_ID}> When was AQIM formed?",
+                "ts": "1700000000.000100",
+                "channel": "C1",
+                "event_ts": "1700000000.000100",
+            },
+        }
+    )
+    first = server.signed("/slack/events", payload, "application/json")
+    retry = server.signed(
+        "/slack/events",
+        payload,
+        "application/json",
+        **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
+    assert (first.status_code, first.content) == (200, b"")
+    assert (retry.status_code, retry.content) == (200, b"")
+    slack.wait_for(1)
+    server.stop()
+    posts = slack.posts()
+    assert len(posts) == 1
+    args = posts[0].args
+    assert (args["channel"], args["thread_ts"]) == ("C1", "1700000000.000100")
+    assert "2006" in args["text"]
+    assert args["blocks"][0]["type"] == "section"
+    assert any(b["type"] == "context" for b in args["blocks"])
+    assert posts[0].headers["authorization"] == f"Bearer {BOT_TOKEN}"
+
+
+def test_ask_over_http_is_the_cli_json(server: Server, bot: Bot) -> None:
+    question = "When was AQIM formed?"
+    r = server.client.post("/ask", json={"question": question}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 200
+    assert r.json() == bot.ask(question).to_dict()
+    assert server.client.post("/ask", json={"question": question}).status_code == 401
+
+
+def test_serve_refuses_to_start_without_configuration(repo_root: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAHEL_BOT_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "sahel_bot", "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 3
+    assert "set SLACK_SIGNING_SECRET" in done.stderr
+    assert "Traceback" not in done.stderr

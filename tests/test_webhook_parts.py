@@ -1,0 +1,311 @@
+"""The webhook's parts on their own: Block Kit rendering, Slack markup, the TTL store, settings, the verifier,
+``sahel-bot serve``'s refusal to start unconfigured, and a property test that no request ever gets a 5xx.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
+from slack_sdk.signature import Clock, SignatureVerifier
+from starlette.testclient import TestClient
+
+from sahel_bot import Citation, ConfigError, Context, Reply
+from sahel_bot.interfaces.cli import main
+from sahel_bot.interfaces.slack_blocks import escape, plain_text, slack_message, slack_to_plain, split_text
+from sahel_bot.interfaces.store import TTLStore
+from sahel_bot.interfaces.webhook import SlackVerifier, create_app
+from sahel_bot.interfaces.webhook_config import ENVIRONMENT, WebhookConfigError, WebhookSettings
+
+S = "8f742231b10e8888abcd99yyyzzz85a5"
+NOW = 1531420618
+
+
+class FrozenClock(Clock):
+    def now(self) -> float:
+        return NOW
+
+
+def reply(text: str = "An answer.", citations: int = 1, suggestions: tuple[str, ...] = ()) -> Reply:
+    cites = tuple(Citation("Overview", f"quote {i} <&>", f"s{i}") for i in range(citations))
+    return Reply("q?", True, text, "answer", "x", 0.9, cites, suggestions)
+
+
+# -- Block Kit -------------------------------------------------------------------------------------------------
+
+
+def test_escape_matches_the_spec_vector() -> None:
+    assert escape("a < b && c > d <@U123> &amp;") == "a &lt; b &amp;&amp; c &gt; d &lt;@U123&gt; &amp;amp;"
+
+
+def test_message_shape_and_escaped_citation() -> None:
+    message = slack_message(reply(), "ephemeral")
+    assert message["response_type"] == "ephemeral"
+    assert message["text"] == "An answer."
+    context = message["blocks"][1]
+    assert context["type"] == "context"
+    assert "quote 0 &lt;&amp;&gt;" in context["elements"][0]["text"]
+    assert context["elements"][0]["text"].startswith("Source: <https://crsreports.congress.gov/")
+
+
+def test_suggestions_are_listed_in_blocks_and_fallback() -> None:
+    message = slack_message(reply("Did you mean one of these?", 0, ("Who leads AQIM?", "Who leads <MUJAO>?")))
+    assert [b["type"] for b in message["blocks"]] == ["section", "section"]
+    assert message["blocks"][1]["text"]["text"] == "• Who leads AQIM?\n• Who leads &lt;MUJAO&gt;?"
+    assert "• Who leads AQIM?" in message["text"]
+
+
+def test_many_citations_stay_within_ten_context_elements() -> None:
+    message = slack_message(reply(citations=14))
+    elements = message["blocks"][-1]["elements"]
+    assert len(elements) == 10
+    assert elements[-1]["text"] == "and 5 more sources"
+    for block in message["blocks"]:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+
+
+@given(st.text(alphabet=string.ascii_letters + " .\n&<>é", min_size=1, max_size=9000))
+@settings(max_examples=60, deadline=None)
+def test_any_answer_renders_within_slack_limits(text: str) -> None:
+    message = slack_message(reply(text, citations=2))
+    assert 0 < len(message["text"]) <= 4000
+    assert len(message["blocks"]) <= 50
+    for block in message["blocks"]:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+    sections = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
+    for section in sections:
+        # never cut inside an escaped entity
+        assert not any(section.endswith(e[:k]) for e in ("&amp;", "&lt;", "&gt;") for k in range(1, 4))
+
+
+def test_split_text_prefers_paragraphs_then_sentences() -> None:
+    text = "One. " * 10 + "\n\n" + "Two. " * 10
+    assert split_text(text, 60) == [("One. " * 10).strip(), ("Two. " * 10).strip()]
+    assert split_text("x" * 7, 3) == ["xxx", "xxx", "x"]
+    assert all(len(c) <= 3000 for c in split_text("word " * 2000))
+
+
+def test_plain_text_for_compatible_servers() -> None:
+    text = plain_text(reply("a < b"), escaped=False)
+    assert text.splitlines()[0] == "a < b"
+    assert text.splitlines()[1] == "> Source: CRS IF10172, Overview: “quote 0 <&>”"
+    assert plain_text(reply("a < b"), escaped=True).startswith("a &lt; b")
+    assert len(plain_text(reply("x " * 5000))) <= 4000
+
+
+@pytest.mark.parametrize(
+    ("markup", "plain"),
+    [
+        ("<@UBOT> who leads AQIM?", "who leads AQIM?"),
+        ("<@UBOT|sahel>: who leads AQIM?", "who leads AQIM?"),
+        ("who is <@U1|ann> &amp; <@UBOT>?", "who is @ann & ?"),
+        ("<!here> see <https://a.example/x|this link> and <mailto:a@b.example>", "see this link and a@b.example"),
+        ("in <#C1|general> &lt;b&gt;", "in #general <b>"),
+        ("  lots   of\nspace  ", "lots of space"),
+        ("", ""),
+    ],
+)
+def test_slack_markup_to_plain_text(markup: str, plain: str) -> None:
+    assert slack_to_plain(markup, bot_user_id="UBOT") == plain
+
+
+# -- Store -----------------------------------------------------------------------------------------------------
+
+
+def test_ttl_store_expires_and_bounds() -> None:
+    now = [0.0]
+    store = TTLStore(ttl=10, max_entries=2, clock=lambda: now[0])
+    store.set("a", 1)
+    assert store.get("a") == 1
+    now[0] = 10.0
+    assert store.get("a") is None
+    assert store.add("e") is True
+    assert store.add("e") is False
+    now[0] = 20.0
+    assert store.add("e") is True  # expired ids may be seen again
+    store.set("x", 1)
+    store.set("y", 2)
+    assert store.get("e") is None  # over max_entries: the oldest goes first
+    assert len(store) == 2
+    store.discard("x")
+    assert store.get("x") is None
+    with pytest.raises(ValueError, match="ttl"):
+        TTLStore(ttl=0)
+
+
+# -- Settings --------------------------------------------------------------------------------------------------
+
+
+def test_settings_from_env_and_overrides() -> None:
+    env = {
+        "SLACK_SIGNING_SECRET": S,
+        "SAHEL_BOT_SLACK_COMMANDS": "/ask, /sahel",
+        "SAHEL_BOT_ANSWER_BUDGET": "1.5",
+        "SAHEL_BOT_RESPONSE_TYPE": "",
+    }
+    settings = WebhookSettings.from_env(env, response_type="in_channel", max_question_chars="300")
+    assert settings.slack_commands == ("/ask", "/sahel")
+    assert settings.answer_budget == 1.5
+    assert settings.response_type == "in_channel"
+    assert settings.max_question_chars == 300
+    assert S not in repr(settings)
+    assert WebhookSettings.from_env(settings.to_env()) == settings
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SAHEL_BOT_ANSWER_BUDGET", "soon", "SAHEL_BOT_ANSWER_BUDGET='soon' is not a number"),
+        ("SAHEL_BOT_ANSWER_BUDGET", "3", "at most 2.9 seconds"),
+        ("SAHEL_BOT_RESPONSE_TYPE", "everyone", "'ephemeral' or 'in_channel'"),
+        ("SAHEL_BOT_SLACK_COMMANDS", "ask", "slash commands such as '/ask'"),
+        ("SLACK_API_URL", "slack.com/api", "http(s) URL"),
+        ("SAHEL_BOT_MAX_BODY_BYTES", "0", "at least 1"),
+    ],
+)
+def test_bad_settings_name_the_variable(variable: str, value: str, message: str) -> None:
+    with pytest.raises(WebhookConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        WebhookSettings.from_env({variable: value})
+
+
+def test_every_setting_has_an_environment_variable() -> None:
+    from dataclasses import fields
+
+    assert {f.name for f in fields(WebhookSettings)} == set(ENVIRONMENT)
+
+
+# -- serve -----------------------------------------------------------------------------------------------------
+
+
+def test_serve_refuses_to_start_unconfigured(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for variable in ENVIRONMENT.values():
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "")
+    assert main(["serve"]) == 3
+    err = capsys.readouterr().err
+    assert "SLACK_SIGNING_SECRET" in err
+    assert "SAHEL_BOT_WEBHOOK_TOKEN" in err
+
+
+def test_serve_reads_secrets_from_files_not_flags(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sahel_bot.interfaces.cli import build_parser
+    from sahel_bot.interfaces.serve import settings_from_args
+
+    for variable in ENVIRONMENT.values():
+        monkeypatch.delenv(variable, raising=False)
+    secret = tmp_path / "secret"
+    secret.write_text(S + "\n")
+    args = build_parser().parse_args(
+        ["serve", "--slack-signing-secret-file", str(secret), "--response-type", "in_channel"]
+    )
+    settings = settings_from_args(args)
+    assert (settings.slack_signing_secret, settings.response_type) == (S, "in_channel")
+    assert "slack_signing_secret" not in vars(args)  # no flag takes a secret itself (it would show in `ps`)
+    args = build_parser().parse_args(["serve", "--webhook-token-file", str(tmp_path / "missing")])
+    with pytest.raises(ConfigError, match="Cannot read SAHEL_BOT_WEBHOOK_TOKEN"):
+        settings_from_args(args)
+
+
+# -- Verifier and "never a 5xx" --------------------------------------------------------------------------------
+
+
+def test_verifier_agrees_with_slack_sdk() -> None:
+    verifier = SlackVerifier(S, FrozenClock())
+    body = "token=x&text=hello"
+    signature = SignatureVerifier(S).generate_signature(timestamp=str(NOW), body=body)
+    assert signature is not None
+    assert (
+        verifier.check(body.encode(), {"x-slack-request-timestamp": str(NOW), "x-slack-signature": signature}) == "ok"
+    )
+    assert verifier.check(body.encode(), {"x-slack-request-timestamp": "1e9", "x-slack-signature": signature}) == "bad"
+    assert (
+        verifier.check(body.encode(), {"x-slack-request-timestamp": "9" * 5000, "x-slack-signature": signature})
+        == "bad"
+    )
+    assert verifier.check(body.encode(), {}) == "bad"
+
+
+class Bot:
+    def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
+        return reply(question or "empty"), context
+
+
+@pytest.fixture(scope="module")
+def client() -> Any:
+    settings_ = WebhookSettings(slack_signing_secret=S, webhook_token="T", slack_bot_token=None, answer_cache=0)
+    with TestClient(create_app(Bot(), settings_, clock=FrozenClock())) as c:
+        yield c
+
+
+def _signed(body: bytes) -> dict[str, str]:
+    import hashlib
+    import hmac
+
+    digest = hmac.new(S.encode(), f"v0:{NOW}:".encode() + body, hashlib.sha256).hexdigest()
+    return {"x-slack-request-timestamp": str(NOW), "x-slack-signature": "v0=" + digest}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+fields = st.dictionaries(
+    st.sampled_from(
+        [
+            "type",
+            "event",
+            "challenge",
+            "command",
+            "text",
+            "token",
+            "user",
+            "bot",
+            "question",
+            "ssl_check",
+            "trigger_word",
+            "response_url",
+            "event_id",
+            "authorizations",
+            "post_id",
+            "conversation",
+        ]
+    ),
+    json_values,
+    max_size=8,
+)
+
+
+@given(
+    route=st.sampled_from(["/slack/commands", "/slack/events", "/slack/outgoing", "/ask"]),
+    payload=fields,
+    encoding=st.sampled_from(["json", "form", "raw"]),
+    raw=st.binary(max_size=64),
+    signed=st.booleans(),
+)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_no_request_ever_gets_a_5xx(
+    client: Any, route: str, payload: dict[str, Any], encoding: str, raw: bytes, signed: bool
+) -> None:
+    if encoding == "json":
+        body = json.dumps(payload).encode()
+    elif encoding == "form":
+        body = "&".join(f"{k}={json.dumps(v)}" for k, v in payload.items()).encode()
+    else:
+        body = raw
+    headers = {"content-type": "application/json" if encoding == "json" else "application/x-www-form-urlencoded"}
+    if signed:
+        headers.update(_signed(body))
+    if route == "/ask":
+        headers["authorization"] = "Bearer T"
+    elif route == "/slack/outgoing" and signed:
+        headers["authorization"] = "Token T"
+    response = client.post(route, content=body, headers=headers)
+    assert response.status_code < 500, response.text
