@@ -507,14 +507,10 @@ def test_slack_markup_in_the_question_is_plain_text_for_the_bot(h: Harness) -> N
     assert h.bot.questions == ["is @ann in <AQIM> & #general? see this"]
 
 
-def test_follow_ups_keep_their_context_per_channel_and_user(h: Harness) -> None:
+def test_slash_commands_are_single_questions(h: Harness) -> None:
     h.command(command_body())
     h.command(command_body(text="and its leader?"))
-    h.command(command_body(text="and its leader?", user_id="U2"))
-    contexts = [c for _, c in h.bot.calls]
-    assert contexts[0] == Context()
-    assert contexts[1].subject == "aqim"
-    assert contexts[2] == Context()
+    assert [c for _, c in h.bot.calls] == [Context(), Context()]  # no thread: follow-ups belong in threads and DMs
 
 
 # -- Events API (items 23-31) ------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ __all__ = ["Engine"]
 MAX_TOKENS = 60
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what about|same for|also|now)\b")
+_US = re.compile(r"\bU\.?S\b")
 _FILLERS = frozenset("ok okay so well hmm um uh please hey hi thanks right alright now then also yes no".split())
 _NOUN_ANAPHORA = {
     "group": "group",
@@ -121,6 +122,9 @@ class Engine:
             return self._decline(text, HELP_TEXT, "empty question", aged, tokens=tokens)
 
         mentions = self.linker.link(tokens)
+        if not _US.search(text):
+            # "tell us about ..." is not the United States: "us" only counts when typed as U.S. or US
+            mentions = [m for m in mentions if m.words != "us"]
         tokens, corrections = self._spell(tokens, mentions)
         outside = [m for m in mentions if self.entities[m.entity].type == "outside"]
         mentions = [m for m in mentions if self.entities[m.entity].type != "outside"]
@@ -274,7 +278,9 @@ class Engine:
             if kind is None:
                 continue
             if mentions and kind == "any":
-                continue
+                if token not in ("it", "its") or taken - {"country", "place"}:
+                    continue
+                kind = "group"
             entity = self._context_entity(kind, context, tokens[i + 1] if i + 1 < len(tokens) else "")
             if entity is None or self.entities[entity].type in taken or any(m.entity == entity for m in mentions):
                 continue
@@ -377,7 +383,9 @@ class Engine:
         if not unknown:
             return reading
         share = unknown / total
-        return replace(reading, score=reading.score * (1 - 0.8 * share), detail=reading.detail + f"; unknown words {share:.2f}")
+        return replace(
+            reading, score=reading.score * (1 - 0.75 * share), detail=reading.detail + f"; unknown words {share:.2f}"
+        )
 
     def _generic_reading(
         self,
@@ -463,7 +471,11 @@ class Engine:
                 roles = self.index.roles
                 facts.sort(key=lambda f: (roles[f.id].get(ent) != "subject", -f.weight, f.year_from or 9999, f.id))
             scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in facts)
-            return Reading(intent.id, match.score, scored, compose, detail, (ent,), match=match)
+            score = match.score
+            if compose == "about" and question.answer_type in ("when", "how_many", "where", "name", "why", "meaning"):
+                # "what is X's date of birth" is not "what is X": an overview does not answer a pointed question
+                score *= 0.6
+            return Reading(intent.id, score, scored, compose, detail, (ent,), match=match)
         # relation-reading intents: facts of the intent's relations involving the slot entities
         ids = slot_entities or entity_ids
         if (
@@ -473,7 +485,9 @@ class Engine:
         ):
             # the template says what kind of answer is wanted better than the first word does
             question = replace(question, answer_type=intent.answer_types[0])
-        scored = self.index.score(question, ids, words, relations=relations)
+        template_words = set(match.template.split())
+        own_words = [w for w in words if w[0] not in template_words]
+        scored = self.index.score(question, ids, own_words, relations=relations)
         if ids:
             scored = [s for s in scored if all(e in self.index.roles[s.fact.id] for e in ids)]
         if compose == "subjects" and ids:
@@ -490,7 +504,7 @@ class Engine:
         score = 0.55 * match.score + 0.45 * max(top.score, 0.5 if top.entity >= 1 else top.score)
         if match.ratio >= 0.95 and match.coverage >= 0.99:
             score = max(score, min(1.0, 0.6 + 0.4 * top.score))
-        if words:
+        if any(s is not None for _, s, _ in own_words):
             # the question's own words must be borne out by the facts, not only by the template
             score *= 0.55 + 0.45 * top.lexical
         if top.typed < 1:

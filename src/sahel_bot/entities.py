@@ -69,8 +69,14 @@ class EntityLinker:
                     self.display.setdefault(key, name)
         self.max_len = min(MAX_NGRAM, max((len(k.split()) for k in self.exact), default=1))
         # Fuzzy candidates: aliases long enough that one typo still leaves them recognisable.
+        # Names the brief does not cover ("outside" entities) match exactly only: a typo of
+        # a word ("parts") must never turn into a refusal ("the brief doesn't cover Paris").
         self.fuzzy_choices: dict[str, str] = {
-            k: k for k in self.exact if len(k.replace(" ", "")) > 4 and k.split()[0] not in _NO_FUZZ
+            k: k
+            for k in self.exact
+            if len(k.replace(" ", "")) > 4
+            and k.split()[0] not in _NO_FUZZ
+            and entities[self.exact[k]].type != "outside"
         }
         self.first_tokens = {k.split()[0] for k in self.exact}
 
@@ -123,6 +129,9 @@ class EntityLinker:
             return None
         alias = best[2]
         ratio = best[1]
+        if len(alias.split()) != len(key.split()) and alias.replace(" ", "")[:2] != key.replace(" ", "")[:2]:
+            # "government" is not a typo of "us government": a fuzzy match keeps its word count
+            return None
         jw = JaroWinkler.normalized_similarity(key, alias) * 100
         # Jaro-Winkler rewards a stable prefix (name typos); ratio guards the length.
         score = max(ratio, (jw + ratio) / 2)

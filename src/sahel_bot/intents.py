@@ -24,6 +24,8 @@ __all__ = ["IntentMatch", "IntentMatcher", "SLOT_MARK"]
 SLOT_MARK = "xslotx"
 # Words that open or close a question without changing it ("ok, who leads aqim").
 _FILLERS = frozenset("ok okay so well hmm um uh please hey hi thanks alright".split())
+# Adverbs that hedge or stress a question without changing what it asks.
+_SKIP = frozenset("reportedly allegedly apparently supposedly really actually exactly ever".split())
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -68,7 +70,7 @@ class IntentMatcher:
                 fillers.append(m.entity)
                 i = m.end
                 continue
-            if tokens[i] in _FILLERS and (i == 0 or i == len(tokens) - 1):
+            if (tokens[i] in _FILLERS and (i == 0 or i == len(tokens) - 1)) or tokens[i] in _SKIP:
                 i += 1
                 continue
             if re.fullmatch(r"(1[89]\d\d|20\d\d)", tokens[i]):

@@ -26,6 +26,7 @@ STOPWORDS = frozenset(
     most less least few several into onto over under up down out off through across between among within without
     against upon via s t d ll re ve m get got gets make made makes go goes went gone come came take took
     happen happens happened happening occur occurs occurred take place took place going ok okay
+    month year date day time exactly specifically reportedly allegedly apparently supposedly really actually
     """.split()
 )
 
@@ -52,6 +53,8 @@ _YES_NO_STARTS = frozenset(
     "is are was were does do did has have had can could will would should isnt arent wasnt doesnt didnt hasnt".split()
 )
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+# "what is it called", "was X called anything else" — but not "called for", "called on"
+_CALLED = re.compile(r" (is|was|are|were|be|being) (\w+ ){0,4}called (?!for |on |upon |in |out |off |to )")
 MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -190,13 +193,15 @@ def _answer_type(tokens: list[str]) -> tuple[str, bool]:
             ),
         ),
         ("meaning", (" mean ", " means ", " meaning ", " stand for ", " stands for ", " translate", " in english ")),
-        ("name", (" name of ", " names of ", " called ", " what name ", " which name ", " named ")),
+        ("name", (" name of ", " names of ", " what name ", " which name ", " named ")),
         ("where", (" where ", " what country ", " which country ", " in what country ", " what region ")),
         ("why", (" why ", " what reason ", " for what reason ", " how come ")),
         ("who", (" who ", " whom ", " whose ", " which person ", " what person ")),
         ("which", (" which ", " what groups ", " what countries ", " list ", " name the ")),
         ("how", (" how ",)),
     )
+    if _CALLED.search(text):
+        return "name", False
     for kind, cues in checks:
         if any(cue in text for cue in cues):
             if is_yesno and kind in ("how", "which"):

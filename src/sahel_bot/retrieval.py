@@ -120,7 +120,8 @@ class FactIndex:
         relations: frozenset[str] | None = None,
     ) -> list[FactScore]:
         """Return facts scored against the question, best first (only facts with some evidence)."""
-        total = sum(w for _, _, w in words)
+        # unknown words are counted by the engine's own penalty, not against every fact twice
+        total = sum(w for _, s, w in words if s is not None)
         pool: Iterable[Fact]
         if candidates is not None:
             pool = candidates
@@ -139,8 +140,10 @@ class FactIndex:
             roles = self.roles[fact.id]
             if entity_ids:
                 ent = sum(_ROLE_WEIGHT[roles[e]] for e in entity_ids if e in roles) / len(entity_ids)
+                present = sum(1 for e in entity_ids if e in roles) / len(entity_ids)
             else:
                 ent = 0.0
+                present = 1.0
             strong = self.strong[fact.id]
             weak = self.weak[fact.id]
             got = 0.0
@@ -160,7 +163,8 @@ class FactIndex:
                 base = 0.55 * ent + 0.45 * lexical if total else 0.75 * ent
             else:
                 base = 0.8 * lexical
-            score = base * typed
+            # a fact that leaves out something the question names answers another question
+            score = base * typed * (0.4 + 0.6 * present)
             if score <= 0.05:
                 continue
             out.append(FactScore(fact, score, ent, lexical, typed, tuple(matched)))

@@ -416,7 +416,9 @@ class _Webhook:
         if refusal:
             return self._ephemeral(refusal)
         user = form.get("user_id", "")
-        asked = _Asked(question, ("slash", form.get("team_id", ""), form.get("channel_id", ""), user), user)
+        # A slash command is a single question, like `sahel-bot ask`: it has no thread to hold a conversation
+        # (follow-ups work in threads and DMs), and a single question is the same answer for everyone (cached).
+        asked = _Asked(question, None, user)
         response_url = form.get("response_url", "")
         rtype = self.settings.response_type
         late = self._late_to(response_url, lambda reply: slack_message(reply, rtype)) if response_url else None
@@ -580,11 +582,11 @@ class _Webhook:
         if refusal:
             return reply_with(refusal, "ephemeral")
         escaped = dialect == "slack"
-        key = ("outgoing", _str(fields.get("team_id")), _str(fields.get("channel_id")), user)
         late = None
         if slash:
             late = self._late_to(_str(fields.get("response_url")), lambda r: {"text": plain_text(r, escaped)})
-        outcome, reply = await self._answer(_Asked(question, key, user), self.settings.answer_budget, late)
+        # Single questions, as for slash commands: outgoing webhooks carry no thread to hold a conversation.
+        outcome, reply = await self._answer(_Asked(question, None, user), self.settings.answer_budget, late)
         _note(request, outcome=reply.outcome if reply else outcome)
         if reply is not None:
             return reply_with(plain_text(reply, escaped))
