@@ -475,6 +475,12 @@ class Engine:
             if compose == "about" and question.answer_type in ("when", "how_many", "where", "name", "why", "meaning"):
                 # "what is X's date of birth" is not "what is X": an overview does not answer a pointed question
                 score *= 0.6
+            template_words = set(match.template.split())
+            own = [w for w in words if w[0] not in template_words and w[1] is not None]
+            if own and facts:
+                # words beyond the template ("the population of X") must be found in X's facts
+                best_lex = max(s.lexical for s in self.index.score(question, (ent,), own, candidates=facts)[:1] or [FactScore(facts[0], 0, 0, 0, 0, ())])
+                score *= 0.55 + 0.45 * best_lex
             return Reading(intent.id, score, scored, compose, detail, (ent,), match=match)
         # relation-reading intents: facts of the intent's relations involving the slot entities
         ids = slot_entities or entity_ids

@@ -132,6 +132,11 @@ class EntityLinker:
         if len(alias.split()) != len(key.split()) and alias.replace(" ", "")[:2] != key.replace(" ", "")[:2]:
             # "government" is not a typo of "us government": a fuzzy match keeps its word count
             return None
+        if len(alias.split()) == len(key.split()) > 1 and any(
+            fuzz.ratio(a, b) < 70 for a, b in zip(alias.split(), key.split())
+        ):
+            # every word must be a near miss: "foreign troops" is not "French troops"
+            return None
         jw = JaroWinkler.normalized_similarity(key, alias) * 100
         # Jaro-Winkler rewards a stable prefix (name typos); ratio guards the length.
         score = max(ratio, (jw + ratio) / 2)

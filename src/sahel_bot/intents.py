@@ -108,7 +108,7 @@ class IntentMatcher:
                 continue
             t_words = set(_SLOT.sub(SLOT_MARK, template).split())
             covered = sum(1 for w in q_words if w in t_words) / max(1, len(q_words))
-            score = (ratio / 100) * (0.6 + 0.4 * covered)
+            score = (ratio / 100) * (0.3 + 0.7 * covered)
             current = best.get(intent.id)
             if current is None or score > current.score:
                 best[intent.id] = IntentMatch(intent, score, template, ratio / 100, covered, filled)

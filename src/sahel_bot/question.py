@@ -27,6 +27,8 @@ STOPWORDS = frozenset(
     against upon via s t d ll re ve m get got gets make made makes go goes went gone come came take took
     happen happens happened happening occur occurs occurred take place took place going ok okay
     month year date day time exactly specifically reportedly allegedly apparently supposedly really actually
+    manage managed manages try tried tries trying able effort efforts problem problems issue issues situation
+    involve involved involvement become became becomes keep kept exist exists existed
     """.split()
 )
 
@@ -99,6 +101,10 @@ SYNONYMS: dict[str, str] = {
     "founded": "form",
     "created": "form",
     "established": "form",
+    "found": "form",
+    "founding": "form",
+    "founder": "form",
+    "founders": "form",
     "kidnappings": "kidnap",
     "kidnapping": "kidnap",
     "kidnapped": "kidnap",
@@ -109,6 +115,12 @@ SYNONYMS: dict[str, str] = {
     "militants": "militant",
     "allies": "ally",
     "allied": "ally",
+    "army": "military",
+    "soldiers": "military",
+    "forces": "military",
+    "warplanes": "strike",
+    "airstrike": "strike",
+    "bombing": "strike",
 }
 
 

@@ -165,6 +165,9 @@ class FactIndex:
                 base = 0.8 * lexical
             # a fact that leaves out something the question names answers another question
             score = base * typed * (0.4 + 0.6 * present)
+            if total and lexical < 0.2 and not (len(entity_ids) >= 2 and present == 1.0):
+                # none of the question's words is in the fact: it is about something else
+                score *= 0.7
             if score <= 0.05:
                 continue
             out.append(FactScore(fact, score, ent, lexical, typed, tuple(matched)))

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 __all__ = ["SpellChecker"]
 
@@ -64,17 +64,15 @@ class SpellChecker:
             return SHORT_FORMS[token]
         if len(token) < 4:
             return None
-        cutoff = 85.0 if len(token) == 4 else 80.0
-        hits = process.extract(token, self.choices, scorer=fuzz.ratio, processor=None, limit=5, score_cutoff=cutoff)
-        best: tuple[float, str] | None = None
-        for word, ratio, _ in hits:
-            score = ratio
-            if word[0] == token[0] and len(token) >= 5:
-                score = max(score, JaroWinkler.normalized_similarity(token, word) * 100)
-            if abs(len(word) - len(token)) > 2:
-                continue
-            if best is None or score > best[0]:
-                best = (score, word)
-        if best is None or best[0] < 88.0:
+        # One edit (a transposition counts as one) for ordinary words, two for long ones: "seige",
+        # "leeds", "figthers" are corrected; "president" is not turned into "present".
+        allowed = 1 if len(token) < 10 else 2
+        hits = process.extract(
+            token, self.choices, scorer=DamerauLevenshtein.distance, processor=None, limit=5, score_cutoff=allowed
+        )
+        if not hits:
             return None
-        return best[1]
+        best = min(hits, key=lambda h: (h[1], -JaroWinkler.normalized_similarity(token, h[0]), h[0]))
+        if len(hits) > 1 and hits[0][1] == hits[1][1] and best[0][0] != token[0]:
+            return None
+        return best[0]

@@ -16,12 +16,8 @@ May import: the standard library, ``sahel_bot``; prompt_toolkit inside functions
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
-import shlex
 import shutil
-import signal
-import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -167,6 +163,8 @@ class Shell:
         name = _ALIASES.get(name, name)
         arg = arg.strip()
         if name not in COMMANDS:
+            import difflib
+
             close = difflib.get_close_matches(name, list(COMMANDS), n=1, cutoff=0.6)
             hint = f"did you mean {close[0]}?" if close else "type /help for the list."
             return Output(error(f"Unknown command {name!r}; {hint}"), failed=True)
@@ -270,6 +268,10 @@ def run_pager(text: str) -> bool:
 
     While the pager runs, Ctrl-C belongs to it (as with git): the REPL ignores SIGINT.
     """
+    import shlex
+    import signal
+    import subprocess
+
     command = os.environ.get("PAGER") or "less"
     try:
         argv = shlex.split(command)
