@@ -98,7 +98,11 @@ class Server:
         self.log = log
         self._log = open(log, "wb")  # closed in stop()
         self.process = subprocess.Popen(
-            [*argv, "--port", str(self.port)], env=env, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
+            [*argv, "--port", str(self.port)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while True:
@@ -211,8 +215,17 @@ def run_wrk(port: int, connections: int, seconds: float) -> Result:
         script.write(LUA % ", ".join(entries))
     try:
         done = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "5s", "-s", script.name,
-             f"http://127.0.0.1:{port}/slack/commands"],
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout",
+                "5s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}/slack/commands",
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -275,7 +288,9 @@ def run_load(port: int, connections: int, seconds: float, tool: str) -> Result:
 # -- report --------------------------------------------------------------------------------------------------
 
 
-def section(rows: list[tuple[str, int, Result]], tool: str, seconds: float, cited: tuple[int, int], floor32: Result) -> str:
+def section(
+    rows: list[tuple[str, int, Result]], tool: str, seconds: float, cited: tuple[int, int], floor32: Result
+) -> str:
     adapter32 = next(r for name, c, r in rows if name.startswith("adapter") and c == 32)
     adapter128 = next(r for name, c, r in rows if name.startswith("adapter") and c == 128)
     lines = [
@@ -336,7 +351,11 @@ def main() -> int:
     configs = [
         ("floor", [sys.executable, __file__, "--serve-floor"], base_env),
         ("adapter", [sys.executable, "-m", "sahel_bot", "serve"], adapter_env),
-        ("adapter, no cache", [sys.executable, "-m", "sahel_bot", "serve"], {**adapter_env, "SAHEL_BOT_ANSWER_CACHE": "0"}),
+        (
+            "adapter, no cache",
+            [sys.executable, "-m", "sahel_bot", "serve"],
+            {**adapter_env, "SAHEL_BOT_ANSWER_CACHE": "0"},
+        ),
     ]
     rows: list[tuple[str, int, Result]] = []
     cited = (0, 0)
@@ -350,8 +369,11 @@ def main() -> int:
                     run_load(server.port, connections, args.warmup, args.tool)
                     result = run_load(server.port, connections, args.seconds, args.tool)
                     rows.append((name, connections, result))
-                    print(f"{name:18} c={connections:<4} {result.rps:9,.0f} req/s  p50 {result.p50_ms:6.2f} ms  "
-                          f"p99 {result.p99_ms:6.2f} ms  errors {result.errors}", flush=True)
+                    print(
+                        f"{name:18} c={connections:<4} {result.rps:9,.0f} req/s  p50 {result.p50_ms:6.2f} ms  "
+                        f"p99 {result.p99_ms:6.2f} ms  errors {result.errors}",
+                        flush=True,
+                    )
             finally:
                 server.stop()
     floor32 = next(r for name, c, r in rows if name == "floor" and c == 32)

@@ -29,6 +29,9 @@ __all__ = ["Engine"]
 MAX_TOKENS = 60
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what about|same for|also|now)\b")
+_BARE_FOLLOW_UP = frozenset(
+    "when where who whom why how many much by and so exactly really what year date place was were it that".split()
+)
 _US = re.compile(r"\bU\.?S\b")
 _FILLERS = frozenset("ok okay so well hmm um uh please hey hi thanks right alright now then also yes no".split())
 _NOUN_ANAPHORA = {
@@ -186,6 +189,9 @@ class Engine:
             )
 
         readings = self._readings(question, entity_ids, words, matches, aged)
+        follow = self._wh_follow_up(question, aged) if not mentions else None
+        if follow is not None:
+            readings.insert(0, follow)
         candidates = tuple(
             Candidate(r.intent, r.score, tuple(f.fact.id for f in r.facts[:6]), r.detail) for r in readings[:5]
         )
@@ -197,6 +203,15 @@ class Engine:
         )
         best = readings[0] if readings else None
         threshold = self.settings.answer_threshold
+        if best is not None and best.intent == "follow_up" and not best.facts:
+            return self._decline(
+                text,
+                f"The brief doesn't say {best.missing}.",
+                "a follow-up the last answer's facts cannot answer",
+                aged,
+                tokens=tokens,
+                context_note=context_note,
+            )
         if best is None or best.score < self.settings.clarify_threshold or not best.facts and best.compose not in ("brief", "about"):
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         ambiguous = (
@@ -372,6 +387,32 @@ class Engine:
                 seen.add(r.intent)
                 unique.append(r)
         return unique
+
+    def _wh_follow_up(self, question: Question, context: Context) -> Reading | None:
+        """Answer a bare "when?", "where?", "by whom?" from the facts of the last answer."""
+        tokens = set(question.tokens)
+        if not tokens or not tokens <= _BARE_FOLLOW_UP or not context.facts:
+            return None
+        previous = [self.facts[f] for f in context.facts if f in self.facts]
+        kind = question.answer_type
+        if kind == "when":
+            fitting = [f for f in previous if f.date]
+        elif kind == "where":
+            fitting = [f for f in previous if f.place or f.relation in ("operates_in", "attacked_in", "location_of")]
+            fitting = fitting or [f for f in previous if self.entities.get(f.object or "", None) is not None
+                                  and self.entities[f.object or ""].type in ("country", "place")]
+        elif kind == "how_many":
+            fitting = [f for f in previous if f.count]
+        elif kind == "who":
+            fitting = previous
+        else:
+            return None
+        detail = f"a bare '{' '.join(question.tokens)}' about the last answer's facts"
+        if not fitting:
+            what = {"when": "when", "where": "where", "how_many": "how many", "who": "who"}[kind]
+            return Reading("follow_up", 0.9, (), "all", detail, missing=what)
+        scored = tuple(FactScore(f, 0.9, 1.0, 1.0, 1.0, ()) for f in fitting[:3])
+        return Reading("follow_up", 0.9, scored, "all", detail)
 
     def _penalise_unknown(self, reading: Reading, words: list[tuple[str, str | None, float]]) -> Reading:
         """Lower a reading's score by the share of the question's words that neither the facts nor its template know."""

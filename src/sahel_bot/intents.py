@@ -107,7 +107,7 @@ class IntentMatcher:
             if filled is None:
                 continue
             t_words = set(_SLOT.sub(SLOT_MARK, template).split())
-            covered = sum(1 for w in q_words if w in t_words) / max(1, len(q_words))
+            covered = sum(1 for w in q_words if w in t_words) / len(q_words) if q_words else 1.0
             score = (ratio / 100) * (0.3 + 0.7 * covered)
             current = best.get(intent.id)
             if current is None or score > current.score:
