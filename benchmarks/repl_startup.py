@@ -68,11 +68,11 @@ def time_to_exit(command: list[str], env: dict[str, str], stdin: bytes) -> float
 STEPS = {
     "import sahel_bot.interfaces.cli (the core)": "import sahel_bot.interfaces.cli as cli",
     "cli.build_parser() (imports every command module)": "cli.build_parser()",
-    "Bot.load() (engine cache warm)": "from sahel_bot import Bot; Bot.load({knowledge!r})",
+    "Bot.load() (engine cache warm)": "from sahel_bot import Bot; bot = Bot.load({knowledge!r})",
     "import prompt_toolkit": "import prompt_toolkit.shortcuts, prompt_toolkit.auto_suggest",
     "Repl(): PromptSession, completer, toolbar": (
         "from sahel_bot.interfaces.repl import Repl; from prompt_toolkit.output import DummyOutput; "
-        "Repl(Bot.load({knowledge!r}), output=DummyOutput())"
+        "Repl(bot, output=DummyOutput())"
     ),
 }
 

@@ -165,7 +165,7 @@ def exp(**kwargs: object) -> Expectation:
 
 
 def test_fold_matches_the_official_scorer() -> None:
-    assert fold("Côte d’Ivoire “AQIM”") == "cote d'ivoire \"aqim\""
+    assert fold("Côte d’Ivoire “AQIM”") == 'cote d\'ivoire "aqim"'
 
 
 def test_check_passes_on_case_accent_and_curly_quote_insensitive_substrings() -> None:
@@ -213,7 +213,11 @@ def test_check_lists_every_problem_of_an_answer() -> None:
             reply("Did you mean:", answered=False, outcome="clarify", suggestions=("Who leads Ansar al Dine?",)),
             [],
         ),
-        (exp(cat="not_in_brief", expect=(("nearby",),)), reply("it says nothing", answered=False), ["missing one of ['nearby']"]),
+        (
+            exp(cat="not_in_brief", expect=(("nearby",),)),
+            reply("it says nothing", answered=False),
+            ["missing one of ['nearby']"],
+        ),
     ],
 )
 def test_check_outcomes(expectation: Expectation, the_reply: Reply, problems: list[str]) -> None:
@@ -241,7 +245,15 @@ class ScriptedBot:
 
 
 def test_run_case_and_render_failure() -> None:
-    bot = ScriptedBot({"who leads aqim": reply("Droukdel.", citations=(LEAD,), candidates=(Candidate("leader_of", 0.9), Candidate("about", 0.5, detail="d")))})
+    bot = ScriptedBot(
+        {
+            "who leads aqim": reply(
+                "Droukdel.",
+                citations=(LEAD,),
+                candidates=(Candidate("leader_of", 0.9), Candidate("about", 0.5, detail="d")),
+            )
+        }
+    )
     (case,) = parse_cases(
         '- id: C\n  turns:\n    - q: who leads aqim\n      expect: [["droukdel"]]\n    - q: where\n      expect: [["algeria"]]\n',
         "faq_c.yaml",
@@ -259,7 +271,12 @@ def test_run_case_and_render_failure() -> None:
 def test_report_numbers() -> None:
     script = {
         "a": reply("Droukdel", intent="leader_of", confidence=0.9),
-        "b": reply("wrong", intent="leader_of", confidence=0.6, candidates=(Candidate("leader_of", 0.6), Candidate("about", 0.5))),
+        "b": reply(
+            "wrong",
+            intent="leader_of",
+            confidence=0.6,
+            candidates=(Candidate("leader_of", 0.6), Candidate("about", 0.5)),
+        ),
         "c": reply("answered a trap", intent="about", confidence=0.7),
         "d": reply("no", answered=False, intent=None, confidence=0.3),
     }
@@ -326,7 +343,9 @@ def test_eval_prints_a_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_eval_json_and_fail_under(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write_faq(tmp_path, DECLINES + '- id: W3\n  cat: direct\n  q: "what is the weather in Paris"\n  expect: [["sunny"]]\n')
+    path = write_faq(
+        tmp_path, DECLINES + '- id: W3\n  cat: direct\n  q: "what is the weather in Paris"\n  expect: [["sunny"]]\n'
+    )
     assert main(["eval", str(path), "--json", "--fail-under", "60"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["summary"]["questions"] == 3 and data["summary"]["passed"] == 2

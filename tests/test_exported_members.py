@@ -25,6 +25,7 @@ def test_all_is_sorted_and_complete() -> None:
         "question",
         "reply",
         "retrieval",
+        "spelling",
     }
     assert public - modules == set(sahel_bot.__all__)
 

@@ -16,6 +16,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.data_structures import Size
@@ -30,7 +32,7 @@ from sahel_bot import Citation, Explanation, Reply
 from sahel_bot.interfaces import render
 from sahel_bot.interfaces.completion import NameIndex, ReplCompleter
 from sahel_bot.interfaces.history import SafeFileHistory, history_path, open_history
-from sahel_bot.interfaces.repl import Repl, _miss_logger, run_piped
+from sahel_bot.interfaces.repl import Repl, Shell, _miss_logger, run_piped
 from sahel_bot.knowledge.brief import parse_brief
 from sahel_bot.knowledge.schema import Entity, Location
 
@@ -241,6 +243,18 @@ def test_a_number_without_suggestions_is_just_a_question() -> None:
     assert session.asked == ["2013"]
 
 
+@pytest.mark.parametrize("typed", ["2", " 2. ", "2)"])
+def test_suggestion_numbers_may_carry_a_dot_or_bracket(typed: str) -> None:
+    session = drive("who runs it" + ENTER + typed + ENTER + CTRL_D)
+    assert session.asked == ["who runs it", "who leads Ansar al Dine?"]
+
+
+@pytest.mark.parametrize("typed", ["\u00b2", "\u0663", "1e3"])
+def test_other_digits_are_questions_not_choices(typed: str) -> None:
+    session = drive("who runs it" + ENTER + typed + ENTER + CTRL_D)
+    assert session.asked == ["who runs it", typed]
+
+
 def test_why_explains_the_last_answer() -> None:
     session = drive("/why" + ENTER + "who leads aqim" + ENTER + "/why" + ENTER + CTRL_D)
     assert "Nothing to explain yet" in session.text
@@ -298,6 +312,7 @@ def test_brief_pages_long_text_and_prints_it_when_no_pager_runs() -> None:
     [
         ("/brief nothing", "No section 'nothing' in the brief; the sections are: 1 Overview, 2 Objectives"),
         ("/brief 9", "No section '9' in the brief"),
+        ("/brief \u00b2", "No section '\u00b2' in the brief"),
         ("/hlep", "Unknown command '/hlep'; did you mean /help?"),
         ("/frobnicate", "Unknown command '/frobnicate'; type /help for the list."),
         ("/why now", "/why takes no argument (got 'now')."),
@@ -579,3 +594,22 @@ def test_an_unwritable_miss_log_warns_once(monkeypatch: pytest.MonkeyPatch, tmp_
     record(CLARIFY)
     assert len(warnings) == 1
     assert "cannot write the miss log" in warnings[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=60), requested=st.booleans())
+def test_completion_never_fails_and_replaces_only_what_was_typed(text: str, requested: bool) -> None:
+    completer = ReplCompleter(NameIndex.from_entities(ENTITIES), [s.title for s in BRIEF.sections])
+    event = CompleteEvent(text_inserted=not requested, completion_requested=requested)
+    for completion in completer.get_completions(Document(text), event):
+        assert -len(text) <= completion.start_position <= 0
+        assert completion.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(line=st.text(max_size=40))
+def test_any_line_gives_an_output_never_an_exception(line: str) -> None:
+    shell = Shell(ScriptedBot())
+    shell.handle("who runs it")
+    result = shell.handle(line)
+    assert isinstance(result.fragments, list)

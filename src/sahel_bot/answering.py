@@ -212,7 +212,7 @@ class Engine:
                 tokens=tokens,
                 context_note=context_note,
             )
-        if best is None or best.score < self.settings.clarify_threshold or not best.facts and best.compose not in ("brief", "about"):
+        if best is None or best.score < self.settings.clarify_threshold or (not best.facts and best.compose not in ("brief", "about")):
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         ambiguous = (
             len(readings) > 1
@@ -223,7 +223,10 @@ class Engine:
             and not entity_ids
         )
         if best.score < threshold or ambiguous:
-            suggestions = self._suggestions(readings[:3])
+            # only a question that names something in the brief, or whose shape a template
+            # recognised, is worth a "did you mean"; anything else is simply off-topic
+            grounded = bool(entity_ids) or (best.match is not None and best.match.ratio >= 0.85)
+            suggestions = self._suggestions(readings[:3]) if grounded else ()
             if suggestions:
                 reply = Reply(
                     question=text,

@@ -19,7 +19,7 @@ from .knowledge.intents_file import SLOT_TYPES
 from .knowledge.schema import Entity, Intent
 from .question import STOPWORDS, Question
 
-__all__ = ["IntentMatch", "IntentMatcher", "SLOT_MARK"]
+__all__ = ["SLOT_MARK", "IntentMatch", "IntentMatcher"]
 
 SLOT_MARK = "xslotx"
 # Words that open or close a question without changing it ("ok, who leads aqim").

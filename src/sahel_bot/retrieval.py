@@ -81,6 +81,8 @@ class FactIndex:
                 roles.setdefault(ent, "mention")
             # a fact about a part (AQIM "central") is also about the whole (AQIM)
             for ent, role in list(roles.items()):
+                if role == "mention":
+                    continue
                 for parent in entities[ent].part_of if ent in entities else ():
                     roles.setdefault(parent, role)
             self.roles[fact.id] = roles

@@ -133,8 +133,9 @@ class Shell:
             return self.command(word)
         if text.startswith("/"):
             return self.command(text)
-        if text.isdigit() and self.pending:
-            number = int(text)
+        choice = text.rstrip(".)")
+        if self.pending and choice.isascii() and choice.isdecimal():
+            number = int(choice)
             if not 1 <= number <= len(self.pending):
                 n = len(self.pending)
                 choices = "1" if n == 1 else f"1-{n}"
@@ -191,9 +192,10 @@ class Shell:
         if not arg:
             return Output(brief_text(brief.sections, width), long=True)
         section = None
-        if arg.isdigit() and 1 <= int(arg) <= len(brief.sections):
-            section = brief.sections[int(arg) - 1]
-        elif not arg.isdigit():
+        if arg.isascii() and arg.isdecimal():
+            if 1 <= int(arg) <= len(brief.sections):
+                section = brief.sections[int(arg) - 1]
+        else:
             section = brief.section(arg)
         if section is None:
             names = ", ".join(f"{i} {s.title}" for i, s in enumerate(brief.sections, start=1))

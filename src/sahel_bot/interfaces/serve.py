@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -95,9 +96,15 @@ def settings_from_args(args: argparse.Namespace, environ: dict[str, str] | None 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message and the record's structured ``fields``."""
 
+    _second = -1
+    _stamp = ""
+
     def format(self, record: logging.LogRecord) -> str:
+        second = int(record.created)
+        if second != self._second:  # one strftime per second, not per line (an access line per request)
+            self._second, self._stamp = second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
         out: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "time": self._stamp,
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -147,6 +154,8 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.workers == 1:
         app = create_app(load_bot(args), settings)
+        if os.environ.get("GCFREEZE"):
+            import gc; gc.collect(); gc.freeze()
         uvicorn.run(app, **common)
         return 0
     # Each worker process builds its own app from the environment: hand the resolved settings down.

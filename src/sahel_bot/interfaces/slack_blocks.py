@@ -191,6 +191,8 @@ def slack_to_plain(text: str, bot_user_id: str | None = None) -> str:
             return label or target[len("mailto:") :]
         return label or target
 
+    if "<" not in text and "&" not in text:
+        return " ".join(text.split())
     text = _MARKUP.sub(plain, strip_leading_mention(text))
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return " ".join(text.split())

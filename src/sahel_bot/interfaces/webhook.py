@@ -148,8 +148,11 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _form(body: bytes) -> dict[str, str]:
-    """Return the first value of each field of a form-encoded body (raises ``UnicodeDecodeError``)."""
+def _form(body: bytes, wanted: frozenset[str] | None = None) -> dict[str, str]:
+    """Return the first value of each field (of each ``wanted`` field) of a form-encoded body.
+
+    Raises ``UnicodeDecodeError`` when the body is not UTF-8.
+    """
     # parse_qsl's rules (``&`` only, blank values kept, UTF-8 with replacement), but it unquotes only the
     # parts that need it: parsing was the largest cost of a cached answer.
     parts = body.decode("utf-8").split("&")
@@ -162,10 +165,16 @@ def _form(body: bytes) -> dict[str, str]:
         key, _, value = part.partition("=")
         if "%" in key or "+" in key:
             key = urllib.parse.unquote_plus(key)
+        if wanted is not None and key not in wanted:
+            continue
         if "%" in value or "+" in value:
             value = urllib.parse.unquote_plus(value)
         fields.setdefault(key, value)
     return fields
+
+
+_COMMAND_FIELDS = frozenset({"ssl_check", "command", "text", "user_id", "response_url"})
+_EMPTY = Context()
 
 
 def _str(value: Any) -> str:
@@ -218,7 +227,7 @@ class _Job:
     """
 
     def __init__(
-        self, compute: Callable[[], Reply], late: Callable[[Reply | None], None] | None, waited: bool = True
+        self, compute: Callable[[], Reply | None], late: Callable[[Reply | None], None] | None, waited: bool = True
     ) -> None:
         self._compute = compute
         self._late = late
@@ -315,12 +324,17 @@ class _Webhook:
 
     # -- answering ----------------------------------------------------------------------
 
-    def _answer_now(self, asked: _Asked) -> Reply:
-        """Return the reply to ``asked`` and remember the conversation's new context (may raise)."""
-        context = (self.contexts.get(asked.key) if asked.key is not None else None) or Context()
+    def _answer_now(self, asked: _Asked, cached_only: bool = False) -> Reply | None:
+        """Return the reply to ``asked`` and remember the conversation's new context (the bot may raise).
+
+        With ``cached_only``, return ``None`` instead of running the bot when the answer is not cached.
+        """
+        context = (self.contexts.get(asked.key) if asked.key is not None else None) or _EMPTY
         cache_key = (asked.question, context)
         result = self.cache.get(cache_key)
         if result is None:
+            if cached_only:
+                return None
             result = self.bot.answer(asked.question, context)
             self.cache.put(cache_key, result)
         reply, new_context = result
@@ -328,10 +342,6 @@ class _Webhook:
             self.contexts.set(asked.key, new_context)
         _record_miss(reply, asked.user)
         return reply
-
-    def _is_cached(self, asked: _Asked) -> bool:
-        context = (self.contexts.get(asked.key) if asked.key is not None else None) or Context()
-        return self.cache.get((asked.question, context)) is not None
 
     def _submit(self, job: _Job) -> bool:
         """Queue ``job`` on the background threads; return False (and drop it) when too much is queued."""
@@ -368,12 +378,10 @@ class _Webhook:
         A cached answer is returned at once; otherwise the bot runs on a background thread and the handler
         waits at most ``budget`` seconds (``None``: until done), after which ``late`` gets the answer.
         """
-        if self._is_cached(asked):
-            try:
-                return "answer", self._answer_now(asked)
-            except Exception:
-                log.exception("the bot failed to answer")
-                return "failed", None
+        # A cached answer costs microseconds: no thread hop for it.
+        reply = self._answer_now(asked, cached_only=True)
+        if reply is not None:
+            return "answer", reply
         job = _Job(lambda: self._answer_now(asked), late)
         if not self._submit(job):
             return "busy", None
@@ -407,7 +415,7 @@ class _Webhook:
             return _invalid()
         if verdict == "undecodable":
             return _error(400, "the request body is not UTF-8")
-        form = _form(body)
+        form = _form(body, _COMMAND_FIELDS)
         if form.get("ssl_check") == "1":
             return _empty()
         command = form.get("command", "")
