@@ -295,8 +295,10 @@ def test_report_numbers() -> None:
     assert s["conversation"] == {"passed": 1, "total": 2, "pct": 50.0}
     assert list(report.by_category()) == ["direct", "paraphrase", "not_in_brief", "out_of_scope", "conversation"]
     intents = report.by_intent()
-    assert intents["leader_of"]["precision"] == 0.5 and intents["leader_of"]["recall"] == 1.0
-    assert intents["about"]["recall"] == 0.0 and intents["about"]["f1"] == 0.0
+    assert intents["leader_of"]["precision"] == 0.5
+    assert intents["leader_of"]["recall"] == 1.0
+    assert intents["about"]["recall"] == 0.0
+    assert intents["about"]["f1"] == 0.0
     conf = report.confusions()
     assert conf["expected_vs_picked"] == [{"expected": "about", "picked": "leader_of", "count": 1}]
     assert conf["picked_vs_runner_up"] == [{"picked": "(none)", "runner_up": "(none)", "count": 1}]
@@ -305,16 +307,19 @@ def test_report_numbers() -> None:
     assert [r["id"] for r in wrong["answered_should_decline"]] == ["C"]
     sweep = {row["threshold"]: row for row in report.threshold_sweep([0.2, 0.55, 0.65, 0.8, 0.95])}
     # 0.65: B (0.6, wrong) becomes a decline: one wrong answer fewer
-    assert sweep[0.55]["wrong_answers"] == 2 and sweep[0.65]["wrong_answers"] == 1
+    assert sweep[0.55]["wrong_answers"] == 2
+    assert sweep[0.65]["wrong_answers"] == 1
     # 0.8: the trap C (0.7) is declined now
-    assert sweep[0.8]["wrong_answers"] == 0 and sweep[0.8]["decline_pct"] == 100.0
+    assert sweep[0.8]["wrong_answers"] == 0
+    assert sweep[0.8]["decline_pct"] == 100.0
     # 0.95: even the right answers are declined
     assert sweep[0.95]["in_scope_pct"] == 0.0
     # below the bot's own threshold a decline with confidence >= t would be reopened
     assert sweep[0.2]["would_reconsider"] == 2
     assert set(report.latency()) == {"p50_ms", "p99_ms", "mean_ms", "max_ms"}
     data = json.loads(json.dumps(report.to_dict()))
-    assert data["summary"]["questions"] == 6 and len(data["failures"]) == 3
+    assert data["summary"]["questions"] == 6
+    assert len(data["failures"]) == 3
     text = report.render(show_failures=True)
     assert "threshold sweep (the bot's threshold: 0.55)" in text
     assert "most confused intents (expected -> picked):" in text
@@ -338,8 +343,10 @@ def test_eval_prints_a_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["eval", str(path), "--knowledge", str(ROOT)]) == 0
     out = capsys.readouterr().out
     assert f"sahel-bot eval: 2 questions from {path}" in out
-    assert "out_of_scope" in out and "conversation" in out
-    assert "threshold sweep" in out and "latency: p50" in out
+    assert "out_of_scope" in out
+    assert "conversation" in out
+    assert "threshold sweep" in out
+    assert "latency: p50" in out
 
 
 def test_eval_json_and_fail_under(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -348,7 +355,8 @@ def test_eval_json_and_fail_under(tmp_path: Path, capsys: pytest.CaptureFixture[
     )
     assert main(["eval", str(path), "--json", "--fail-under", "60"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["summary"]["questions"] == 3 and data["summary"]["passed"] == 2
+    assert data["summary"]["questions"] == 3
+    assert data["summary"]["passed"] == 2
     assert [f["id"] for f in data["failures"]] == ["W3"]
     assert main(["eval", str(path), "--fail-under", "90"]) == 1
     assert "is under --fail-under 90%" in capsys.readouterr().out

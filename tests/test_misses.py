@@ -45,7 +45,8 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # ... on when named, and on by default outside pytest
     assert MissLog.from_env("repl", {"SAHEL_BOT_MISS_LOG": str(tmp_path / "m.jsonl")}).path == tmp_path / "m.jsonl"
     log = MissLog.from_env("webhook", {})
-    assert log.path == tmp_path / "sahel-bot" / "misses.jsonl" and log.interface == "webhook"
+    assert log.path == tmp_path / "sahel-bot" / "misses.jsonl"
+    assert log.interface == "webhook"
     for off in ("off", "OFF", "0", "false", "none"):
         assert not MissLog.from_env("repl", {"SAHEL_BOT_MISS_LOG": off}).enabled
     assert MissLog.from_env("repl", {"SAHEL_BOT_MISS_LOG_MAX_BYTES": "123"}).max_bytes == 123
@@ -61,11 +62,15 @@ def test_record_writes_misses_only(tmp_path: Path) -> None:
     lines = (tmp_path / "state" / "misses.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2
     first = json.loads(lines[0])
-    assert first["interface"] == "repl" and first["question"] == "who leads the moon?"
-    assert first["outcome"] == "decline" and first["entities"] == ["aqim"] and first["reason"] == "no fact"
+    assert first["interface"] == "repl"
+    assert first["question"] == "who leads the moon?"
+    assert first["outcome"] == "decline"
+    assert first["entities"] == ["aqim"]
+    assert first["reason"] == "no fact"
     assert [g["intent"] for g in first["guesses"]] == ["leader_of", "about", "x"]
     assert first["ts"].endswith("+00:00")
-    assert first["user"] and "U123" not in lines[0]
+    assert first["user"]
+    assert "U123" not in lines[0]
     assert json.loads(lines[1])["user"] is None
 
 
@@ -74,7 +79,8 @@ def test_user_ids_are_salted_hashes(tmp_path: Path) -> None:
     log = MissLog(path)
     log.record(reply("q1"), user="alice")
     salt = path.with_name("misses.jsonl.salt")
-    assert salt.exists() and stat.S_IMODE(salt.stat().st_mode) == 0o600
+    assert salt.exists()
+    assert stat.S_IMODE(salt.stat().st_mode) == 0o600
     again = MissLog(path)  # a new process reads the same salt: the same user keeps the same hash
     assert again.hash_user("alice") == log.hash_user("alice") != log.hash_user("bob")
     other = MissLog(tmp_path / "other" / "misses.jsonl")  # another log, another salt
@@ -83,7 +89,8 @@ def test_user_ids_are_salted_hashes(tmp_path: Path) -> None:
 
 def test_a_disabled_log_writes_nothing(tmp_path: Path) -> None:
     log = MissLog.disabled("repl")
-    assert not log.enabled and not log.record(reply("anything"), user="u")
+    assert not log.enabled
+    assert not log.record(reply("anything"), user="u")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -105,14 +112,17 @@ def test_write_errors_never_reach_the_caller(tmp_path: Path) -> None:
     blocker.write_text("x")
     log = MissLog(blocker / "misses.jsonl")
     assert not log.record(reply("q"))
-    assert log.last_error and "cannot write the miss log" in log.last_error
+    assert log.last_error
+    assert "cannot write the miss log" in log.last_error
 
 
 def test_read_misses_skips_garbage(tmp_path: Path) -> None:
     path = tmp_path / "m.jsonl"
     path.write_text('not json\n{"question": "ok", "confidence": "x"}\n[1]\n', encoding="utf-8")
     (miss,) = read_misses(path)
-    assert miss.question == "ok" and miss.confidence == 0.0 and miss.nearest_intent is None
+    assert miss.question == "ok"
+    assert miss.confidence == 0.0
+    assert miss.nearest_intent is None
     assert list(read_misses(tmp_path / "absent.jsonl")) == []
 
 
@@ -137,7 +147,8 @@ def test_group_misses(tmp_path: Path) -> None:
     assert [g.count for g in groups] == [4, 1, 1]
     top = groups[0]
     assert top.example == "who is the leader of boko haram"
-    assert top.users == 3 and top.nearest_intent == "leader_of"
+    assert top.users == 3
+    assert top.nearest_intent == "leader_of"
     assert top.to_dict()["interfaces"] == {"repl": 3, "webhook": 1}
 
 
@@ -151,7 +162,8 @@ def test_misses_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "also: 'Who is the leader of Boko Haram?'" in out
     assert main(["misses", "--log", str(path), "--json", "--interface", "webhook"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["misses"] == 1 and data["shown"][0]["example"] == "who is the leader of boko haram"
+    assert data["misses"] == 1
+    assert data["shown"][0]["example"] == "who is the leader of boko haram"
 
 
 def test_misses_command_with_no_log(

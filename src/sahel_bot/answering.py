@@ -212,7 +212,7 @@ class Engine:
                 tokens=tokens,
                 context_note=context_note,
             )
-        if best is None or best.score < self.settings.clarify_threshold or (not best.facts and best.compose not in ("brief", "about")):
+        if best is None or best.score < self.settings.clarify_threshold or (not best.facts and best.compose not in ("brief", "about", "acronym")):
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         ambiguous = (
             len(readings) > 1
@@ -451,8 +451,9 @@ class Engine:
             return None
         top = scored[0]
         limit = 6 if question.answer_type == "which" else 3
+        band = 0.75 if question.answer_type == "which" else 0.85
         chosen = [
-            s for s in scored if s.score >= top.score * 0.85 and s.score >= self.settings.answer_threshold * 0.9
+            s for s in scored if s.score >= top.score * band and s.score >= self.settings.answer_threshold * 0.9
         ][:limit]
         if not chosen:
             chosen = [top]
@@ -537,12 +538,20 @@ class Engine:
             question = replace(question, answer_type=intent.answer_types[0])
         template_words = set(match.template.split())
         own_words = [w for w in words if w[0] not in template_words]
-        scored = self.index.score(question, ids, own_words, relations=relations)
+        if not ids and relations and not any(s is not None for _, s, _ in own_words):
+            # "list the leaders named in the brief": every fact of the relation, most central first
+            every = sorted((f for f in self.knowledge.facts if f.relation in relations), key=lambda f: (-f.weight, f.id))
+            scored = [FactScore(f, 0.75, 0.0, 1.0, 1.0, ()) for f in every]
+        else:
+            scored = self.index.score(question, ids, own_words, relations=relations)
         if ids:
             scored = [s for s in scored if all(e in self.index.roles[s.fact.id] for e in ids)]
         if compose == "subjects" and ids:
             # list questions ("which groups operate in Mali"): the slot is the object or place
             scored = [s for s in scored if self.index.roles[s.fact.id].get(ids[0]) != "subject"] or scored
+        if not scored and "acronym" in intent.relations and ids and self._expansion(ids[0]) is not None:
+            # "what does AQIM stand for": the brief spells the acronym out in a name, not in a fact
+            return Reading(intent.id, match.score, (), "acronym", detail, ids, match=match)
         if not scored:
             what = intent.description or intent.id
             # understood but unanswerable: only a close template match should win over readings that have facts
@@ -573,6 +582,22 @@ class Engine:
     ) -> tuple[Reply, Context]:
         facts = [s.fact for s in reading.facts]
         compose = reading.compose
+        if compose == "acronym":
+            expansion = self._expansion(reading.entities[0])
+            assert expansion is not None
+            body, citation = expansion
+            reply = Reply(
+                question=text,
+                answered=True,
+                text=body,
+                outcome=ANSWER,
+                intent=reading.intent,
+                confidence=min(1.0, reading.score),
+                citations=(citation,),
+                subject=self.entities[reading.entities[0]].short,
+                explanation=replace(explanation, reason="answered from the name the brief prints"),
+            )
+            return reply, replace(context, subject=reading.entities[0], intent=reading.intent, age=0)
         if compose == "brief":
             body, citations = self._about_the_brief(question)
             reply = Reply(
@@ -634,6 +659,7 @@ class Engine:
             body = self._yes_no(top, facts)
             facts = facts[:3]
         else:
+            facts = self._with_siblings(facts, reading)
             body = " ".join(dict.fromkeys(f.statement for f in facts))
         if self._time_sensitive(question, facts):
             body += " (As of the brief's date, March 20, 2017.)"
@@ -720,6 +746,36 @@ class Engine:
             first = brief.sections[0].sentences[0]
             cites.append(Citation(first.section, first.text, first.id))
         return " ".join(parts), tuple(dict.fromkeys(cites))
+
+    def _expansion(self, entity_id: str) -> tuple[str, Citation] | None:
+        """Return "X stands for Y" for an acronym entity, cited where the brief prints the full name."""
+        entity = self.entities.get(entity_id)
+        if entity is None or not re.fullmatch(r"[A-Z][A-Z-]{1,7}", entity.short) or entity.short == entity.name:
+            return None
+        body = f"{entity.short} stands for {entity.name}."
+        for sid in entity.cites:
+            sentence = self.sentences.get(sid)
+            if sentence is not None and entity.name in sentence.text:
+                return body, Citation(sentence.section, entity.name, sid)
+        brief = self.knowledge.brief
+        if entity.name in brief.title and entity.short in brief.title:
+            return body, Citation("(document metadata)", brief.title, "meta.title")
+        if entity.type == "organisation" and entity.short in (brief.metadata.get("series") or ""):
+            return body, Citation("(document metadata)", str(brief.metadata.get("publisher")), "meta.publisher")
+        return None
+
+    def _with_siblings(self, facts: list[Fact], reading: Reading) -> list[Fact]:
+        """Add facts that say more of the same sentence about the same subject, so an answer is not half a sentence."""
+        if not facts or len(facts) >= 4:
+            return facts
+        top = facts[0]
+        chosen = {f.id for f in facts}
+        siblings = [
+            f
+            for f in self.index.by_sentence.get(top.cites[0], ())
+            if f.id not in chosen and f.subject == top.subject and f.relation == top.relation
+        ]
+        return facts + siblings[: 4 - len(facts)]
 
     def _yes_no(self, top: Fact, facts: list[Fact]) -> str:
         statements = " ".join(dict.fromkeys(f.statement for f in facts[:2]))

@@ -90,6 +90,9 @@ class FactIndex:
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self.max_idf = math.log(1 + n)
         self.vocabulary = {w: w for w in df if len(w) >= 4}
+        self.by_sentence: dict[str, list[Fact]] = {}
+        for fact in facts:
+            self.by_sentence.setdefault(fact.cites[0], []).append(fact)
         self.by_entity: dict[str, list[Fact]] = {}
         for fact in facts:
             for ent in self.roles[fact.id]:

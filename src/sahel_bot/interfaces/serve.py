@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -117,10 +118,46 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
+class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Standard error through a 64 KiB buffer, written out every ``interval`` seconds, at once for warnings
+    and errors, and at exit: an access line per request must not cost a system call each."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        # lives as long as the process; written out by close() at exit
+        stream = open(
+            sys.stderr.fileno(), "w", buffering=1 << 16, encoding="utf-8", errors="backslashreplace", closefd=False
+        )
+        super().__init__(stream)
+        self.interval = interval
+        threading.Thread(target=self._flush_every_interval, name="sahel-bot-log-flush", daemon=True).start()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        super().emit(record)
+        if record.levelno >= logging.WARNING:
+            self.flush_now()
+
+    def flush(self) -> None:
+        pass  # called after every record by StreamHandler.emit: the buffer is written by flush_now instead
+
+    def flush_now(self) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            if not self.stream.closed:
+                self.stream.flush()
+
+    def close(self) -> None:
+        self.flush_now()
+        super().close()
+
+    def _flush_every_interval(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            self.flush_now()
+
+
 def configure_logging(level: str | None = None) -> None:
     """Send sahel_bot's and uvicorn's logs to standard error as JSON lines (once per process)."""
     level = (level or os.environ.get("SAHEL_BOT_LOG_LEVEL") or "info").upper()
-    handler = logging.StreamHandler(sys.stderr)
+    handler = BufferedStderrHandler()
     handler.setFormatter(JsonFormatter())
     for name in ("sahel_bot", "uvicorn"):
         logger = logging.getLogger(name)
@@ -155,7 +192,10 @@ def run(args: argparse.Namespace) -> int:
     if args.workers == 1:
         app = create_app(load_bot(args), settings)
         if os.environ.get("GCFREEZE"):
-            import gc; gc.collect(); gc.freeze()
+            import gc
+
+            gc.collect()
+            gc.freeze()
         uvicorn.run(app, **common)
         return 0
     # Each worker process builds its own app from the environment: hand the resolved settings down.
