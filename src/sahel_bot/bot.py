@@ -6,6 +6,7 @@ May import: every core module, never ``interfaces``.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from .answering import Engine
@@ -60,6 +61,11 @@ class Bot:
             Any text.  It is never an error: empty, huge or binary-looking input
             gets a polite decline.
         """
+        return self._ask_alone(question)
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 - the bot is immutable and lives as long as its cache
+    def _ask_alone(self, question: str) -> Reply:
+        # questions asked on their own have no state: the same text always gets the same reply
         reply, _ = self._engine.answer(question, Context())
         return reply
 

@@ -123,6 +123,7 @@ class FactIndex:
         words: list[tuple[str, str | None, float]],
         candidates: Iterable[Fact] | None = None,
         relations: frozenset[str] | None = None,
+        limit: int = 40,
     ) -> list[FactScore]:
         """Return facts scored against the question, best first (only facts with some evidence)."""
         # unknown words are counted by the engine's own penalty, not against every fact twice
@@ -138,7 +139,7 @@ class FactIndex:
             pool = seen.values()
         else:
             pool = self.facts
-        out = []
+        out: list[tuple[float, Fact, float, float, float, list[str]]] = []
         for fact in pool:
             if relations is not None and fact.relation not in relations:
                 continue
@@ -175,9 +176,10 @@ class FactIndex:
                 score *= 0.7
             if score <= 0.05:
                 continue
-            out.append(FactScore(fact, score, ent, lexical, typed, tuple(matched)))
-        out.sort(key=lambda s: (-s.score, -s.fact.weight, s.fact.id))
-        return out
+            out.append((score, fact, ent, lexical, typed, matched))
+        out.sort(key=lambda s: (-s[0], -s[1].weight, s[1].id))
+        # only the best few are ever looked at: build result objects for those alone
+        return [FactScore(f, sc, e, lx, ty, tuple(m)) for sc, f, e, lx, ty, m in out[:limit]]
 
     def type_fit(self, question: Question, fact: Fact) -> float:
         """Return 1 when the fact can give the kind of answer asked for, less when it cannot."""

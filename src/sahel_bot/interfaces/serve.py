@@ -43,7 +43,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default: 1)")
-    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    parser.add_argument(
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error"],
+        help="'info' logs one JSON line per request; 'warning' only problems (default: info)",
+    )
+    parser.add_argument(
+        "--http",
+        default="auto",
+        choices=["auto", "h11", "httptools"],
+        help="uvicorn's HTTP parser (auto: httptools when installed, as with uvicorn[standard])",
+    )
+    parser.add_argument(
+        "--loop",
+        default="auto",
+        choices=["auto", "asyncio", "uvloop"],
+        help="uvicorn's event loop (auto: uvloop when installed)",
+    )
     add_knowledge_argument(parser)
     for name in SECRETS:
         parser.add_argument(
@@ -157,6 +174,8 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 def configure_logging(level: str | None = None) -> None:
     """Send sahel_bot's and uvicorn's logs to standard error as JSON lines (once per process)."""
     level = (level or os.environ.get("SAHEL_BOT_LOG_LEVEL") or "info").upper()
+    # The JSON lines use none of these; skipping them makes each record (one per request) cheaper.
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     handler = BufferedStderrHandler()
     handler.setFormatter(JsonFormatter())
     for name in ("sahel_bot", "uvicorn"):
@@ -188,14 +207,11 @@ def run(args: argparse.Namespace) -> int:
         "access_log": False,
         "server_header": False,
         "proxy_headers": False,
+        "http": args.http,
+        "loop": args.loop,
     }
     if args.workers == 1:
         app = create_app(load_bot(args), settings)
-        if os.environ.get("GCFREEZE"):
-            import gc
-
-            gc.collect()
-            gc.freeze()
         uvicorn.run(app, **common)
         return 0
     # Each worker process builds its own app from the environment: hand the resolved settings down.

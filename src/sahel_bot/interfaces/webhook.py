@@ -729,7 +729,11 @@ def _guarded(endpoint: Callable[[Request], Awaitable[Response]], fallback: Calla
 
 
 class AccessLog:
-    """ASGI middleware: one structured log line per request, without bodies, query strings or headers."""
+    """ASGI middleware: one structured log line per request, without bodies, query strings or headers.
+
+    Logged to ``sahel_bot.webhook.access`` at INFO, each record carrying a ``fields`` dict (method, path,
+    status, ms, and what the handler noted: signature verdict, command, event type, outcome...).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
