@@ -76,10 +76,20 @@ def floor_app():  # type: ignore[no-untyped-def]
     return Starlette(routes=[Route("/slack/commands", command, methods=["POST"])])
 
 
-def serve_floor(port: int) -> None:
+def serve_floor(port: int, http: str, loop: str) -> None:
     import uvicorn
 
-    uvicorn.run(floor_app(), host="127.0.0.1", port=port, log_config=None, access_log=False, server_header=False)
+    uvicorn.run(
+        floor_app(),
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        http=http,
+        loop=loop,
+    )
 
 
 # -- servers -------------------------------------------------------------------------------------------------
@@ -287,48 +297,49 @@ def run_load(port: int, connections: int, seconds: float, tool: str) -> Result:
 
 # -- report --------------------------------------------------------------------------------------------------
 
+Row = tuple[str, str, int, Result]  # stack, server, connections, result
 
-def section(
-    rows: list[tuple[str, int, Result]],
-    tool: str,
-    seconds: float,
-    rounds: int,
-    load: float,
-    cited: tuple[int, int],
-    floor32: Result,
-) -> str:
-    adapter32 = next(r for name, c, r in rows if name.startswith("adapter") and c == 32)
-    adapter128 = next(r for name, c, r in rows if name.startswith("adapter") and c == 128)
+
+def section(rows: list[Row], tool: str, args: argparse.Namespace, load: float, cited: tuple[int, int]) -> str:
     lines = [
         "## Webhook load",
         "",
         f"`benchmarks/webhook_load.py` ({time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}): signed slash commands (`POST /slack/commands`, {len(QUESTIONS)} real "
-        f"questions in rotation, each freshly signed) over loopback from {tool} in a second process, "
-        f"{seconds:g} s per measurement after a warm-up, {rounds} interleaved rounds, each row the median round "
-        f"(errors: the sum over rounds); load average {load:.2f} at the start; one uvicorn worker per server. "
-        f"*floor* is a bare Starlette handler that only verifies the signature (slack_sdk) and returns a constant; "
-        f"*adapter* is `sahel-bot serve` answering with Block Kit and citations ({cited[0]} of {cited[1]} benchmark "
-        f"questions get a cited answer), writing its JSON access log; *no cache* sets `SAHEL_BOT_ANSWER_CACHE=0`, so "
-        f"every request runs the engine.",
+        f"Python {platform.python_version()}, load average {load:.2f} at the start): signed slash commands "
+        f"(`POST /slack/commands`, {len(QUESTIONS)} real questions in rotation, each signed) over loopback from {tool} "
+        f"in a second process; {args.seconds:g} s per measurement after a warm-up, {args.rounds} interleaved rounds, "
+        f"each row the median round (errors: the sum over all rounds); one uvicorn worker per server.",
         "",
-        "| server | connections | requests/s | p50 ms | p99 ms | requests | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "- *floor*: a bare Starlette handler that only verifies the signature (slack_sdk) and returns a constant.",
+        f"- *adapter*: `sahel-bot serve` as shipped: verifies, answers with Block Kit and citations ({cited[0]} of "
+        f"{cited[1]} benchmark questions get a cited answer), writes a JSON access line per request.",
+        "- *adapter, no access log*: the same with `--log-level warning`.",
+        "- *adapter, no cache*: `SAHEL_BOT_ANSWER_CACHE=0`, so every request runs the engine (~1-2 ms each).",
+        "- stacks: *h11/asyncio* is what `sahel-bot[webhook]` installs; *httptools/uvloop* is uvicorn's fast "
+        "stack (`pip install 'uvicorn[standard]'`), used automatically when installed.",
+        "",
+        "| stack | server | connections | requests/s | × floor | p50 ms | p99 ms | requests | errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, connections, r in rows:
+    floors = {(stack, c): r.rps for stack, name, c, r in rows if name == "floor"}
+    for stack, name, c, r in rows:
+        ratio = r.rps / floors[(stack, c)]
         lines.append(
-            f"| {name} | {connections} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.requests:,} | {r.errors} |"
+            f"| {stack} | {name} | {c} | {r.rps:,.0f} | {ratio:.2f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
+            f"{r.requests:,} | {r.errors} |"
         )
-    ratio = adapter32.rps / floor32.rps if floor32.rps else 0.0
-    lines += [
-        "",
-        "Targets (issue 5), adapter with one worker: "
-        f"≥ 0.8× the floor's requests/s at 32 connections — **{ratio:.2f}×** ({'met' if ratio >= 0.8 else 'not met'}); "
-        f"p99 < 15 ms at 32 connections — **{adapter32.p99_ms:.1f} ms** ({'met' if adapter32.p99_ms < 15 else 'not met'}); "
-        f"zero errors at 128 connections — **{adapter128.errors}** ({'met' if adapter128.errors == 0 else 'not met'}).",
-        "",
-    ]
-    return "\n".join(lines)
+    lines += ["", "Targets (issue 5), adapter as shipped, one worker:", ""]
+    for stack in dict.fromkeys(stack for stack, *_ in rows):
+        a32 = next(r for s_, n, c, r in rows if s_ == stack and n == "adapter" and c == 32)
+        a128 = next(r for s_, n, c, r in rows if s_ == stack and n == "adapter" and c == 128)
+        ratio = a32.rps / floors[(stack, 32)]
+        verdict = lambda ok: "met" if ok else "**not met**"  # noqa: E731
+        lines.append(
+            f"- {stack}: ≥ 0.8× the floor at 32 connections: {ratio:.2f}× ({verdict(ratio >= 0.8)}); "
+            f"p99 < 15 ms at 32 connections: {a32.p99_ms:.1f} ms ({verdict(a32.p99_ms < 15)}); "
+            f"no errors at 128 connections: {a128.errors} ({verdict(a128.errors == 0)})."
+        )
+    return "\n".join(lines) + "\n"
 
 
 def write_section(path: Path, text: str) -> None:
@@ -339,66 +350,82 @@ def write_section(path: Path, text: str) -> None:
     path.write_text(new.rstrip("\n") + "\n")
 
 
+def has_fast_stack() -> bool:
+    try:
+        import httptools  # noqa: F401
+        import uvloop  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each measured row")
+    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each measurement")
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; each row is the median round")
     parser.add_argument("--tool", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--write", metavar="FILE", help="replace the '## Webhook load' section of FILE")
     parser.add_argument("--serve-floor", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--http", default="auto", help=argparse.SUPPRESS)
+    parser.add_argument("--loop", default="auto", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_floor:
-        serve_floor(args.port)
+        serve_floor(args.port, args.http, args.loop)
         return 0
 
     tool = "wrk" if args.tool == "wrk" else "a Python asyncio load generator (wrk not installed; less precise)"
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAHEL_BOT_"))}
     adapter_env = {**base_env, "SLACK_SIGNING_SECRET": SECRET, "SAHEL_BOT_KNOWLEDGE_DIR": str(ROOT)}
-    configs = [
-        ("floor", [sys.executable, __file__, "--serve-floor"], base_env),
-        ("adapter", [sys.executable, "-m", "sahel_bot", "serve"], adapter_env),
-        (
-            "adapter, no cache",
-            [sys.executable, "-m", "sahel_bot", "serve"],
-            {**adapter_env, "SAHEL_BOT_ANSWER_CACHE": "0"},
-        ),
-    ]
-    # All servers run side by side and the rows are measured in interleaved rounds, so a burst of other work
+    serve = [sys.executable, "-m", "sahel_bot", "serve"]
+    stacks = [("h11/asyncio", "h11", "asyncio")]
+    if has_fast_stack():
+        stacks.append(("httptools/uvloop", "httptools", "uvloop"))
+    # All servers of a stack run side by side and are measured in interleaved rounds, so a burst of other work
     # on the machine hits floor and adapter alike; each row reports the round with the median requests/s.
-    runs: dict[tuple[str, int], list[Result]] = {}
+    rows: list[Row] = []
     cited = (0, 0)
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        servers = [Server(name, argv, env, Path(tmp) / f"{name}.log") for name, argv, env in configs]
-        try:
-            cited = check_answers(servers[1].port)
-            for server in servers:
+        for stack, http, loop in stacks:
+            flags = ["--http", http, "--loop", loop]
+            configs = [
+                ("floor", [sys.executable, __file__, "--serve-floor", *flags], base_env),
+                ("adapter", [*serve, *flags], adapter_env),
+                ("adapter, no access log", [*serve, *flags, "--log-level", "warning"], adapter_env),
+                ("adapter, no cache", [*serve, *flags], {**adapter_env, "SAHEL_BOT_ANSWER_CACHE": "0"}),
+            ]
+            runs: dict[tuple[str, int], list[Result]] = {}
+            servers = [
+                Server(name, argv, env, Path(tmp) / f"{http}-{i}.log") for i, (name, argv, env) in enumerate(configs)
+            ]
+            try:
+                cited = check_answers(servers[1].port)
+                for server in servers:
+                    for connections in (32, 128):
+                        run_load(server.port, connections, args.warmup, args.tool)
+                for round_ in range(args.rounds):
+                    for connections in (32, 128):
+                        for server in servers:
+                            result = run_load(server.port, connections, args.seconds, args.tool)
+                            runs.setdefault((server.name, connections), []).append(result)
+                            print(
+                                f"{stack} round {round_ + 1} {server.name:24} c={connections:<4} "
+                                f"{result.rps:9,.0f} req/s  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms  "
+                                f"errors {result.errors}",
+                                flush=True,
+                            )
+            finally:
+                for server in servers:
+                    server.stop()
+            for name, _, _ in configs:
                 for connections in (32, 128):
-                    run_load(server.port, connections, args.warmup, args.tool)
-            for round_ in range(args.rounds):
-                for connections in (32, 128):
-                    for server in servers:
-                        result = run_load(server.port, connections, args.seconds, args.tool)
-                        runs.setdefault((server.name, connections), []).append(result)
-                        print(
-                            f"round {round_ + 1} {server.name:18} c={connections:<4} {result.rps:9,.0f} req/s  "
-                            f"p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms  errors {result.errors}",
-                            flush=True,
-                        )
-        finally:
-            for server in servers:
-                server.stop()
-    rows = []
-    for name, _, _ in configs:
-        for connections in (32, 128):
-            results = sorted(runs[(name, connections)], key=lambda r: r.rps)
-            median = results[len(results) // 2]
-            median.errors = sum(r.errors for r in results)
-            rows.append((name, connections, median))
-    floor32 = next(r for name, c, r in rows if name == "floor" and c == 32)
-    text = section(rows, tool, args.seconds, args.rounds, load, cited, floor32)
+                    results = sorted(runs[(name, connections)], key=lambda r: r.rps)
+                    median = results[len(results) // 2]
+                    median.errors = sum(r.errors for r in results)
+                    rows.append((stack, name, connections, median))
+    text = section(rows, tool, args, load, cited)
     print()
     print(text)
     if args.write:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz
 
 from .config import Settings
 from .context import Context
@@ -510,8 +513,8 @@ class Engine:
                         dated.setdefault(f.year_from, []).append(f)
                 facts = []
                 for year in sorted(dated):
-                    best = sorted(dated[year], key=lambda f: (-f.weight, f.id))
-                    facts.extend(best[:2])
+                    best = sorted(dated[year], key=lambda f: (-f.weight, f.id))[:2]
+                    facts.extend(sorted(best, key=lambda f: (_month(f.date), f.id)))
             else:
                 roles = self.index.roles
                 facts.sort(key=lambda f: (roles[f.id].get(ent) != "subject", -f.weight, f.year_from or 9999, f.id))
@@ -658,9 +661,13 @@ class Engine:
             top = facts[0]
             body = self._yes_no(top, facts)
             facts = facts[:3]
+        elif compose in ("subjects", "objects") and len(facts) > 1:
+            names = self._listed(facts, reading, compose)
+            statements = _distinct(f.statement for f in facts)
+            body = (f"{_join(names)}. " if len(names) > 1 else "") + " ".join(statements[:4])
         else:
-            facts = self._with_siblings(facts, reading)
-            body = " ".join(dict.fromkeys(f.statement for f in facts))
+            facts = self._with_siblings(facts, reading, question)
+            body = " ".join(_distinct(f.statement for f in facts))
         if self._time_sensitive(question, facts):
             body += " (As of the brief's date, March 20, 2017.)"
         citations = self._citations(facts)
@@ -764,16 +771,28 @@ class Engine:
             return body, Citation("(document metadata)", str(brief.metadata.get("publisher")), "meta.publisher")
         return None
 
-    def _with_siblings(self, facts: list[Fact], reading: Reading) -> list[Fact]:
+    def _listed(self, facts: list[Fact], reading: Reading, compose: str) -> list[str]:
+        """Return the names a list answer enumerates: the facts' subjects (or objects), not the slot itself."""
+        slot = set(reading.entities)
+        names: dict[str, None] = {}
+        for f in facts:
+            ent = f.subject if compose == "subjects" else f.object
+            if ent and ent not in slot and ent in self.entities:
+                names.setdefault(self.entities[ent].short, None)
+        return list(names)
+
+    def _with_siblings(self, facts: list[Fact], reading: Reading, question: Question) -> list[Fact]:
         """Add facts that say more of the same sentence about the same subject, so an answer is not half a sentence."""
         if not facts or len(facts) >= 4:
             return facts
         top = facts[0]
         chosen = {f.id for f in facts}
+        # a "why" or "how" question wants the rest of the sentence too (the motive beside the event)
+        any_relation = question.answer_type in ("why", "how")
         siblings = [
             f
             for f in self.index.by_sentence.get(top.cites[0], ())
-            if f.id not in chosen and f.subject == top.subject and f.relation == top.relation
+            if f.id not in chosen and f.subject == top.subject and (f.relation == top.relation or any_relation)
         ]
         return facts + siblings[: 4 - len(facts)]
 
@@ -934,6 +953,36 @@ def _phrase(description: str, names: list[str]) -> str:
         return queue.pop(0) if queue else match.group()
 
     return _PLACEHOLDERS.sub(fill, description)
+
+
+_MONTH_ORDER = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), start=1
+)}
+
+
+def _month(date: str | None) -> int:
+    """Return a sortable position within the year for "January 2013", "late 2016", "early 2017"."""
+    words = (date or "").lower().split()
+    for word in words:
+        if word in _MONTH_ORDER:
+            return _MONTH_ORDER[word]
+    if "early" in words:
+        return 2
+    if "mid" in words:
+        return 6
+    if "late" in words:
+        return 11
+    return 6
+
+
+def _distinct(statements: Iterable[str]) -> list[str]:
+    """Return the statements without repeats or near-repeats (the same claim said twice)."""
+    out: list[str] = []
+    for statement in statements:
+        if any(fuzz.ratio(statement, seen, processor=None) >= 95 for seen in out):
+            continue
+        out.append(statement)
+    return out
 
 
 def meta_list(value: object) -> list[dict[str, object]]:

@@ -132,6 +132,9 @@ class EntityLinker:
         if len(alias.split()) != len(key.split()) and alias.replace(" ", "")[:2] != key.replace(" ", "")[:2]:
             # "government" is not a typo of "us government": a fuzzy match keeps its word count
             return None
+        if key != alias and (key in alias or alias in key):
+            # a word inside another is another word ("merger" is not "re-merger")
+            return None
         if len(alias.split()) == len(key.split()) > 1 and any(
             fuzz.ratio(a, b) < 70 for a, b in zip(alias.split(), key.split())
         ):

@@ -9,6 +9,7 @@ May import: the standard library and ``sahel_bot``'s public API.
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -220,19 +221,35 @@ def help_text(width: int) -> Fragments:
     return out
 
 
-def _covers(knowledge: Any) -> dict[str, list[str]]:
-    """Return, per section id, the names its facts are most about (entities outside the brief left out)."""
+#: Entity types that say what a section is about (events and documents have sentence-long names).
+_TOPIC_TYPES = frozenset({"group", "person", "country", "place", "organisation", "concept"})
+
+
+def _covers(knowledge: Any, limit: int = 5) -> dict[str, list[str]]:
+    """Return, per section id, the names its facts are most about.
+
+    Each entity is scored by the facts citing the section that involve it,
+    times how particular it is to that section (1 + log(sections / sections it
+    is in)), so AQIM, which is everywhere, does not crowd out the section's own
+    subjects.  Entities outside the brief, events and documents are left out.
+    """
     counts: dict[str, Counter[str]] = {}
     entities = getattr(knowledge, "entities", {}) or {}
     for fact in getattr(knowledge, "facts", ()) or ():
         sections = {cite.split(".", 1)[0] for cite in fact.cites}
         for entity_id in fact.entities:
             entity = entities.get(entity_id)
-            if entity is None or entity.type == "outside":
+            if entity is None or entity.type not in _TOPIC_TYPES:
                 continue
             for section in sections:
-                counts.setdefault(section, Counter())[entity.short or entity.name] += 1
-    return {section: [name for name, _ in counter.most_common(5)] for section, counter in counts.items()}
+                counts.setdefault(section, Counter())[entity_id] += 1
+    n = max(1, len(knowledge.brief.sections))
+    spread = Counter(entity_id for counter in counts.values() for entity_id in counter)
+    out: dict[str, list[str]] = {}
+    for section, counter in counts.items():
+        ranked = sorted(counter, key=lambda e: (-counter[e] * (1 + math.log(n / spread[e])), e))
+        out[section] = [entities[e].short or entities[e].name for e in ranked[:limit]]
+    return out
 
 
 def sources(knowledge: Any, width: int) -> Fragments:
