@@ -53,7 +53,6 @@ def env(tmp_path: Path) -> dict[str, str]:
         XDG_STATE_HOME=str(tmp_path / "state"),
         TERM="xterm-256color",
         LC_ALL="C.UTF-8",
-        PYTHONWARNINGS="error",
     )
     return environ
 

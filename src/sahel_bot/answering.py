@@ -35,6 +35,21 @@ _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what about|same for|als
 _BARE_FOLLOW_UP = frozenset(
     "when where who whom why how many much by and so exactly really what year date place was were it that".split()
 )
+_SMALL_TALK = frozenset(
+    "hi hello hey hiya yo thanks thank you thx cheers bye goodbye good morning afternoon evening night ok okay "
+    "cool great nice awesome please how are doing today fine well lol haha yes no sure alright".split()
+)
+
+
+def _small_talk_reply(tokens: list[str]) -> str:
+    words = set(tokens)
+    if words & {"thanks", "thank", "thx", "cheers"}:
+        return "You're welcome. Ask me anything else about the brief."
+    if words & {"bye", "goodbye"}:
+        return "Goodbye."
+    return "Hello! " + HELP_TEXT
+
+
 _US = re.compile(r"\bU\.?S\b")
 _FILLERS = frozenset("ok okay so well hmm um uh please hey hi thanks right alright now then also yes no".split())
 _NOUN_ANAPHORA = {
@@ -134,6 +149,9 @@ class Engine:
         tokens, corrections = self._spell(tokens, mentions)
         outside = [m for m in mentions if self.entities[m.entity].type == "outside"]
         mentions = [m for m in mentions if self.entities[m.entity].type != "outside"]
+        if set(tokens) <= _SMALL_TALK:
+            return self._decline(text, _small_talk_reply(tokens), "small talk, not a question about the brief", aged, tokens=tokens)
+        bare_follow_up = bool(tokens) and not mentions and set(tokens) <= _BARE_FOLLOW_UP
         mentions, context_note, follow_intent = self._resolve_context(tokens, mentions, aged)
         if corrections:
             note = "read " + ", ".join(f"'{a}' as '{b}'" for a, b in corrections)
@@ -192,7 +210,7 @@ class Engine:
             )
 
         readings = self._readings(question, entity_ids, words, matches, aged)
-        follow = self._wh_follow_up(question, aged) if not mentions else None
+        follow = self._wh_follow_up(question, aged) if bare_follow_up else None
         if follow is not None:
             readings.insert(0, follow)
         candidates = tuple(
@@ -245,7 +263,9 @@ class Engine:
                         + ("is close to the runner-up" if ambiguous else f"is below the answer threshold {threshold}"),
                     ),
                 )
-                return reply, aged
+                # remember what was asked, so a bare answer ("AQIM", "1") can complete it
+                pending = best.intent if best.intent in self.knowledge.intents else aged.intent
+                return reply, replace(aged, intent=pending, age=0)
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         return self._compose(text, question, best, explanation, aged, entity_ids)
 
@@ -396,8 +416,10 @@ class Engine:
 
     def _wh_follow_up(self, question: Question, context: Context) -> Reading | None:
         """Answer a bare "when?", "where?", "by whom?" from the facts of the last answer."""
-        tokens = set(question.tokens)
-        if not tokens or not tokens <= _BARE_FOLLOW_UP or not context.facts:
+        if context.intent in self.knowledge.intents and self.knowledge.intents[context.intent].compose == "brief":
+            # "who wrote this?" ... "when?": the same question about the brief, another detail
+            return Reading(context.intent, 0.9, (), "brief", "a bare follow-up about the brief")
+        if not context.facts:
             return None
         previous = [self.facts[f] for f in context.facts if f in self.facts]
         kind = question.answer_type

@@ -37,6 +37,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..context import Context
+from ..misses import MissLog
 from ..reply import DECLINE, Reply
 from .slack_blocks import plain_text, slack_message, slack_to_plain, strip_leading_mention
 from .store import KeyValueStore, TTLStore
@@ -303,8 +304,10 @@ class _Webhook:
         clock: Clock | None,
         contexts: KeyValueStore | None,
         seen_events: KeyValueStore | None,
+        misses: MissLog | None,
     ) -> None:
         self.bot = bot
+        self.misses = misses if misses is not None else MissLog.from_env(interface="webhook")
         self.settings = settings
         self.verifier = SlackVerifier(settings.slack_signing_secret, clock) if settings.slack_signing_secret else None
         self.token = settings.webhook_token.encode() if settings.webhook_token else None
@@ -340,7 +343,10 @@ class _Webhook:
         reply, new_context = result
         if asked.key is not None:
             self.contexts.set(asked.key, new_context)
-        _record_miss(reply, asked.user)
+        try:
+            self.misses.record(reply, user=asked.user or None)  # declines and unsure answers; the id is hashed
+        except Exception:
+            log.exception("could not write the miss log")
         return reply
 
     def _submit(self, job: _Job) -> bool:
@@ -703,11 +709,6 @@ def _outgoing_question(fields: Mapping[str, Any], dialect: str) -> str:
     return " ".join(strip_leading_mention(text).split())
 
 
-def _record_miss(reply: Reply, user: str) -> None:
-    """The one call site for the miss log (issue 6): a declined or low-confidence answer, user id to be hashed."""
-    # ISSUE-6: call sahel_bot.misses here once it exists (interface "webhook", user id passed to be hashed).
-
-
 # -- assembly --------------------------------------------------------------------------
 
 
@@ -782,6 +783,7 @@ def create_app(
     clock: Clock | None = None,
     contexts: KeyValueStore | None = None,
     seen_events: KeyValueStore | None = None,
+    misses: MissLog | None = None,
 ) -> Starlette:
     """Return the webhook ASGI app answering through ``bot``.
 
@@ -795,6 +797,8 @@ def create_app(
         The clock of signature checks (slack_sdk's ``Clock``; tests freeze it).
     contexts, seen_events:
         Where conversation contexts and seen Events API ids live (default: in-memory ``TTLStore``\\ s).
+    misses:
+        Where declined and unsure answers are logged (default: ``MissLog.from_env(interface="webhook")``).
 
     Raises ``WebhookConfigError`` (a ``ValueError``) when a secret is blank or nothing is configured at all.
     """
@@ -804,7 +808,7 @@ def create_app(
             "Nothing to serve: set SLACK_SIGNING_SECRET (Slack apps) or SAHEL_BOT_WEBHOOK_TOKEN "
             "(outgoing webhooks and POST /ask)."
         )
-    hook = _Webhook(bot, settings, clock, contexts, seen_events)
+    hook = _Webhook(bot, settings, clock, contexts, seen_events, misses)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
