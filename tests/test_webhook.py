@@ -947,3 +947,35 @@ def test_access_log_is_structured_and_holds_no_secrets_or_bodies(h: Harness, cap
     everything = json.dumps([r.__dict__ for r in caplog.records], default=str)
     for secret in (S, TOKEN, BOT_TOKEN, "Zanzibar"):
         assert secret not in everything
+
+
+# -- Miss log (issue 6) --------------------------------------------------------------------------------------
+
+
+def test_declines_go_to_the_miss_log_with_a_hashed_user(slack: SlackStandIn, tmp_path: Any) -> None:
+    from sahel_bot.misses import MissLog, read_misses
+
+    bot = StubBot()
+    log_path = tmp_path / "misses.jsonl"
+    settings = WebhookSettings(slack_signing_secret=S, slack_api_url=slack.api_url, answer_cache=0)
+    with TestClient(create_app(bot, settings, clock=FrozenClock(), misses=MissLog(log_path, "webhook"))) as client:
+        body = command_body()
+        client.post("/slack/commands", content=body, headers={**FORM, **sign(body)})  # answered: not a miss
+        bot.citations = ()
+        bot.text = "I can't answer that from the brief."
+        original = bot.answer
+
+        def decline(question: str, context: Context) -> tuple[Reply, Context]:
+            reply, new = original(question, context)
+            return Reply(question, False, reply.text, "decline"), new
+
+        bot.answer = decline  # type: ignore[method-assign]
+        body = command_body(text="What is the weather in Bamako?", user_id="U-SECRET")
+        client.post("/slack/commands", content=body, headers={**FORM, **sign(body)})
+    lines = [json.loads(line) for line in log_path.read_text().splitlines()]
+    assert [(m["interface"], m["question"], m["outcome"]) for m in lines] == [
+        ("webhook", "What is the weather in Bamako?", "decline")
+    ]
+    assert lines[0]["user"]
+    assert "U-SECRET" not in log_path.read_text()
+    assert [m.question for m in read_misses(log_path)] == ["What is the weather in Bamako?"]

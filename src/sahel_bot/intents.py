@@ -25,6 +25,7 @@ SLOT_MARK = "xslotx"
 # Words that open or close a question without changing it ("ok, who leads aqim").
 _FILLERS = frozenset("ok okay so well hmm um uh please hey hi thanks alright".split())
 # Adverbs that hedge or stress a question without changing what it asks.
+_ARTICLES = frozenset(("the", "a", "an"))
 _SKIP = frozenset("reportedly allegedly apparently supposedly really actually exactly ever".split())
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 
@@ -41,6 +42,10 @@ class IntentMatch:
     slots: tuple[tuple[str, str], ...]
 
 
+def _strip_articles(text: str) -> str:
+    return " ".join(w for w in text.split() if w not in _ARTICLES)
+
+
 class IntentMatcher:
     """Built once from the intents; ``match`` returns the best readings, best first."""
 
@@ -49,13 +54,20 @@ class IntentMatcher:
         self.entities = entities
         # Choices grouped by how many slots they have: a question with one entity is only
         # compared with one-slot templates (fewer comparisons, and no wrong-arity matches).
+        # Articles are dropped on both sides ("who leads [the] {group}" is one sentence, not two), and
+        # identical skeletons are compared once, whichever templates they came from.
         self.choices: dict[int, dict[int, str]] = {}
-        self.owner: list[tuple[Intent, str, tuple[str, ...]]] = []
+        self.owner: list[list[tuple[Intent, str, tuple[str, ...]]]] = []
+        seen: dict[tuple[int, str], int] = {}
         for intent in intents.values():
             for template in intent.templates:
-                skeleton = _SLOT.sub(SLOT_MARK, template.normalized)
-                self.choices.setdefault(len(template.slots), {})[len(self.owner)] = skeleton
-                self.owner.append((intent, template.normalized, template.slots))
+                skeleton = _strip_articles(_SLOT.sub(SLOT_MARK, template.normalized))
+                key = (len(template.slots), skeleton)
+                if key not in seen:
+                    seen[key] = len(self.owner)
+                    self.choices.setdefault(len(template.slots), {})[len(self.owner)] = skeleton
+                    self.owner.append([])
+                self.owner[seen[key]].append((intent, template.normalized, template.slots))
 
     def skeleton(self, question: Question, fillers: list[str]) -> str:
         """Return the question with each mention (and each year) replaced by the slot marker."""
@@ -98,20 +110,21 @@ class IntentMatcher:
         choices = self.choices.get(len(fillers))
         if not choices:
             return []
-        hits = process.extract(skeleton, choices, scorer=fuzz.ratio, processor=None, limit=40, score_cutoff=55)
+        skeleton = _strip_articles(skeleton)
+        hits = process.extract(skeleton, choices, scorer=fuzz.ratio, processor=None, limit=20, score_cutoff=55)
         q_words = [w for w in skeleton.split() if w not in STOPWORDS or w in ("who", "when", "where", "why", "how")]
         best: dict[str, IntentMatch] = {}
         for _, ratio, key in hits:
-            intent, template, slots = self.owner[key]
-            filled = self._fill(slots, fillers)
-            if filled is None:
-                continue
-            t_words = set(_SLOT.sub(SLOT_MARK, template).split())
-            covered = sum(1 for w in q_words if w in t_words) / len(q_words) if q_words else 1.0
-            score = (ratio / 100) * (0.3 + 0.7 * covered)
-            current = best.get(intent.id)
-            if current is None or score > current.score:
-                best[intent.id] = IntentMatch(intent, score, template, ratio / 100, covered, filled)
+            for intent, template, slots in self.owner[key]:
+                filled = self._fill(slots, fillers)
+                if filled is None:
+                    continue
+                t_words = set(_SLOT.sub(SLOT_MARK, template).split())
+                covered = sum(1 for w in q_words if w in t_words) / len(q_words) if q_words else 1.0
+                score = (ratio / 100) * (0.3 + 0.7 * covered)
+                current = best.get(intent.id)
+                if current is None or score > current.score:
+                    best[intent.id] = IntentMatch(intent, score, template, ratio / 100, covered, filled)
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
 
     def _fill(self, slots: tuple[str, ...], fillers: list[str]) -> tuple[tuple[str, str], ...] | None:

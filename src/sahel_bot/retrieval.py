@@ -90,6 +90,10 @@ class FactIndex:
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self.max_idf = math.log(1 + n)
         self.vocabulary = {w: w for w in df if len(w) >= 4}
+        self.by_word: dict[str, list[str]] = {}
+        for fact in facts:
+            for w in self.strong[fact.id] | self.weak[fact.id]:
+                self.by_word.setdefault(w, []).append(fact.id)
         self.by_sentence: dict[str, list[Fact]] = {}
         for fact in facts:
             self.by_sentence.setdefault(fact.cites[0], []).append(fact)
@@ -138,7 +142,12 @@ class FactIndex:
                     seen.setdefault(fact.id, fact)
             pool = seen.values()
         else:
-            pool = self.facts
+            # no entity to narrow by: only facts that share at least one word can score
+            ids: set[str] = set()
+            for _, s, _ in words:
+                if s is not None:
+                    ids.update(self.by_word.get(s, ()))
+            pool = [self.by_id[i] for i in sorted(ids)]
         out: list[tuple[float, Fact, float, float, float, list[str]]] = []
         for fact in pool:
             if relations is not None and fact.relation not in relations:
