@@ -103,6 +103,26 @@ def test_a_passing_question(faq: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*faq_lead.yaml::L1 PASSED*"])
 
 
+def test_a_known_gap_is_a_strict_xfail(faq: pytest.Pytester) -> None:
+    write(
+        faq,
+        "faq_gaps.yaml",
+        """
+        - id: G1
+          q: "Who leads AQIM?"
+          expect: [["somebody else"]]
+          xfail: "the fact base lacks this"
+        - id: G2
+          q: "Who leads AQIM?"
+          expect: [["droukdel"]]
+          xfail: "fixed since, so the xfail must go"
+        """,
+    )
+    result = faq.runpytest("-rxX")
+    result.assert_outcomes(xfailed=1, failed=1)
+    result.stdout.fnmatch_lines(["*XPASS(strict)* fixed since, so the xfail must go*", "XFAIL*G1 - the fact base lacks this*"])
+
+
 def test_a_failure_reads_like_a_bug_report(faq: pytest.Pytester) -> None:
     write(
         faq,

@@ -63,7 +63,7 @@ DECLINE_CATEGORIES = frozenset({"not_in_brief", "out_of_scope"})
 OUTCOMES = ("answer", "clarify", "decline")
 
 _TURN_KEYS = ("q", "cat", "expect", "section", "sentence", "regex", "intent", "outcome", "note")
-_ITEM_KEYS = ("id", "turns", *_TURN_KEYS)
+_ITEM_KEYS = ("id", "turns", "xfail", *_TURN_KEYS)
 _CURLY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -156,6 +156,8 @@ class Case:
     turns: tuple[Expectation, ...]
     conversation: bool = False
     note: str | None = None
+    #: a known gap, with the reason: the test is expected to fail (strictly: it is reported when it passes)
+    xfail: str | None = None
 
     @property
     def location(self) -> str:
@@ -264,11 +266,19 @@ def _parse_item(node: Any, value: Any, path: str, problems: list[tuple[int, int,
             exp = _parse_turn(turn_node, turn, item_id, problems, allowed=_TURN_KEYS)
             if exp is not None:
                 parsed.append(exp)
-        return Case(item_id, path, line, tuple(parsed), conversation=True, note=_opt_str(value.get("note")))
+        return Case(
+            item_id,
+            path,
+            line,
+            tuple(parsed),
+            conversation=True,
+            note=_opt_str(value.get("note")),
+            xfail=_opt_str(value.get("xfail")),
+        )
     exp = _parse_turn(node, value, item_id, problems, allowed=_ITEM_KEYS, checked_keys=True)
     if exp is None:
         return None
-    return Case(item_id, path, line, (exp,), conversation=False, note=exp.note)
+    return Case(item_id, path, line, (exp,), conversation=False, note=exp.note, xfail=_opt_str(value.get("xfail")))
 
 
 def _opt_str(value: Any) -> str | None:

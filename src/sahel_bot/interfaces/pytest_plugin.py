@@ -140,6 +140,9 @@ class FaqItem(pytest.Item):
         super().__init__(**kwargs)
         self.case = case
         self.user_properties.append(("question", case.turns[0].q))
+        if case.xfail:
+            # a known gap, written down in the FAQ file; strict, so fixing it is noticed
+            self.add_marker(pytest.mark.xfail(reason=case.xfail, strict=True, raises=FaqFailure))
 
     def runtest(self) -> None:
         from ..evaluation import run_case

@@ -10,10 +10,12 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 import threading
 import time
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from ..errors import ConfigError
@@ -149,26 +151,32 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         threading.Thread(target=self._flush_every_interval, name="sahel-bot-log-flush", daemon=True).start()
 
     def emit(self, record: logging.LogRecord) -> None:
-        super().emit(record)
-        if record.levelno >= logging.WARNING:
-            self.flush_now()
-
-    def flush(self) -> None:
-        pass  # called after every record by StreamHandler.emit: the buffer is written by flush_now instead
-
-    def flush_now(self) -> None:
-        with self.lock:  # type: ignore[union-attr]
-            if not self.stream.closed:
+        # StreamHandler.emit, without its flush after every record
+        try:
+            self.stream.write(self.format(record) + self.terminator)
+            if record.levelno >= logging.WARNING:
                 self.stream.flush()
-
-    def close(self) -> None:
-        self.flush_now()
-        super().close()
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
 
     def _flush_every_interval(self) -> None:
         while True:
             time.sleep(self.interval)
-            self.flush_now()
+            self.flush()
+
+
+def _flush_logs_then_terminate(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM, once uvicorn has shut down: write out buffered log lines, then die of the signal as usual.
+
+    uvicorn re-raises the signal it stopped for, which would end the process before ``atexit`` flushes.
+    """
+    for name in ("sahel_bot", "uvicorn"):
+        for handler in logging.getLogger(name).handlers:
+            handler.flush()
+    signal.signal(signum, signal.SIG_DFL)
+    signal.raise_signal(signum)
 
 
 def configure_logging(level: str | None = None) -> None:
@@ -212,6 +220,7 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.workers == 1:
         app = create_app(load_bot(args), settings)
+        signal.signal(signal.SIGTERM, _flush_logs_then_terminate)
         uvicorn.run(app, **common)
         return 0
     # Each worker process builds its own app from the environment: hand the resolved settings down.

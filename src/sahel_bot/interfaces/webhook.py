@@ -813,8 +813,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
         yield
-        # Let queued answers finish (and be posted) before the process goes.
+        # Let queued answers finish (and be posted) before the process goes, and write out buffered logs.
         await anyio.to_thread.run_sync(hook.close)
+        for handler in logging.getLogger("sahel_bot").handlers:
+            handler.flush()
 
     sorry_slash = lambda: JSONResponse({"response_type": "ephemeral", "text": SORRY})  # noqa: E731
     routes = [
