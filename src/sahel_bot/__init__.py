@@ -7,17 +7,15 @@ plugin use)::
     bot = Bot.load()                      # the shipped knowledge, validated
     reply = bot.ask("who leads AQIM?")   # a Reply: answered, text, citations, ...
     chat = bot.conversation()            # follow-ups: chat.ask("where is he from?")
+
+Names are imported on first use, so importing the package (as pytest does for
+the FAQ plugin in every run) costs almost nothing.
 """
 
 from __future__ import annotations
 
-from .bot import Bot, Conversation
-from .config import Settings
-from .context import Context
-from .errors import ConfigError, KnowledgeError, KnowledgeErrors, SahelBotError
-from .knowledge.loader import default_knowledge_dir, load_knowledge
-from .knowledge.schema import Knowledge
-from .reply import Candidate, Citation, Explanation, LinkedEntity, Reply
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "Bot",
@@ -39,3 +37,44 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+_HOMES = {
+    "Bot": "bot",
+    "Conversation": "bot",
+    "Settings": "config",
+    "Context": "context",
+    "ConfigError": "errors",
+    "KnowledgeError": "errors",
+    "KnowledgeErrors": "errors",
+    "SahelBotError": "errors",
+    "default_knowledge_dir": "knowledge.loader",
+    "load_knowledge": "knowledge.loader",
+    "Knowledge": "knowledge.schema",
+    "Candidate": "reply",
+    "Citation": "reply",
+    "Explanation": "reply",
+    "LinkedEntity": "reply",
+    "Reply": "reply",
+}
+
+if TYPE_CHECKING:
+    from .bot import Bot, Conversation
+    from .config import Settings
+    from .context import Context
+    from .errors import ConfigError, KnowledgeError, KnowledgeErrors, SahelBotError
+    from .knowledge.loader import default_knowledge_dir, load_knowledge
+    from .knowledge.schema import Knowledge
+    from .reply import Candidate, Citation, Explanation, LinkedEntity, Reply
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'sahel_bot' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
