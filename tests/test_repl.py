@@ -614,3 +614,12 @@ def test_any_line_gives_an_output_never_an_exception(line: str) -> None:
     shell.handle("who runs it")
     result = shell.handle(line)
     assert isinstance(result.fragments, list)
+
+
+def test_the_name_index_is_built_at_the_first_completion() -> None:
+    completer = ReplCompleter.from_bot(ScriptedBot())
+    assert not isinstance(completer._names, NameIndex)
+    assert [c.text for c in completer.get_completions(Document("drouk"), CompleteEvent(completion_requested=True))] == [
+        "Droukdel"
+    ]
+    assert isinstance(completer._names, NameIndex)

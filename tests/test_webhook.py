@@ -979,3 +979,11 @@ def test_declines_go_to_the_miss_log_with_a_hashed_user(slack: SlackStandIn, tmp
     assert lines[0]["user"]
     assert "U-SECRET" not in log_path.read_text()
     assert [m.question for m in read_misses(log_path)] == ["What is the weather in Bamako?"]
+
+
+def test_several_tokens_each_work(make: Any) -> None:
+    h = make(webhook_token=f"{TOKEN}, mattermost-slash-token")
+    assert outgoing(h, SLACK_LEGACY).status_code == 200
+    assert outgoing(h, {**MATTERMOST_SLASH, "token": "mattermost-slash-token"}).status_code == 200
+    assert outgoing(h, {**MATTERMOST_SLASH, "token": f"{TOKEN}, mattermost-slash-token"}).status_code == 401
+    assert ask(h, {"question": QUESTION}, "mattermost-slash-token").status_code == 200

@@ -25,7 +25,7 @@ from .normalize import MAX_QUESTION_CHARS, normalize
 from .question import ANAPHORA, STOPWORDS, Question, analyse
 from .reply import ANSWER, CLARIFY, DECLINE, Candidate, Citation, Explanation, LinkedEntity, Reply
 from .retrieval import FactIndex, FactScore
-from .spelling import SpellChecker
+from .spelling import SpellChecker, common_english_words
 
 __all__ = ["Engine"]
 
@@ -35,6 +35,14 @@ _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what about|same for|als
 _BARE_FOLLOW_UP = frozenset(
     "when where who whom why how many much by and so exactly really what year date place was were it that".split()
 )
+_NOT_GIVEN = {
+    "when": "The brief doesn't say when.",
+    "how_many": "The brief doesn't give that number.",
+    "where": "The brief doesn't say where.",
+    "who": "The brief doesn't say who.",
+    "why": "The brief doesn't say why.",
+    "name": "The brief doesn't give that name.",
+}
 _SMALL_TALK = frozenset(
     "hi hello hey hiya yo thanks thank you thx cheers bye goodbye good morning afternoon evening night ok okay "
     "cool great nice awesome please how are doing today fine well lol haha yes no sure alright".split()
@@ -118,7 +126,7 @@ class Engine:
         self.index = FactIndex(knowledge.facts, knowledge.entities, knowledge.relations)
         self.sentences = {s.id: s for s in knowledge.brief.sentences}
         self.facts = {f.id: f for f in knowledge.facts}
-        self.speller = SpellChecker(_lexicon(knowledge))
+        self.speller = SpellChecker(_lexicon(knowledge), common_english_words())
 
     # -- entry point ---------------------------------------------------------------
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
@@ -143,6 +151,16 @@ class Engine:
             return self._decline(text, HELP_TEXT, "empty question", aged, tokens=tokens)
 
         mentions = self.linker.link(tokens)
+        # "this CRS brief", "the CRS report": the publisher's name is part of the brief's name here
+        mentions = [
+            m
+            for m in mentions
+            if not (
+                self.entities[m.entity].type == "organisation"
+                and m.end < len(tokens)
+                and tokens[m.end] in ("brief", "report", "document", "in")
+            )
+        ]
         if not _US.search(text):
             # "tell us about ..." is not the United States: "us" only counts when typed as U.S. or US
             mentions = [m for m in mentions if m.words != "us"]
@@ -156,7 +174,7 @@ class Engine:
         if corrections:
             note = "read " + ", ".join(f"'{a}' as '{b}'" for a, b in corrections)
             context_note = f"{context_note}; {note}" if context_note else note
-        question = analyse(text, tokens, mentions)
+        question = analyse(text, tokens, mentions, self.knowledge.synonyms)
         linked = tuple(self._linked(m, tokens) for m in mentions)
 
         unresolved = [t for t in tokens if t in ("he", "him", "his", "she", "her")]
@@ -911,7 +929,10 @@ class Engine:
             if best is not None and best.missing:
                 what = _phrase(best.missing.rstrip("."), [self.entities[e].short for e in (best.entities or entity_ids)])
             message = f"The brief doesn't say {what}." if what != "that" else "The brief doesn't answer that."
-            if entity.description:
+            nearby = best.facts[0].fact if best is not None and best.facts and best.facts[0].typed < 1 else None
+            if nearby is not None:
+                message = _NOT_GIVEN.get(question.answer_type, message) + f" What it does say: {nearby.statement}"
+            elif entity.description:
                 message += f" What it does say about {entity.short}: {entity.description}"
             reason = "no fact answers this question about " + entity.short
             if best is not None and best.missing:
@@ -920,10 +941,14 @@ class Engine:
                 reason += f" (best reading {best.intent} {best.score:.2f} < {self.settings.answer_threshold})"
             if unknown:
                 reason += "; words the brief never uses: " + ", ".join(unknown[:5])
-            citations = tuple(
-                Citation(self.sentences[c].section, self.sentences[c].text, c)
-                for c in entity.cites[:1]
-                if c in self.sentences
+            citations = (
+                self._citations([nearby])
+                if nearby is not None
+                else tuple(
+                    Citation(self.sentences[c].section, self.sentences[c].text, c)
+                    for c in entity.cites[:1]
+                    if c in self.sentences
+                )
             )
             reply = Reply(
                 question=text,
@@ -1001,7 +1026,7 @@ def _distinct(statements: Iterable[str]) -> list[str]:
     """Return the statements without repeats or near-repeats (the same claim said twice)."""
     out: list[str] = []
     for statement in statements:
-        if any(fuzz.ratio(statement, seen, processor=None) >= 95 for seen in out):
+        if any(normalize(statement) == normalize(seen) for seen in out):
             continue
         out.append(statement)
     return out
@@ -1031,6 +1056,8 @@ def _lexicon(knowledge: Knowledge) -> set[str]:
             words.update(normalize(name).split())
     for sentence in knowledge.brief.sentences:
         words.update(normalize(sentence.text).split())
+    for phrase in knowledge.synonyms:
+        words.update(phrase.split())
     return words
 
 

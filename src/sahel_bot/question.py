@@ -7,6 +7,7 @@ entity mentions found by ``entities``.  May import: ``normalize``, ``entities``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .entities import Mention
@@ -222,7 +223,27 @@ def _answer_type(tokens: list[str]) -> tuple[str, bool]:
     return ("yesno" if is_yesno else "what"), is_yesno
 
 
-def analyse(text: str, tokens: list[str], mentions: list[Mention]) -> Question:
+def _with_synonyms(tokens: list[str], in_mention: list[bool], synonyms: Mapping[str, str]) -> list[tuple[int, str]]:
+    """Return (position, word) with user phrases replaced by the brief's word ("used to be" -> "formerly")."""
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(tokens):
+        for n in (4, 3, 2, 1):
+            phrase = tokens[i : i + n]
+            if len(phrase) < n or any(in_mention[i : i + n]):
+                continue
+            canonical = synonyms.get(" ".join(phrase))
+            if canonical is not None:
+                out.append((i, canonical))
+                i += n
+                break
+        else:
+            out.append((i, tokens[i]))
+            i += 1
+    return out
+
+
+def analyse(text: str, tokens: list[str], mentions: list[Mention], synonyms: Mapping[str, str] | None = None) -> Question:
     """Return the :class:`Question` for ``tokens`` (normalised) with ``mentions`` already linked."""
     in_mention = [False] * len(tokens)
     for m in mentions:
@@ -233,7 +254,7 @@ def analyse(text: str, tokens: list[str], mentions: list[Mention]) -> Question:
     months = tuple(t for t in tokens if t in MONTHS and t != "may")
     content = tuple(
         t
-        for i, t in enumerate(tokens)
+        for i, t in _with_synonyms(tokens, in_mention, synonyms or {})
         if not in_mention[i] and t not in STOPWORDS and not _YEAR.match(t) and t not in MONTHS and len(t) > 1
     )
     anaphora = tuple((i, ANAPHORA[t]) for i, t in enumerate(tokens) if not in_mention[i] and t in ANAPHORA)

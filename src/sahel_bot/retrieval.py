@@ -11,6 +11,7 @@ off-topic and not-in-the-brief questions score low.  May import:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ __all__ = ["FactIndex", "FactScore"]
 _ROLE_WEIGHT = {"subject": 1.0, "object": 1.0, "place": 0.9, "source": 0.9, "mention": 0.8}
 _PLACE_RELATIONS = frozenset({"operates_in", "attacked_in", "location_of", "biography", "whereabouts", "threatened"})
 _MEANING_RELATIONS = frozenset({"name_meaning", "acronym", "alias"})
+_WHY_RELATIONS = frozenset({"event_context", "objective", "us_policy"})
+_BECAUSE = re.compile(r"\b(because|in a bid|bid to|led .* to|taking advantage|in the context|as security|so as|in order|possibly|due to)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,18 +193,34 @@ class FactIndex:
         # only the best few are ever looked at: build result objects for those alone
         return [FactScore(f, sc, e, lx, ty, tuple(m)) for sc, f, e, lx, ty, m in out[:limit]]
 
+    def _is_place(self, entity_id: str) -> bool:
+        entity = self.entities.get(entity_id)
+        return entity is not None and entity.type in ("country", "place")
+
+    def _is_agent(self, entity_id: str) -> bool:
+        entity = self.entities.get(entity_id)
+        return entity is not None and entity.type in ("person", "group", "organisation", "document")
+
     def type_fit(self, question: Question, fact: Fact) -> float:
         """Return 1 when the fact can give the kind of answer asked for, less when it cannot."""
         kind = question.answer_type
+        asked = {m.entity for m in question.mentions}
         if kind == "when":
             return 1.0 if (fact.date or fact.year_from) else 0.35
         if kind == "how_many":
-            return 1.0 if (fact.count or fact.relation == "size") else 0.35
+            return 1.0 if fact.count else 0.35
         if kind == "where":
-            if fact.place or fact.relation in _PLACE_RELATIONS:
+            # the answer is a place the question did not already name
+            places = [e for e in self.roles[fact.id] if e not in asked and self._is_place(e)]
+            if places or (fact.place and fact.place not in asked):
                 return 1.0
-            obj = self.entities.get(fact.object or "")
-            return 1.0 if obj is not None and obj.type in ("country", "place") else 0.6
+            return 0.8 if fact.relation in _PLACE_RELATIONS else 0.5
+        if kind == "who":
+            # the answer is someone the question did not already name
+            agents = [e for e in self.roles[fact.id] if e not in asked and self._is_agent(e)]
+            return 1.0 if agents else 0.5
+        if kind == "why":
+            return 1.0 if fact.relation in _WHY_RELATIONS or _BECAUSE.search(fact.statement) else 0.5
         if kind == "name":
             return 1.0 if fact.relation in _MEANING_RELATIONS else 0.3
         if kind == "meaning":

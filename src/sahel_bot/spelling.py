@@ -49,16 +49,37 @@ SHORT_FORMS: dict[str, str] = {
 }
 
 
+#: An English word seen at least this often (in pyspellchecker's frequency list) is a real word,
+#: not a typo: "staying" and "heading" are left alone even though the brief never uses them.
+COMMON_WORD_FREQUENCY = 1000
+
+
+def common_english_words() -> frozenset[str]:
+    """Return common English words (from pyspellchecker's word frequencies), or an empty set without it.
+
+    Only called when the engine is built; the result is cached with the engine.
+    """
+    try:
+        from spellchecker import SpellChecker as _Frequencies
+    except ImportError:  # the engine still corrects typos, only less carefully
+        return frozenset()
+    frequencies = _Frequencies(distance=1).word_frequency
+    return frozenset(w for w, n in frequencies.items() if n >= COMMON_WORD_FREQUENCY and w.isalpha())
+
+
 class SpellChecker:
     """Built once from the knowledge's words; ``correct`` is pure."""
 
-    def __init__(self, words: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], common: frozenset[str] = frozenset()) -> None:
         self.known = frozenset(w for w in words if w)
+        self.common = common
         self.choices = {w: w for w in self.known if len(w) >= 4 and not w.isdigit()}
 
     def correct(self, token: str) -> str | None:
         """Return the word ``token`` was probably meant to be, or ``None`` when it is fine or unknown."""
         if token in self.known or token.isdigit():
+            return None
+        if token in self.common and token not in SHORT_FORMS:
             return None
         if token in SHORT_FORMS:
             return SHORT_FORMS[token]

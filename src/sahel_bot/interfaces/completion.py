@@ -13,7 +13,7 @@ May import: prompt_toolkit, the standard library and ``sahel_bot``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,16 +161,25 @@ class NameIndex:
 class ReplCompleter(Completer):
     """Completes slash commands, section names after ``/brief``, and entity names anywhere else."""
 
-    def __init__(self, names: NameIndex, sections: Sequence[str], limit: int = 30) -> None:
-        self.names = names
+    def __init__(self, names: NameIndex | Callable[[], NameIndex], sections: Sequence[str], limit: int = 30) -> None:
+        self._names = names
         self.sections = list(sections)
         self.limit = limit
 
     @classmethod
     def from_bot(cls, bot: Any) -> ReplCompleter:
-        """Return the completer for ``bot``'s entities and the sections of its brief."""
+        """Return the completer for ``bot``'s entities and the sections of its brief.
+
+        The name index is built at the first completion, not before the first prompt.
+        """
         knowledge = bot.knowledge
-        return cls(NameIndex.from_entities(knowledge.entities), [s.title for s in knowledge.brief.sections])
+        return cls(lambda: NameIndex.from_entities(knowledge.entities), [s.title for s in knowledge.brief.sections])
+
+    @property
+    def names(self) -> NameIndex:
+        if not isinstance(self._names, NameIndex):
+            self._names = self._names()
+        return self._names
 
     def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterator[Completion]:
         before = document.text_before_cursor

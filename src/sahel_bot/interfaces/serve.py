@@ -223,6 +223,12 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, _flush_logs_then_terminate)
         uvicorn.run(app, **common)
         return 0
+    if settings.slack_enabled:
+        logging.getLogger("sahel_bot.webhook").warning(
+            "with --workers %d, each worker keeps its own seen event ids and thread contexts: a retried Slack "
+            "event that reaches another worker is answered again; one worker serves thousands of requests a second",
+            args.workers,
+        )
     # Each worker process builds its own app from the environment: hand the resolved settings down.
     os.environ.update(settings.to_env())
     if args.knowledge:

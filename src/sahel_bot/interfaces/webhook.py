@@ -310,7 +310,8 @@ class _Webhook:
         self.misses = misses if misses is not None else MissLog.from_env(interface="webhook")
         self.settings = settings
         self.verifier = SlackVerifier(settings.slack_signing_secret, clock) if settings.slack_signing_secret else None
-        self.token = settings.webhook_token.encode() if settings.webhook_token else None
+        # Several tokens, comma-separated: Mattermost gives each outgoing webhook and slash command its own.
+        self.tokens = tuple(t.strip().encode() for t in (settings.webhook_token or "").split(",") if t.strip())
         self.contexts = contexts if contexts is not None else TTLStore(settings.context_ttl, 10_000)
         self.seen_events = seen_events if seen_events is not None else TTLStore(settings.event_ttl, 100_000)
         self.cache = _AnswerCache(settings.answer_cache)
@@ -406,8 +407,11 @@ class _Webhook:
         return None
 
     def _token_ok(self, token: str) -> bool:
-        assert self.token is not None
-        return hmac.compare_digest(token.encode("utf-8", "surrogatepass"), self.token)
+        candidate = token.encode("utf-8", "surrogatepass")
+        ok = False
+        for known in self.tokens:  # every one compared, in constant time: no early exit to time
+            ok |= hmac.compare_digest(candidate, known)
+        return ok
 
     # -- /slack/commands ----------------------------------------------------------------
 
@@ -578,7 +582,7 @@ class _Webhook:
     # -- /slack/outgoing ----------------------------------------------------------------
 
     async def outgoing(self, request: Request) -> Response:
-        if self.token is None:
+        if not self.tokens:
             return _not_configured("SAHEL_BOT_WEBHOOK_TOKEN")
         body = await _read_body(request, self.settings.max_body_bytes)
         fields = _payload(body, request.headers.get("content-type", ""))
@@ -633,7 +637,7 @@ class _Webhook:
     # -- /ask ---------------------------------------------------------------------------
 
     async def ask(self, request: Request) -> Response:
-        if self.token is None:
+        if not self.tokens:
             return _not_configured("SAHEL_BOT_WEBHOOK_TOKEN")
         body = await _read_body(request, self.settings.max_body_bytes)
         scheme, _, credential = request.headers.get("authorization", "").partition(" ")

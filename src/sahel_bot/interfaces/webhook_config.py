@@ -63,7 +63,8 @@ class WebhookSettings:
     slack_commands:
         The slash commands answered on ``/slack/commands``; any other command gets a polite "unknown command".
     webhook_token:
-        The shared token of ``/slack/outgoing`` (Slack legacy, Mattermost, Rocket.Chat, Zulip) and ``POST /ask``.
+        The shared token of ``/slack/outgoing`` (Slack legacy, Mattermost, Rocket.Chat, Zulip) and ``POST /ask``;
+        several may be given, comma-separated (Mattermost makes one per webhook and per slash command).
     response_type:
         ``ephemeral`` (only the asker sees the answer) or ``in_channel``.
     answer_budget:

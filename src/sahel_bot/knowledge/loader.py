@@ -106,6 +106,8 @@ class _Loader:
         self.relations: dict[str, Relation] = {}
         self.facts: list[Fact] = []
         self.fact_views: list[tuple[Doc, MappingView]] = []
+        self.synonyms: dict[str, tuple[str, Location]] = {}
+        self.canonicals: dict[str, Location] = {}
 
     # -- files -------------------------------------------------------------
     def docs(self, folder: str) -> Iterable[Doc]:
@@ -227,6 +229,45 @@ class _Loader:
         self.fact_views.append((doc, view))
 
     # -- cross-file checks ----------------------------------------------------------
+    def read_synonyms(self, doc: Doc, view: MappingView) -> None:
+        e = self.errors
+        view.check_keys(("canonical", "words"), "a synonym group", e)
+        canonical = view.string("canonical", e, "a synonym group", required=True)
+        if canonical is None:
+            return
+        key = normalize(canonical)
+        if len(key.split()) != 1:
+            e.append(doc.error(view.where("canonical"), f"canonical word '{canonical}' must be a single word"))
+            return
+        self.canonicals.setdefault(key, doc.location(view.where("canonical")))
+        words = view.strings("words", e)
+        if not words:
+            e.append(doc.error(view.node, f"synonym group '{canonical}' has no 'words'"))
+        for word, node in words:
+            w = normalize(word)
+            if not w:
+                continue
+            if w in self.synonyms and self.synonyms[w][0] != key:
+                first = self.synonyms[w]
+                e.append(doc.error(node, f"'{word}' is a synonym of '{first[0]}' (at {first[1]}) and of '{key}'"))
+                continue
+            self.synonyms.setdefault(w, (key, doc.location(node)))
+
+    def check_synonyms(self, brief: Brief | None) -> None:
+        if brief is None:
+            return
+        text = " " + " ".join(normalize(s.text) for s in brief.sentences) + " "
+        for word, (canonical, at) in self.synonyms.items():
+            if word in self.canonicals and word != canonical:
+                self.errors.append(
+                    KnowledgeError(at.path, at.line, at.column, f"'{word}' is both a synonym and a canonical word")
+                )
+        for canonical, at in self.canonicals.items():
+            if f" {canonical} " not in text:
+                self.errors.append(
+                    KnowledgeError(at.path, at.line, at.column, f"canonical word '{canonical}' does not occur in the brief")
+                )
+
     def check_aliases(self) -> None:
         owner: dict[str, tuple[str, Location]] = {}
         for entity in self.entities.values():
@@ -343,15 +384,18 @@ def load_knowledge(root: Path | str | None = None) -> Knowledge:
 
     fact_docs = list(loader.docs("facts"))
     for doc in fact_docs:
-        top_keys(doc, ("entities", "facts", "relations"), loader.errors)
+        top_keys(doc, ("entities", "facts", "relations", "synonyms"), loader.errors)
         for view in records(doc, "relations", loader.errors):
             loader.read_relation(doc, view)
+        for view in records(doc, "synonyms", loader.errors):
+            loader.read_synonyms(doc, view)
         for view in records(doc, "entities", loader.errors):
             loader.read_entity(doc, view)
     for doc in fact_docs:
         for view in records(doc, "facts", loader.errors):
             loader.read_fact(doc, view)
     loader.check_aliases()
+    loader.check_synonyms(brief)
     loader.check_facts(brief)
     loader.check_entity_cites(brief)
 
@@ -377,4 +421,5 @@ def load_knowledge(root: Path | str | None = None) -> Knowledge:
         facts=tuple(loader.facts),
         intents=intents,
         digest=digest.hexdigest(),
+        synonyms={w: c for w, (c, _) in loader.synonyms.items()},
     )

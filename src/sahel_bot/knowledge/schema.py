@@ -247,3 +247,5 @@ class Knowledge:
     facts: tuple[Fact, ...]
     intents: Mapping[str, Intent]
     digest: str
+    #: user word or phrase (normalised) -> the brief's own word for it
+    synonyms: Mapping[str, str] = field(default_factory=dict)
