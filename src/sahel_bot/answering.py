@@ -43,6 +43,7 @@ _NOT_GIVEN = {
     "why": "The brief doesn't say why.",
     "name": "The brief doesn't give that name.",
 }
+_ABOUT_THE_BRIEF = re.compile(r"\b(published|written|wrote|authored|author|writer|brief|report)\b")
 _SMALL_TALK = frozenset(
     "hi hello hey hiya yo thanks thank you thx cheers bye goodbye good morning afternoon evening night ok okay "
     "cool great nice awesome please how are doing today fine well lol haha yes no sure alright".split()
@@ -325,6 +326,9 @@ class Engine:
             bare = all(t in _FILLERS or t in ("and", "what", "about", "how", "the") for t in others)
             if (_FOLLOW_UP.match(joined) and len(tokens) <= mentioned + 3) or (bare and len(others) <= 3):
                 return mentions, f"follow-up: the last question ({context.intent}) about a new subject", context.intent
+        if _ABOUT_THE_BRIEF.search(joined):
+            # "when was it published?": "it" is the brief, which is no entity
+            return mentions, "", None
         taken = {self.entities[m.entity].type for m in mentions}
         added: list[Mention] = []
         for i, token in enumerate(tokens):
@@ -484,12 +488,27 @@ class Engine:
         scored = self.index.score(question, entity_ids, words)
         note = ""
         if not entity_ids and context.entities and not context.is_empty:
-            # an implicit subject ("how big was the area?"): try the conversation's entities too
-            ctx_ids = tuple(e for e in (context.subject, *context.entities) if e)[:3]
-            with_ctx = [s for s in self.index.score(question, ctx_ids[:1], words) if s.lexical >= 0.3]
-            if with_ctx and (not scored or with_ctx[0].score * 0.95 > scored[0].score):
-                scored = [replace(s, score=s.score * 0.95) for s in with_ctx]
-                note = f"subject from the conversation: {self.entities[ctx_ids[0]].short}"
+            # an implicit subject ("how big was the area?", "and how many made it out?"): try the
+            # conversation's entities, and the last answer's facts, as the subject
+            ctx_ids = tuple(dict.fromkeys(e for e in (context.subject, *context.entities) if e))[:4]
+            previous = [self.facts[f] for f in context.facts if f in self.facts]
+            options: list[tuple[float, list[FactScore], str]] = []
+            for rank, ent in enumerate(ctx_ids):
+                found = [s for s in self.index.score(question, (ent,), words) if s.lexical >= 0.3]
+                if found:
+                    options.append((found[0].score * (0.95 - 0.03 * rank), found, self.entities[ent].short))
+            if previous:
+                ent = previous[0].subject
+                near = {f.id: f for p in previous for f in self.index.by_entity.get(p.subject, ())}
+                found = [s for s in self.index.score(question, (ent,), words, candidates=near.values()) if s.lexical >= 0.3]
+                if found:
+                    options.append((found[0].score * 0.95, found, "the last answer"))
+            if options:
+                best_score, found, label = max(options, key=lambda o: o[0])
+                if not scored or best_score > scored[0].score:
+                    factor = best_score / found[0].score if found[0].score else 1.0
+                    scored = [replace(s, score=s.score * factor) for s in found]
+                    note = f"subject from the conversation: {label}"
         if not scored:
             return None
         top = scored[0]
