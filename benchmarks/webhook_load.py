@@ -377,7 +377,6 @@ def main() -> int:
 
     tool = "wrk" if args.tool == "wrk" else "a Python asyncio load generator (wrk not installed; less precise)"
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SAHEL_BOT_"))}
-    adapter_env = {**base_env, "SLACK_SIGNING_SECRET": SECRET, "SAHEL_BOT_KNOWLEDGE_DIR": str(ROOT)}
     serve = [sys.executable, "-m", "sahel_bot", "serve"]
     stacks = [("h11/asyncio", "h11", "asyncio")]
     if has_fast_stack():
@@ -388,6 +387,13 @@ def main() -> int:
     cited = (0, 0)
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
+        # The miss log stays on, as shipped, but in the temporary directory, not the user's state directory.
+        adapter_env = {
+            **base_env,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SAHEL_BOT_KNOWLEDGE_DIR": str(ROOT),
+            "SAHEL_BOT_MISS_LOG": str(Path(tmp) / "misses.jsonl"),
+        }
         for stack, http, loop in stacks:
             flags = ["--http", http, "--loop", loop]
             configs = [

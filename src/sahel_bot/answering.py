@@ -127,7 +127,10 @@ class Engine:
         self.index = FactIndex(knowledge.facts, knowledge.entities, knowledge.relations)
         self.sentences = {s.id: s for s in knowledge.brief.sentences}
         self.facts = {f.id: f for f in knowledge.facts}
-        self.speller = SpellChecker(_lexicon(knowledge), common_english_words())
+        template_words = {
+            w for i in knowledge.intents.values() for t in i.templates for w in t.normalized.split() if "{" not in w
+        }
+        self.speller = SpellChecker(_lexicon(knowledge), common_english_words(), template_words)
 
     # -- entry point ---------------------------------------------------------------
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
@@ -771,7 +774,9 @@ class Engine:
         furniture = {str(f.get("role")): str(f.get("text")) for f in meta_list(meta.get("furniture_lines"))}
         words = set(question.tokens)
         series = str(meta.get("series") or "CRS")
-        publisher = str(meta.get("publisher") or "the Congressional Research Service")
+        publisher = str(meta.get("publisher") or "Congressional Research Service")
+        if not publisher.lower().startswith("the "):
+            publisher = "the " + publisher
         parts: list[str] = []
         cites: list[Citation] = []
 

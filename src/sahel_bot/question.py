@@ -206,7 +206,7 @@ def _answer_type(tokens: list[str]) -> tuple[str, bool]:
             ),
         ),
         ("meaning", (" mean ", " means ", " meaning ", " stand for ", " stands for ", " translate", " in english ")),
-        ("name", (" name of ", " names of ", " what name ", " which name ", " named ")),
+        ("name", (" name of ", " names of ", " what name ", " which name ")),
         ("where", (" where ", " what country ", " which country ", " in what country ", " what region ")),
         ("why", (" why ", " what reason ", " for what reason ", " how come ")),
         ("who", (" who ", " whom ", " whose ", " which person ", " what person ")),

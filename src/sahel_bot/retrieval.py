@@ -93,6 +93,7 @@ class FactIndex:
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self.max_idf = math.log(1 + n)
         self.vocabulary = {w: w for w in df if len(w) >= 4}
+        self.parents = {e.id: e.part_of for e in entities.values() if e.part_of}
         self.by_word: dict[str, list[str]] = {}
         for fact in facts:
             for w in self.strong[fact.id] | self.weak[fact.id]:
@@ -141,8 +142,9 @@ class FactIndex:
         elif entity_ids:
             seen: dict[str, Fact] = {}
             for ent in entity_ids:
-                for fact in self.by_entity.get(ent, ()):
-                    seen.setdefault(fact.id, fact)
+                for owner in (ent, *self.parents.get(ent, ())):
+                    for fact in self.by_entity.get(owner, ()):
+                        seen.setdefault(fact.id, fact)
             pool = seen.values()
         else:
             # no entity to narrow by: only facts that share at least one word can score
@@ -157,8 +159,18 @@ class FactIndex:
                 continue
             roles = self.roles[fact.id]
             if entity_ids:
-                ent = sum(_ROLE_WEIGHT[roles[e]] for e in entity_ids if e in roles) / len(entity_ids)
-                present = sum(1 for e in entity_ids if e in roles) / len(entity_ids)
+                got = 0.0
+                hit = 0
+                for e in entity_ids:
+                    if e in roles:
+                        got += _ROLE_WEIGHT[roles[e]]
+                        hit += 1
+                    elif any(p in roles for p in self.parents.get(e, ())):
+                        # what is said of the whole (the 2015-2016 hotel attacks) holds for its parts
+                        got += 0.8
+                        hit += 1
+                ent = got / len(entity_ids)
+                present = hit / len(entity_ids)
             else:
                 ent = 0.0
                 present = 1.0

@@ -70,9 +70,13 @@ def common_english_words() -> frozenset[str]:
 class SpellChecker:
     """Built once from the knowledge's words; ``correct`` is pure."""
 
-    def __init__(self, words: Iterable[str], common: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, words: Iterable[str], common: frozenset[str] = frozenset(), preferred: Iterable[str] = ()
+    ) -> None:
         self.known = frozenset(w for w in words if w)
         self.common = common
+        # words questions are made of ("wrote", "leads"): on a tie they win over the brief's other words
+        self.preferred = frozenset(preferred)
         self.choices = {w: w for w in self.known if len(w) >= 4 and not w.isdigit()}
 
     def correct(self, token: str) -> str | None:
@@ -93,7 +97,13 @@ class SpellChecker:
         )
         if not hits:
             return None
-        best = min(hits, key=lambda h: (h[1], -JaroWinkler.normalized_similarity(token, h[0]), h[0]))
-        if len(hits) > 1 and hits[0][1] == hits[1][1] and best[0][0] != token[0]:
+        def rank(hit: tuple[str, float, str]) -> tuple[float, bool, float, str]:
+            word = hit[0]
+            return (hit[1], word not in self.preferred, -JaroWinkler.normalized_similarity(token, word), word)
+
+        ordered = sorted(hits, key=rank)
+        best = ordered[0]
+        tied = len(ordered) > 1 and ordered[1][1] == best[1]
+        if tied and best[0][0] != token[0] and best[0] not in self.preferred:
             return None
         return best[0]

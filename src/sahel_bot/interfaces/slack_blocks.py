@@ -82,12 +82,11 @@ def split_text(text: str, limit: int = MAX_SECTION_CHARS) -> list[str]:
     return chunks
 
 
-def _citation_line(section: str, quote: str, link: bool) -> str:
-    source = f"<{BRIEF_URL}|{BRIEF_LABEL}>" if link else BRIEF_LABEL
-    line = f"Source: {source}, {escape(section)}" if link else f"Source: {source}, {section}"
+def _citation_line(section: str, quote: str) -> str:
+    """Return a citation as mrkdwn: the brief's link, the section and the quote (escaped, at most 300 chars)."""
+    line = f"Source: <{BRIEF_URL}|{BRIEF_LABEL}>, {escape(section)}"
     if quote:
-        q = _shorten(quote, MAX_QUOTE_CHARS)
-        line += f": “{escape(q) if link else q}”"
+        line += f": “{escape(_shorten(quote, MAX_QUOTE_CHARS))}”"
     return line
 
 
@@ -108,7 +107,7 @@ def slack_message(reply: Reply, response_type: str | None = None) -> dict[str, A
         cited = list(reply.citations)
         if len(cited) > MAX_CONTEXT_ELEMENTS:
             cited = cited[: MAX_CONTEXT_ELEMENTS - 1]
-        elements = [{"type": "mrkdwn", "text": _citation_line(c.section, c.quote, link=True)} for c in cited]
+        elements = [{"type": "mrkdwn", "text": _citation_line(c.section, c.quote)} for c in cited]
         if len(cited) < len(reply.citations):
             elements.append({"type": "mrkdwn", "text": f"and {len(reply.citations) - len(cited)} more sources"})
         extra.append({"type": "context", "elements": elements})

@@ -593,15 +593,10 @@ class _Webhook:
         if not token or not self._token_ok(token):
             _note(request, token="bad")
             return _invalid()
-        dialect = _dialect(fields, request.headers)
+        dialect = _dialect(fields)
         _note(request, dialect=dialect)
-        if fields.get("bot") not in (
-            None,
-            False,
-            "",
-            "false",
-            "0",
-        ):  # Rocket.Chat marks bot messages, our own replies included: never reply to them
+        # Rocket.Chat marks messages from bots (our own replies included): never reply to them.
+        if fields.get("bot") and fields.get("bot") not in ("false", "0"):
             _note(request, outcome="ignored")
             return _empty()
         question = _outgoing_question(fields, dialect)
@@ -684,7 +679,7 @@ def _payload(body: bytes, content_type: str) -> dict[str, Any]:
         raise _Reject(_error(400, "the request body is neither JSON nor a UTF-8 form")) from None
 
 
-def _dialect(fields: Mapping[str, Any], headers: Mapping[str, str]) -> str:
+def _dialect(fields: Mapping[str, Any]) -> str:
     """Return which chat server sent an outgoing webhook, from the fields each one documents."""
     if _str(fields.get("command")).startswith("/"):
         return "mattermost-slash"
