@@ -34,6 +34,10 @@ import pexpect
 BUDGET_MS = 300.0
 
 
+class BenchmarkError(Exception):
+    """sahel-bot did not start (e.g. the knowledge does not load): nothing to measure."""
+
+
 def sahel_bot_command() -> list[str]:
     script = Path(sys.executable).with_name("sahel-bot")
     return [str(script)] if script.exists() else [sys.executable, "-m", "sahel_bot"]
@@ -49,7 +53,8 @@ def time_to_prompt(command: list[str], env: dict[str, str]) -> float:
     """Return seconds from spawn to the first prompt drawn in a pty."""
     start = time.perf_counter()
     child = pexpect.spawn(command[0], command[1:], env=env, dimensions=(30, 100), timeout=30)
-    child.expect(rb"sahel>")
+    if child.expect([rb"sahel>", pexpect.EOF]) == 1:
+        raise BenchmarkError(f"sahel-bot ended before its prompt:\n{child.before.decode(errors='replace')}")
     elapsed = time.perf_counter() - start
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
@@ -60,8 +65,11 @@ def time_to_prompt(command: list[str], env: dict[str, str]) -> float:
 def time_to_exit(command: list[str], env: dict[str, str], stdin: bytes) -> float:
     """Return seconds from spawn to exit with ``stdin`` piped in."""
     start = time.perf_counter()
-    subprocess.run(command, input=stdin, env=env, capture_output=True, check=True)
-    return time.perf_counter() - start
+    done = subprocess.run(command, input=stdin, env=env, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise BenchmarkError(f"{command[0]} exited with {done.returncode}:\n{done.stderr.decode(errors='replace')}")
+    return elapsed
 
 
 #: The steps of a REPL start-up, in order, each timed after the ones before it.
@@ -102,6 +110,14 @@ def summarize(label: str, samples: list[float]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return measure_all(argv)
+    except BenchmarkError as exc:
+        print(f"repl_startup: {exc}", file=sys.stderr)
+        return 1
+
+
+def measure_all(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--knowledge", default=None, help="a knowledge directory (default: the shipped one)")

@@ -43,6 +43,45 @@ _NOT_GIVEN = {
     "why": "The brief doesn't say why.",
     "name": "The brief doesn't give that name.",
 }
+_KIND_NOUNS = {
+    "ethnic": "ethnic",
+    "groups": "group",
+    "group": "group",
+    "organizations": "group",
+    "organisations": "group",
+    "factions": "group",
+    "affiliates": "group",
+    "offshoots": "group",
+    "people": "person",
+    "persons": "person",
+    "person": "person",
+    "individuals": "person",
+    "leaders": "person",
+    "leader": "person",
+    "figures": "person",
+    "nationals": "person",
+    "countries": "country",
+    "country": "country",
+    "places": "place",
+    "cities": "place",
+    "towns": "place",
+    "events": "event",
+    "attacks": "event",
+    "actions": "event",
+    "operations": "event",
+    "actors": "actor",
+    "bodies": "actor",
+}
+_KIND_TYPES = {
+    "group": ("group",),
+    "person": ("person",),
+    "country": ("country",),
+    "place": ("place", "country"),
+    "event": ("event",),
+    "actor": ("organisation", "group"),
+    "ethnic": ("concept",),
+}
+_LEAD_WORDS = frozenset({"led", "lead", "leads", "leader", "leaders", "headed", "run", "commanded"})
 _ABOUT_THE_BRIEF = re.compile(r"\b(published|written|wrote|authored|author|writer|brief|report)\b")
 _SMALL_TALK = frozenset(
     "hi hello hey hiya yo thanks thank you thx cheers bye goodbye good morning afternoon evening night ok okay "
@@ -255,7 +294,7 @@ class Engine:
                 tokens=tokens,
                 context_note=context_note,
             )
-        if best is None or best.score < self.settings.clarify_threshold or (not best.facts and best.compose not in ("brief", "about", "acronym")):
+        if best is None or best.score < self.settings.clarify_threshold or (not best.facts and best.compose not in ("brief", "about", "acronym", "entities")):
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         ambiguous = (
             len(readings) > 1
@@ -467,6 +506,62 @@ class Engine:
         scored = tuple(FactScore(f, 0.9, 1.0, 1.0, 1.0, ()) for f in fitting[:3])
         return Reading("follow_up", 0.9, scored, "all", detail)
 
+    def _entity_list_reading(
+        self, question: Question, intent_id: str, match: IntentMatch, slots: tuple[str, ...], detail: str
+    ) -> Reading | None:
+        """"Which groups are led by Algerians?", "which UN actors does the brief mention?": entities, not facts."""
+        words = set(question.tokens)
+        kinds = [k for noun, k in _KIND_NOUNS.items() if noun in words]
+        if not kinds:
+            return None
+        kind = kinds[0]
+        wanted = _KIND_TYPES[kind]
+        roles = self.index.roles
+        linking: list[Fact] = []
+        if slots:
+            anchor = slots[0]
+            anchor_type = self.entities[anchor].type
+            if kind == "group" and anchor_type in ("country", "place") and words & _LEAD_WORDS:
+                # groups led by people from a place: two hops, person -> place, person -> group
+                people = {f.subject for f in self.index.by_entity.get(anchor, ()) if f.relation == "biography"}
+                linking = [
+                    f
+                    for f in self.knowledge.facts
+                    if f.relation == "leadership" and f.subject in people and f.object in self.entities
+                ]
+                linking += [f for f in self.index.by_entity.get(anchor, ()) if f.relation == "biography" and f.subject in people]
+                found = [f.object for f in linking if f.relation == "leadership" and f.object]
+            elif kind == "person" and anchor_type in ("country", "place"):
+                linking = [f for f in self.index.by_entity.get(anchor, ()) if f.relation == "biography"]
+                found = [f.subject for f in linking]
+            else:
+                linking = list(self.index.by_entity.get(anchor, ()))
+                # "UN actors", "French military actions": entities named after the anchor, or parts of it,
+                # are what is meant; only when there are none, everything the brief ties to it
+                prefixes = {normalize(n) + " " for n in self.entities[anchor].names if normalize(n)}
+                own = [
+                    e.id
+                    for e in self.entities.values()
+                    if e.id != anchor
+                    and (anchor in e.part_of or any(normalize(n).startswith(p) for n in e.names for p in prefixes))
+                ]
+                found = own or [e for f in linking for e in roles[f.id] if e != anchor]
+        else:
+            found = [e.id for e in self.entities.values()]
+        names: dict[str, None] = {}
+        for e in found:
+            entity = self.entities.get(e)
+            if entity is None or entity.type not in wanted:
+                continue
+            if kind == "ethnic" and "ethnic" not in entity.description.lower():
+                continue
+            names.setdefault(e, None)
+        if not names:
+            return None
+        chosen = [f for f in linking if any(e in roles[f.id] for e in names)][:8]
+        scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in chosen)
+        return Reading(intent_id, match.score, scored, "entities", detail, tuple(names), match=match)
+
     def _penalise_unknown(self, reading: Reading, words: list[tuple[str, str | None, float]]) -> Reading:
         """Lower a reading's score by the share of the question's words that neither the facts nor its template know."""
         total = sum(w for _, _, w in words)
@@ -543,6 +638,8 @@ class Engine:
         compose = intent.compose
         if compose == "brief":
             return Reading(intent.id, match.score, (), "brief", detail, match=match)
+        if compose == "entities":
+            return self._entity_list_reading(question, intent.id, match, slot_entities, detail)
         if compose == "attribution":
             previous = [self.facts[f] for f in context.facts if f in self.facts]
             if not previous:
@@ -663,6 +760,30 @@ class Engine:
                 explanation=replace(explanation, reason="answered from the name the brief prints"),
             )
             return reply, replace(context, subject=reading.entities[0], intent=reading.intent, age=0)
+        if compose == "entities":
+            listed = [self.entities[e] for e in reading.entities]
+            body = f"The brief names {len(listed)}: " + "; ".join(
+                f"{e.short} ({_first_clause(e.description)})" if e.description else e.short for e in listed[:12]
+            )
+            body += "." if len(listed) <= 12 else f"; and {len(listed) - 12} more."
+            citations = self._citations(facts) if facts else ()
+            if not citations:
+                citations = tuple(
+                    Citation(self.sentences[e.cites[0]].section, self.sentences[e.cites[0]].text, e.cites[0])
+                    for e in listed[:6]
+                    if e.cites and e.cites[0] in self.sentences
+                )
+            reply = Reply(
+                question=text,
+                answered=True,
+                text=body,
+                outcome=ANSWER,
+                intent=reading.intent,
+                confidence=min(1.0, reading.score),
+                citations=tuple(dict.fromkeys(citations)),
+                explanation=replace(explanation, facts=tuple(f.id for f in facts), reason="answered with a list of entities"),
+            )
+            return reply, replace(context, intent=reading.intent, entities=reading.entities[:12], facts=tuple(f.id for f in facts), age=0)
         if compose == "brief":
             body, citations = self._about_the_brief(question)
             reply = Reply(
@@ -1044,6 +1165,13 @@ def _month(date: str | None) -> int:
     if "late" in words:
         return 11
     return 6
+
+
+def _first_clause(description: str) -> str:
+    """Return a description's first clause, short enough for a list."""
+    clause = re.split(r"[;,(]| which | who | whose ", description, maxsplit=1)[0].strip().rstrip(".")
+    clause = re.sub(r"\s+(with|of|to|in|by|for|that)$", "", clause[:90])
+    return clause
 
 
 def _distinct(statements: Iterable[str]) -> list[str]:

@@ -41,6 +41,7 @@ COMPOSE_MODES = (
     "sources",
     "year",
     "attribution",
+    "entities",
 )
 INTENT_FIELDS = (
     "id",
