@@ -20,7 +20,7 @@ from .config import Settings
 from .context import Context
 from .entities import EntityLinker, Mention
 from .intents import IntentMatch, IntentMatcher
-from .knowledge.schema import Entity, Fact, Knowledge
+from .knowledge.schema import Entity, Fact, Intent, Knowledge
 from .normalize import MAX_QUESTION_CHARS, normalize
 from .question import ANAPHORA, STOPWORDS, Question, analyse
 from .reply import ANSWER, CLARIFY, DECLINE, Candidate, Citation, Explanation, LinkedEntity, Reply
@@ -82,10 +82,14 @@ _KIND_TYPES = {
     "ethnic": ("concept",),
 }
 _LEAD_WORDS = frozenset({"led", "lead", "leads", "leader", "leaders", "headed", "run", "commanded"})
+_BRIEF_WORDS = frozenset(
+    "brief report document author wrote written writer authored published publish dated date title figure "
+    "picture image cover covers summary sections section crs source sources you your about".split()
+)
 _ABOUT_THE_BRIEF = re.compile(r"\b(published|written|wrote|authored|author|writer|brief|report)\b")
 _SMALL_TALK = frozenset(
     "hi hello hey hiya yo thanks thank you thx cheers bye goodbye good morning afternoon evening night ok okay "
-    "cool great nice awesome please how are doing today fine well lol haha yes no sure alright".split()
+    "cool great nice awesome please how are doing today fine well lol haha yes no sure alright there all".split()
 )
 
 
@@ -465,8 +469,9 @@ class Engine:
         if unanswerable and readings and readings[0].facts:
             top = readings[0]
             gap = unanswerable[0]
-            relations = set(gap.match.intent.relations) if gap.match else set()
-            if not relations or not any(s.fact.relation in relations for s in top.facts):
+            intent = gap.match.intent if gap.match else None
+            fits = intent is not None and any(self._fits(s.fact, intent, gap.entities) for s in top.facts)
+            if intent is None or not intent.relations or not fits:
                 readings.remove(gap)
                 readings.insert(0, replace(gap, score=max(gap.score, top.score)))
         # keep one reading per intent
@@ -562,6 +567,13 @@ class Engine:
         scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in chosen)
         return Reading(intent_id, match.score, scored, "entities", detail, tuple(names), match=match)
 
+    def _fits(self, fact: Fact, intent: Intent, ids: tuple[str, ...]) -> bool:
+        """Return whether ``fact`` is one the intent reads: its relation, with the slot in the required role."""
+        if fact.relation not in intent.relations:
+            return False
+        role = intent.slot_roles.get(fact.relation)
+        return role is None or not ids or self.index.roles[fact.id].get(ids[0]) == role
+
     def _penalise_unknown(self, reading: Reading, words: list[tuple[str, str | None, float]]) -> Reading:
         """Lower a reading's score by the share of the question's words that neither the facts nor its template know."""
         total = sum(w for _, _, w in words)
@@ -637,7 +649,9 @@ class Engine:
         relations = frozenset(intent.relations) if intent.relations else None
         compose = intent.compose
         if compose == "brief":
-            return Reading(intent.id, match.score, (), "brief", detail, match=match)
+            # "what time is it" is not a question about the brief, whatever template it resembles
+            score = match.score if _BRIEF_WORDS & set(question.tokens) else match.score * 0.5
+            return Reading(intent.id, score, (), "brief", detail, match=match)
         if compose == "entities":
             return self._entity_list_reading(question, intent.id, match, slot_entities, detail)
         if compose == "attribution":
@@ -708,6 +722,14 @@ class Engine:
             scored = self.index.score(question, ids, own_words, relations=relations)
         if ids:
             scored = [s for s in scored if all(e in self.index.roles[s.fact.id] for e in ids)]
+        if ids and intent.slot_roles:
+            # "who founded MUJAO": a merger MUJAO went *into* says nothing of how MUJAO was founded
+            scored = [
+                s
+                for s in scored
+                if s.fact.relation not in intent.slot_roles
+                or self.index.roles[s.fact.id].get(ids[0]) == intent.slot_roles[s.fact.relation]
+            ]
         if compose == "subjects" and ids:
             # list questions ("which groups operate in Mali"): the slot is the object or place
             scored = [s for s in scored if self.index.roles[s.fact.id].get(ids[0]) != "subject"] or scored
@@ -721,6 +743,8 @@ class Engine:
             return Reading(intent.id, score, (), compose, detail, ids, match=match, missing=what)
         top = scored[0]
         keep = [s for s in scored if s.score >= top.score * (0.6 if compose in ("subjects", "objects") else 0.7)]
+        # the intent's first relation is what it is mainly about ("formation" before "merger")
+        keep.sort(key=lambda s: (intent.relations.index(s.fact.relation) if s.fact.relation in intent.relations else 99, -s.score))
         limit = 8 if compose in ("subjects", "objects") else 5 if compose == "all" else 3
         score = 0.55 * match.score + 0.45 * max(top.score, 0.5 if top.entity >= 1 else top.score)
         if match.ratio >= 0.95 and match.coverage >= 0.99:

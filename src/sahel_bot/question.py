@@ -206,20 +206,54 @@ def _answer_type(tokens: list[str]) -> tuple[str, bool]:
             ),
         ),
         ("meaning", (" mean ", " means ", " meaning ", " stand for ", " stands for ", " translate", " in english ")),
-        ("name", (" name of ", " names of ", " what name ", " which name ")),
-        ("where", (" where ", " what country ", " which country ", " in what country ", " what region ")),
+        (
+            "name",
+            (
+                " name of ",
+                " names of ",
+                " what name ",
+                " which name ",
+                " which hotel ",
+                " what hotel ",
+                " which restaurant ",
+                " what restaurant ",
+                " which company ",
+            ),
+        ),
+        (
+            "where",
+            (
+                " where ",
+                " what country ",
+                " which country ",
+                " in what country ",
+                " what region ",
+                " which town ",
+                " what town ",
+                " which city ",
+                " what city ",
+                " which village ",
+            ),
+        ),
         ("why", (" why ", " what reason ", " for what reason ", " how come ")),
         ("who", (" who ", " whom ", " whose ", " which person ", " what person ")),
         ("which", (" which ", " what groups ", " what countries ", " list ", " name the ")),
         ("how", (" how ",)),
     )
-    if _CALLED.search(text):
-        return "name", False
-    for kind, cues in checks:
-        if any(cue in text for cue in cues):
-            if is_yesno and kind in ("how", "which"):
-                continue
-            return kind, is_yesno and kind not in ("who", "when", "where", "how_many", "why", "meaning", "name")
+    # The question word that comes first decides ("who was its leader when ..." asks who, not when);
+    # at one position the more specific cue wins ("how many" over "how").
+    found: list[tuple[int, int, str]] = []
+    called = _CALLED.search(text)
+    if called:
+        found.append((called.start(), -1, "name"))
+    for order, (kind, cues) in enumerate(checks):
+        positions = [text.find(cue) for cue in cues if cue in text]
+        if positions:
+            found.append((min(positions), order, kind))
+    for _, _, kind in sorted(found):
+        if is_yesno and kind in ("how", "which"):
+            continue
+        return kind, is_yesno and kind not in ("who", "when", "where", "how_many", "why", "meaning", "name")
     return ("yesno" if is_yesno else "what"), is_yesno
 
 

@@ -54,6 +54,7 @@ INTENT_FIELDS = (
     "answer_types",
     "compose",
     "lead",
+    "slot_roles",
 )
 MAX_EXPANSIONS = 512
 _SLOT = re.compile(r"\{([a-z_]+)\}")
@@ -177,6 +178,20 @@ def load_intents(
                     skeleton_owner.setdefault(variant, (iid, str(loc)))
                     templates.append(Template(text=text, normalized=variant, slots=used, location=loc))
             answer_types = tuple(a for a, _ in view.strings("answer_types", errors))
+            slot_roles: dict[str, str] = {}
+            roles_node = view.values.get("slot_roles")
+            if roles_node is not None:
+                value = doc.value(roles_node)
+                if not isinstance(value, dict):
+                    errors.append(doc.error(roles_node, "'slot_roles' must map relations to 'subject' or 'object'"))
+                else:
+                    for rel, role in value.items():
+                        if rel not in rels:
+                            errors.append(doc.error(roles_node, f"slot_roles names '{rel}', which is not in the intent's relations"))
+                        elif role not in ("subject", "object"):
+                            errors.append(doc.error(roles_node, f"slot role of '{rel}' must be 'subject' or 'object', not {role!r}"))
+                        else:
+                            slot_roles[str(rel)] = str(role)
             intents[iid] = Intent(
                 id=iid,
                 description=view.string("description", errors, "an intent", required=True) or "",
@@ -189,6 +204,7 @@ def load_intents(
                 compose=compose,
                 lead=view.string("lead", errors, "an intent"),
                 location=doc.location(view.node),
+                slot_roles=slot_roles,
             )
         doc.close()
     return intents

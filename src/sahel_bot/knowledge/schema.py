@@ -234,6 +234,8 @@ class Intent:
     compose: str
     lead: str | None
     location: Location
+    #: relation -> the role ("subject" or "object") the first slot's entity must play in facts of it
+    slot_roles: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
