@@ -572,7 +572,7 @@ class Engine:
         if fact.relation not in intent.relations:
             return False
         role = intent.slot_roles.get(fact.relation)
-        return role is None or not ids or self.index.roles[fact.id].get(ids[0]) == role
+        return role is None or not ids or self.index.roles[fact.id].get(ids[-1]) == role
 
     def _penalise_unknown(self, reading: Reading, words: list[tuple[str, str | None, float]]) -> Reading:
         """Lower a reading's score by the share of the question's words that neither the facts nor its template know."""
@@ -728,7 +728,7 @@ class Engine:
                 s
                 for s in scored
                 if s.fact.relation not in intent.slot_roles
-                or self.index.roles[s.fact.id].get(ids[0]) == intent.slot_roles[s.fact.relation]
+                or self.index.roles[s.fact.id].get(ids[-1]) == intent.slot_roles[s.fact.relation]
             ]
         if compose == "subjects" and ids:
             # list questions ("which groups operate in Mali"): the slot is the object or place

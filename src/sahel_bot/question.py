@@ -187,7 +187,8 @@ def _answer_type(tokens: list[str]) -> tuple[str, bool]:
     first = tokens[0] if tokens else ""
     is_yesno = first in _YES_NO_STARTS
     checks = (
-        ("how_many", (" how many ", " how much ", " number of ", " how big ", " how large ", " what size ")),
+        ("how_many", (" how many ", " number of ")),
+        ("size", (" how big ", " how large ", " what size ", " how strong ", " how much ", " how long ")),
         (
             "when",
             (
@@ -250,10 +251,11 @@ def _answer_type(tokens: list[str]) -> tuple[str, bool]:
         positions = [text.find(cue) for cue in cues if cue in text]
         if positions:
             found.append((min(positions), order, kind))
+    if is_yesno:
+        # "does the U.S. publish how big the groups are?" asks yes or no, whatever words follow
+        return "yesno", True
     for _, _, kind in sorted(found):
-        if is_yesno and kind in ("how", "which"):
-            continue
-        return kind, is_yesno and kind not in ("who", "when", "where", "how_many", "why", "meaning", "name")
+        return kind, False
     return ("yesno" if is_yesno else "what"), is_yesno
 
 

@@ -26,6 +26,11 @@ __all__ = ["FactIndex", "FactScore"]
 _ROLE_WEIGHT = {"subject": 1.0, "object": 1.0, "place": 0.9, "source": 0.9, "mention": 0.8}
 _PLACE_RELATIONS = frozenset({"operates_in", "attacked_in", "location_of", "biography", "whereabouts", "threatened"})
 _MEANING_RELATIONS = frozenset({"name_meaning", "acronym", "alias"})
+_MEASURE = re.compile(
+    r"\b(\d+|one|two|three|seven|several|hundreds?|thousands?|millions?|dollars|vast|large|small|limited|"
+    r"sparsely|multi-day|days?|weeks?|months?|years?|decades?|long)\b",
+    re.IGNORECASE,
+)
 _WHY_RELATIONS = frozenset({"event_context", "objective", "us_policy"})
 _BECAUSE = re.compile(r"\b(because|in a bid|bid to|led .* to|taking advantage|in the context|as security|so as|in order|possibly|due to)\b")
 
@@ -211,7 +216,7 @@ class FactIndex:
 
     def _is_agent(self, entity_id: str) -> bool:
         entity = self.entities.get(entity_id)
-        return entity is not None and entity.type in ("person", "group", "organisation", "document")
+        return entity is not None and entity.type in ("person", "group", "organisation", "document", "concept")
 
     def type_fit(self, question: Question, fact: Fact) -> float:
         """Return 1 when the fact can give the kind of answer asked for, less when it cannot."""
@@ -221,6 +226,9 @@ class FactIndex:
             return 1.0 if (fact.date or fact.year_from) else 0.35
         if kind == "how_many":
             return 1.0 if fact.count else 0.35
+        if kind == "size":
+            # "how big", "how much", "how long": a number, a size or a duration in the fact's own words
+            return 1.0 if fact.count or fact.relation == "size" or _MEASURE.search(fact.statement) else 0.5
         if kind == "where":
             # the answer is a place the question did not already name
             places = [e for e in self.roles[fact.id] if e not in asked and self._is_place(e)]

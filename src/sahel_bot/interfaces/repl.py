@@ -61,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         default=None,
         help="keep the question history in FILE (env SAHEL_BOT_HISTORY; "
-        "default: $XDG_STATE_HOME/sahel-bot/history, i.e. ~/.local/state/sahel-bot/history)",
+        "default: $XDG_STATE_HOME/sahel-bot/history, or ~/.local/state/sahel-bot/history)",
     )
     parser.add_argument("--no-history", action="store_true", help="keep no history on disk")
     parser.add_argument(

@@ -45,7 +45,7 @@ FACT_FIELDS = (
     "keywords",
     "weight",
 )
-ANSWER_TYPES = ("who", "what", "when", "where", "how_many", "why", "how", "yesno", "meaning", "which", "name")
+ANSWER_TYPES = ("who", "what", "when", "where", "how_many", "why", "how", "yesno", "meaning", "which", "name", "size")
 
 # Words by which the brief hedges or attributes; a fact quoting them must keep them.
 _QUOTE_HEDGE = re.compile(

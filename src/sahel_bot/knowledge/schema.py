@@ -234,7 +234,7 @@ class Intent:
     compose: str
     lead: str | None
     location: Location
-    #: relation -> the role ("subject" or "object") the first slot's entity must play in facts of it
+    #: relation -> the role ("subject" or "object") the last slot's entity must play in facts of it
     slot_roles: Mapping[str, str] = field(default_factory=dict)
 
 
