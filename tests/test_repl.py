@@ -623,3 +623,19 @@ def test_the_name_index_is_built_at_the_first_completion() -> None:
         "Droukdel"
     ]
     assert isinstance(completer._names, NameIndex)
+
+
+def test_real_knowledge_completes_names_and_never_outside_ones(bot: Any) -> None:
+    completer = ReplCompleter.from_bot(bot)
+    tab = CompleteEvent(completion_requested=True)
+    assert "Droukdel" in [c.text for c in completer.get_completions(Document("who is drouk"), tab)]
+    assert "Iyad Ag Ghaly" in [c.text for c in completer.get_completions(Document("who is iyad"), tab)]
+    outside = {
+        name.casefold()
+        for entity in bot.knowledge.entities.values()
+        if entity.type == "outside"
+        for name in (entity.name, entity.short, *entity.aliases)
+    }
+    offered = {c.text.casefold() for c in completer.get_completions(Document(""), tab)}
+    assert offered
+    assert not offered & outside

@@ -40,8 +40,14 @@ def sahel_bot_command() -> list[str]:
     return [sys.executable, "-m", "sahel_bot"]
 
 
+@pytest.fixture(scope="module")
+def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One engine cache for the module's processes (the cache is keyed by the knowledge, so sharing is safe)."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def env(tmp_path: Path, cache_home: Path) -> dict[str, str]:
     """A clean environment: own HOME and state dir, a colour terminal, no inherited sahel-bot settings."""
     environ = {
         k: v
@@ -51,6 +57,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     environ.update(
         HOME=str(tmp_path / "home"),
         XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_CACHE_HOME=str(cache_home),
         TERM="xterm-256color",
         LC_ALL="C.UTF-8",
     )

@@ -174,6 +174,7 @@ class Engine:
             w for i in knowledge.intents.values() for t in i.templates for w in t.normalized.split() if "{" not in w
         }
         self.speller = SpellChecker(_lexicon(knowledge), common_english_words(), template_words)
+        self.names = {e.id: tuple(n for n in dict.fromkeys(normalize(x) for x in e.names) if n) for e in self.entities.values()}
 
     # -- entry point ---------------------------------------------------------------
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
@@ -543,12 +544,12 @@ class Engine:
                 linking = list(self.index.by_entity.get(anchor, ()))
                 # "UN actors", "French military actions": entities named after the anchor, or parts of it,
                 # are what is meant; only when there are none, everything the brief ties to it
-                prefixes = {normalize(n) + " " for n in self.entities[anchor].names if normalize(n)}
+                prefixes = tuple(n + " " for n in self.names[anchor])
                 own = [
                     e.id
                     for e in self.entities.values()
                     if e.id != anchor
-                    and (anchor in e.part_of or any(normalize(n).startswith(p) for n in e.names for p in prefixes))
+                    and (anchor in e.part_of or any(n.startswith(prefixes) for n in self.names[e.id]))
                 ]
                 found = own or [e for f in linking for e in roles[f.id] if e != anchor]
         else:
