@@ -1201,12 +1201,10 @@ def _first_clause(description: str) -> str:
 
 def _distinct(statements: Iterable[str]) -> list[str]:
     """Return the statements without repeats or near-repeats (the same claim said twice)."""
-    out: list[str] = []
+    out: dict[str, str] = {}
     for statement in statements:
-        if any(normalize(statement) == normalize(seen) for seen in out):
-            continue
-        out.append(statement)
-    return out
+        out.setdefault(normalize(statement), statement)
+    return list(out.values())
 
 
 def meta_list(value: object) -> list[dict[str, object]]:

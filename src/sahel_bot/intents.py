@@ -58,6 +58,7 @@ class IntentMatcher:
         # identical skeletons are compared once, whichever templates they came from.
         self.choices: dict[int, dict[int, str]] = {}
         self.owner: list[list[tuple[Intent, str, tuple[str, ...]]]] = []
+        self.words: list[frozenset[str]] = []
         seen: dict[tuple[int, str], int] = {}
         for intent in intents.values():
             for template in intent.templates:
@@ -67,6 +68,7 @@ class IntentMatcher:
                     seen[key] = len(self.owner)
                     self.choices.setdefault(len(template.slots), {})[len(self.owner)] = skeleton
                     self.owner.append([])
+                    self.words.append(frozenset(skeleton.split()))
                 self.owner[seen[key]].append((intent, template.normalized, template.slots))
 
     def skeleton(self, question: Question, fillers: list[str]) -> str:
@@ -115,16 +117,17 @@ class IntentMatcher:
         q_words = [w for w in skeleton.split() if w not in STOPWORDS or w in ("who", "when", "where", "why", "how")]
         best: dict[str, IntentMatch] = {}
         for _, ratio, key in hits:
+            t_words = self.words[key]
+            covered = sum(1 for w in q_words if w in t_words) / len(q_words) if q_words else 1.0
+            score = (ratio / 100) * (0.3 + 0.7 * covered)
             for intent, template, slots in self.owner[key]:
+                current = best.get(intent.id)
+                if current is not None and current.score >= score:
+                    continue
                 filled = self._fill(slots, fillers)
                 if filled is None:
                     continue
-                t_words = set(_SLOT.sub(SLOT_MARK, template).split())
-                covered = sum(1 for w in q_words if w in t_words) / len(q_words) if q_words else 1.0
-                score = (ratio / 100) * (0.3 + 0.7 * covered)
-                current = best.get(intent.id)
-                if current is None or score > current.score:
-                    best[intent.id] = IntentMatch(intent, score, template, ratio / 100, covered, filled)
+                best[intent.id] = IntentMatch(intent, score, template, ratio / 100, covered, filled)
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
 
     def _fill(self, slots: tuple[str, ...], fillers: list[str]) -> tuple[tuple[str, str], ...] | None:
