@@ -56,7 +56,7 @@ def questions() -> list[str]:
 
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def main() -> None:
@@ -64,7 +64,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     qs = questions()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+    )
 
     t = time.perf_counter()
     load_knowledge(ROOT)
@@ -77,8 +79,10 @@ def main() -> None:
     t = time.perf_counter()
     bot = Bot.load(ROOT)
     load_warm = time.perf_counter() - t
-    print(f"knowledge: parse+validate {load_cold * 1e3:.0f} ms; engine build (uncached) {build * 1e3:.0f} ms; "
-          f"cached load {load_warm * 1e3:.1f} ms")
+    print(
+        f"knowledge: parse+validate {load_cold * 1e3:.0f} ms; engine build (uncached) {build * 1e3:.0f} ms; "
+        f"cached load {load_warm * 1e3:.1f} ms"
+    )
 
     empty = Context()
     for q in qs:
@@ -89,8 +93,10 @@ def main() -> None:
             t = time.perf_counter()
             bot.answer(q, empty)  # the uncached path: Bot.ask also keeps an LRU cache of replies
             times.append(time.perf_counter() - t)
-    print(f"per question, uncached ({len(qs)} questions x {args.rounds}): p50 {percentile(times, 50) * 1e3:.3f} ms, "
-          f"p99 {percentile(times, 99) * 1e3:.3f} ms, max {max(times) * 1e3:.3f} ms")
+    print(
+        f"per question, uncached ({len(qs)} questions x {args.rounds}): p50 {percentile(times, 50) * 1e3:.3f} ms, "
+        f"p99 {percentile(times, 99) * 1e3:.3f} ms, max {max(times) * 1e3:.3f} ms"
+    )
     cached: list[float] = []
     for q in qs:
         bot.ask(q)
@@ -107,8 +113,10 @@ def main() -> None:
         t = time.perf_counter()
         subprocess.run([exe, "ask", "who leads aqim?"], env=env, capture_output=True, check=True)
         walls.append(time.perf_counter() - t)
-    print(f"whole process `sahel-bot ask \"who leads aqim?\"`: median {statistics.median(walls) * 1e3:.0f} ms, "
-          f"min {min(walls) * 1e3:.0f} ms (15 runs, warm cache)")
+    print(
+        f'whole process `sahel-bot ask "who leads aqim?"`: median {statistics.median(walls) * 1e3:.0f} ms, '
+        f"min {min(walls) * 1e3:.0f} ms (15 runs, warm cache)"
+    )
     shutil.rmtree(cache, ignore_errors=True)
 
 

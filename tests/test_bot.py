@@ -12,7 +12,8 @@ from sahel_bot.config import Settings
 
 def test_answer_is_cited_and_verbatim(bot: Bot) -> None:
     reply = bot.ask("Who leads AQIM?")
-    assert reply.answered and reply.outcome == "answer"
+    assert reply.answered
+    assert reply.outcome == "answer"
     assert "Droukdel" in reply.text
     assert "Hammam" in reply.text  # both parts of AQIM's leadership
     assert "reportedly" in reply.text.lower()  # the brief's hedge is kept
@@ -52,13 +53,16 @@ def test_understood_but_not_in_the_brief_says_what_it_does_say(bot: Bot) -> None
 def test_follow_ups_use_the_conversation(bot: Bot) -> None:
     chat = bot.conversation()
     first = chat.ask("who leads ansar al dine?")
-    assert first.answered and "Ghaly" in first.text
+    assert first.answered
+    assert "Ghaly" in first.text
     assert chat.subject == "Ansar al Dine"
     second = chat.ask("where is he from?")
-    assert second.answered and "Kidal" in second.text
+    assert second.answered
+    assert "Kidal" in second.text
     assert "from the conversation" in second.explanation.context
     third = chat.ask("and the MLF?")
-    assert third.answered and "Koufa" in third.text
+    assert third.answered
+    assert "Koufa" in third.text
     chat.reset()
     assert chat.subject is None
     assert not chat.ask("where is he from?").answered
@@ -78,7 +82,8 @@ def test_pure_form_returns_new_context(bot: Bot) -> None:
     empty = Context()
     reply, context = bot.answer("who leads the MLF", empty)
     assert reply.answered
-    assert context.subject == "mlf" and empty.subject is None
+    assert context.subject == "mlf"
+    assert empty.subject is None
 
 
 def test_explanation_names_entities_intent_and_runner_up(bot: Bot) -> None:
@@ -90,7 +95,8 @@ def test_explanation_names_entities_intent_and_runner_up(bot: Bot) -> None:
     assert len(explanation.candidates) >= 2
     assert explanation.facts
     text = explanation.render()
-    assert "Ansar al Dine" in text and "decision:" in text
+    assert "Ansar al Dine" in text
+    assert "decision:" in text
 
 
 def test_yes_no_keeps_the_hedge(bot: Bot) -> None:
@@ -98,7 +104,8 @@ def test_yes_no_keeps_the_hedge(bot: Bot) -> None:
     assert reply.answered
     assert "not been publicly confirmed" in reply.text
     no = bot.ask("did IS-GS attack Morocco?")
-    assert no.answered and no.text.startswith("No")
+    assert no.answered
+    assert no.text.startswith("No")
 
 
 def test_reply_type(bot: Bot) -> None:

@@ -54,4 +54,5 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     module = subprocess.run(
         [str(python), "-m", "sahel_bot", "--version"], cwd=elsewhere, env=env, capture_output=True, text=True
     )
-    assert module.returncode == 0 and "sahel-bot" in module.stdout
+    assert module.returncode == 0
+    assert "sahel-bot" in module.stdout

@@ -120,7 +120,9 @@ def test_a_known_gap_is_a_strict_xfail(faq: pytest.Pytester) -> None:
     )
     result = faq.runpytest("-rxX")
     result.assert_outcomes(xfailed=1, failed=1)
-    result.stdout.fnmatch_lines(["*XPASS(strict)* fixed since, so the xfail must go*", "XFAIL*G1 - the fact base lacks this*"])
+    result.stdout.fnmatch_lines(
+        ["*XPASS(strict)* fixed since, so the xfail must go*", "XFAIL*G1 - the fact base lacks this*"]
+    )
 
 
 def test_a_failure_reads_like_a_bug_report(faq: pytest.Pytester) -> None:

@@ -33,7 +33,8 @@ NASTY = [
 def test_nasty_input_gets_a_reply(bot: Bot, text: str) -> None:
     reply = bot.ask(text)
     assert isinstance(reply, Reply)
-    assert isinstance(reply.text, str) and reply.text
+    assert isinstance(reply.text, str)
+    assert reply.text
     assert 0.0 <= reply.confidence <= 1.0
     assert "internal error" not in reply.explanation.reason
 

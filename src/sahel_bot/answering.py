@@ -14,8 +14,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from rapidfuzz import fuzz
-
 from .config import Settings
 from .context import Context
 from .entities import EntityLinker, Mention
@@ -174,7 +172,9 @@ class Engine:
             w for i in knowledge.intents.values() for t in i.templates for w in t.normalized.split() if "{" not in w
         }
         self.speller = SpellChecker(_lexicon(knowledge), common_english_words(), template_words)
-        self.names = {e.id: tuple(n for n in dict.fromkeys(normalize(x) for x in e.names) if n) for e in self.entities.values()}
+        self.names = {
+            e.id: tuple(n for n in dict.fromkeys(normalize(x) for x in e.names) if n) for e in self.entities.values()
+        }
 
     # -- entry point ---------------------------------------------------------------
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
@@ -216,7 +216,9 @@ class Engine:
         outside = [m for m in mentions if self.entities[m.entity].type == "outside"]
         mentions = [m for m in mentions if self.entities[m.entity].type != "outside"]
         if set(tokens) <= _SMALL_TALK:
-            return self._decline(text, _small_talk_reply(tokens), "small talk, not a question about the brief", aged, tokens=tokens)
+            return self._decline(
+                text, _small_talk_reply(tokens), "small talk, not a question about the brief", aged, tokens=tokens
+            )
         bare_follow_up = bool(tokens) and not mentions and set(tokens) <= _BARE_FOLLOW_UP
         mentions, context_note, follow_intent = self._resolve_context(tokens, mentions, aged)
         if corrections:
@@ -299,7 +301,11 @@ class Engine:
                 tokens=tokens,
                 context_note=context_note,
             )
-        if best is None or best.score < self.settings.clarify_threshold or (not best.facts and best.compose not in ("brief", "about", "acronym", "entities")):
+        if (
+            best is None
+            or best.score < self.settings.clarify_threshold
+            or (not best.facts and best.compose not in ("brief", "about", "acronym", "entities"))
+        ):
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         ambiguous = (
             len(readings) > 1
@@ -497,8 +503,12 @@ class Engine:
             fitting = [f for f in previous if f.date]
         elif kind == "where":
             fitting = [f for f in previous if f.place or f.relation in ("operates_in", "attacked_in", "location_of")]
-            fitting = fitting or [f for f in previous if self.entities.get(f.object or "", None) is not None
-                                  and self.entities[f.object or ""].type in ("country", "place")]
+            fitting = fitting or [
+                f
+                for f in previous
+                if self.entities.get(f.object or "", None) is not None
+                and self.entities[f.object or ""].type in ("country", "place")
+            ]
         elif kind == "how_many":
             fitting = [f for f in previous if f.count]
         elif kind == "who":
@@ -515,7 +525,7 @@ class Engine:
     def _entity_list_reading(
         self, question: Question, intent_id: str, match: IntentMatch, slots: tuple[str, ...], detail: str
     ) -> Reading | None:
-        """"Which groups are led by Algerians?", "which UN actors does the brief mention?": entities, not facts."""
+        """ "Which groups are led by Algerians?", "which UN actors does the brief mention?": entities, not facts."""
         words = set(question.tokens)
         kinds = [k for noun, k in _KIND_NOUNS.items() if noun in words]
         if not kinds:
@@ -535,7 +545,9 @@ class Engine:
                     for f in self.knowledge.facts
                     if f.relation == "leadership" and f.subject in people and f.object in self.entities
                 ]
-                linking += [f for f in self.index.by_entity.get(anchor, ()) if f.relation == "biography" and f.subject in people]
+                linking += [
+                    f for f in self.index.by_entity.get(anchor, ()) if f.relation == "biography" and f.subject in people
+                ]
                 found = [f.object for f in linking if f.relation == "leadership" and f.object]
             elif kind == "person" and anchor_type in ("country", "place"):
                 linking = [f for f in self.index.by_entity.get(anchor, ()) if f.relation == "biography"]
@@ -548,8 +560,7 @@ class Engine:
                 own = [
                     e.id
                     for e in self.entities.values()
-                    if e.id != anchor
-                    and (anchor in e.part_of or any(n.startswith(prefixes) for n in self.names[e.id]))
+                    if e.id != anchor and (anchor in e.part_of or any(n.startswith(prefixes) for n in self.names[e.id]))
                 ]
                 found = own or [e for f in linking for e in roles[f.id] if e != anchor]
         else:
@@ -611,7 +622,9 @@ class Engine:
             if previous:
                 ent = previous[0].subject
                 near = {f.id: f for p in previous for f in self.index.by_entity.get(p.subject, ())}
-                found = [s for s in self.index.score(question, (ent,), words, candidates=near.values()) if s.lexical >= 0.3]
+                found = [
+                    s for s in self.index.score(question, (ent,), words, candidates=near.values()) if s.lexical >= 0.3
+                ]
                 if found:
                     options.append((found[0].score * 0.95, found, "the last answer"))
             if options:
@@ -625,9 +638,9 @@ class Engine:
         top = scored[0]
         limit = 6 if question.answer_type == "which" else 3
         band = 0.75 if question.answer_type == "which" else 0.85
-        chosen = [
-            s for s in scored if s.score >= top.score * band and s.score >= self.settings.answer_threshold * 0.9
-        ][:limit]
+        chosen = [s for s in scored if s.score >= top.score * band and s.score >= self.settings.answer_threshold * 0.9][
+            :limit
+        ]
         if not chosen:
             chosen = [top]
         detail = f"fact lookup: entity {top.entity:.2f}, words {top.lexical:.2f}, type {top.typed:.2f}"
@@ -655,6 +668,38 @@ class Engine:
             return Reading(intent.id, score, (), "brief", detail, match=match)
         if compose == "entities":
             return self._entity_list_reading(question, intent.id, match, slot_entities, detail)
+        if compose == "check" and len(slot_entities) == 2 and relations:
+            # "is Koufa the leader of Ansar al Dine?": yes if one fact links them, else no, with what is true
+            first, second = slot_entities
+            both = [
+                f
+                for f in self.knowledge.facts
+                if f.relation in relations and {first, second} <= set(self.index.roles[f.id])
+            ]
+            if both:
+                scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in both)
+                return Reading(intent.id, match.score, scored, "check", detail, slot_entities, match=match)
+            sides = [
+                [
+                    f
+                    for f in self.index.by_entity.get(e, ())
+                    if f.relation in relations and self.index.roles[f.id].get(e) in ("subject", "object")
+                ]
+                for e in (first, second)
+            ]
+            if all(sides):
+                scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in (sides[1][0], sides[0][0]))
+                return Reading(intent.id, match.score, scored, "check_no", detail, slot_entities, match=match)
+            return Reading(
+                intent.id,
+                match.score * 0.9,
+                (),
+                compose,
+                detail,
+                slot_entities,
+                match=match,
+                missing=intent.description,
+            )
         if compose == "attribution":
             previous = [self.facts[f] for f in context.facts if f in self.facts]
             if not previous:
@@ -701,7 +746,11 @@ class Engine:
             own = [w for w in words if w[0] not in template_words and w[1] is not None]
             if own and facts:
                 # words beyond the template ("the population of X") must be found in X's facts
-                best_lex = max(s.lexical for s in self.index.score(question, (ent,), own, candidates=facts)[:1] or [FactScore(facts[0], 0, 0, 0, 0, ())])
+                best_lex = max(
+                    s.lexical
+                    for s in self.index.score(question, (ent,), own, candidates=facts)[:1]
+                    or [FactScore(facts[0], 0, 0, 0, 0, ())]
+                )
                 score *= 0.55 + 0.45 * best_lex
             return Reading(intent.id, score, scored, compose, detail, (ent,), match=match)
         # relation-reading intents: facts of the intent's relations involving the slot entities
@@ -717,7 +766,9 @@ class Engine:
         own_words = [w for w in words if w[0] not in template_words]
         if not ids and relations and not any(s is not None for _, s, _ in own_words):
             # "list the leaders named in the brief": every fact of the relation, most central first
-            every = sorted((f for f in self.knowledge.facts if f.relation in relations), key=lambda f: (-f.weight, f.id))
+            every = sorted(
+                (f for f in self.knowledge.facts if f.relation in relations), key=lambda f: (-f.weight, f.id)
+            )
             scored = [FactScore(f, 0.75, 0.0, 1.0, 1.0, ()) for f in every]
         else:
             scored = self.index.score(question, ids, own_words, relations=relations)
@@ -745,7 +796,12 @@ class Engine:
         top = scored[0]
         keep = [s for s in scored if s.score >= top.score * (0.6 if compose in ("subjects", "objects") else 0.7)]
         # the intent's first relation is what it is mainly about ("formation" before "merger")
-        keep.sort(key=lambda s: (intent.relations.index(s.fact.relation) if s.fact.relation in intent.relations else 99, -s.score))
+        keep.sort(
+            key=lambda s: (
+                intent.relations.index(s.fact.relation) if s.fact.relation in intent.relations else 99,
+                -s.score,
+            )
+        )
         limit = 8 if compose in ("subjects", "objects") else 5 if compose == "all" else 3
         score = 0.55 * match.score + 0.45 * max(top.score, 0.5 if top.entity >= 1 else top.score)
         if match.ratio >= 0.95 and match.coverage >= 0.99:
@@ -806,9 +862,13 @@ class Engine:
                 intent=reading.intent,
                 confidence=min(1.0, reading.score),
                 citations=tuple(dict.fromkeys(citations)),
-                explanation=replace(explanation, facts=tuple(f.id for f in facts), reason="answered with a list of entities"),
+                explanation=replace(
+                    explanation, facts=tuple(f.id for f in facts), reason="answered with a list of entities"
+                ),
             )
-            return reply, replace(context, intent=reading.intent, entities=reading.entities[:12], facts=tuple(f.id for f in facts), age=0)
+            return reply, replace(
+                context, intent=reading.intent, entities=reading.entities[:12], facts=tuple(f.id for f in facts), age=0
+            )
         if compose == "brief":
             body, citations = self._about_the_brief(question)
             reply = Reply(
@@ -862,9 +922,17 @@ class Engine:
             statements = list(dict.fromkeys(f.statement for f in facts[:4]))
             lead = ""
             if ent is not None and ent.description:
-                lead = f"{ent.name}: {ent.description}" if ent.name.lower() not in ent.description.lower() else ent.description
+                lead = (
+                    f"{ent.name}: {ent.description}"
+                    if ent.name.lower() not in ent.description.lower()
+                    else ent.description
+                )
             body = " ".join([lead, *statements]).strip()
             facts = facts[:4]
+        elif compose == "check":
+            body = "Yes. " + " ".join(_distinct(f.statement for f in facts[:2]))
+        elif compose == "check_no":
+            body = "No. " + " ".join(_distinct(f.statement for f in facts[:2]))
         elif compose == "yesno" or (question.is_yesno and compose in ("all", "best")):
             top = facts[0]
             body = self._yes_no(top, facts)
@@ -882,7 +950,9 @@ class Engine:
         if compose == "about" and reading.entities:
             ent = self.entities[reading.entities[0]]
             extra = tuple(
-                Citation(self.sentences[c].section, self.sentences[c].text, c) for c in ent.cites[:2] if c in self.sentences
+                Citation(self.sentences[c].section, self.sentences[c].text, c)
+                for c in ent.cites[:2]
+                if c in self.sentences
             )
             citations = tuple(dict.fromkeys(extra + citations))
         subject = self._subject(entity_ids, facts, reading)
@@ -931,10 +1001,24 @@ class Engine:
 
         if words & {"author", "wrote", "written", "writer", "authored", "contact", "email", "phone", "who", "reach"}:
             contact = ", ".join(str(meta[k]) for k in ("author_email", "author_phone") if meta.get(k))
-            parts.append(f"The brief was written by {brief.author} of {publisher}" + (f" ({contact})." if contact else "."))
+            parts.append(
+                f"The brief was written by {brief.author} of {publisher}" + (f" ({contact})." if contact else ".")
+            )
             if "author_line" in furniture:
                 cite("author", furniture["author_line"])
-        if words & {"when", "date", "dated", "written", "published", "old", "recent", "current", "year", "released", "issued"}:
+        if words & {
+            "when",
+            "date",
+            "dated",
+            "written",
+            "published",
+            "old",
+            "recent",
+            "current",
+            "year",
+            "released",
+            "issued",
+        }:
             parts.append(f"It is dated {brief.date_printed}; it describes events up to then.")
             if "date" in furniture:
                 cite("date", furniture["date"])
@@ -949,7 +1033,17 @@ class Engine:
             parts.append(f"It is {series} {brief.number}, a short brief from {publisher}.")
             if "product_number" in furniture:
                 cite("number", furniture["product_number"])
-        if not parts or words & {"title", "called", "about", "cover", "covers", "summary", "sections", "contain", "topic"}:
+        if not parts or words & {
+            "title",
+            "called",
+            "about",
+            "cover",
+            "covers",
+            "summary",
+            "sections",
+            "contain",
+            "topic",
+        }:
             sections = "; ".join(s.title for s in brief.sections)
             parts.insert(
                 0,
@@ -1097,7 +1191,9 @@ class Engine:
             entity: Entity = self.entities[entity_ids[0]]
             what = "that"
             if best is not None and best.missing:
-                what = _phrase(best.missing.rstrip("."), [self.entities[e].short for e in (best.entities or entity_ids)])
+                what = _phrase(
+                    best.missing.rstrip("."), [self.entities[e].short for e in (best.entities or entity_ids)]
+                )
             message = f"The brief doesn't say {what}." if what != "that" else "The brief doesn't answer that."
             nearby = best.facts[0].fact if best is not None and best.facts and best.facts[0].typed < 1 else None
             if nearby is not None:
@@ -1172,9 +1268,12 @@ def _phrase(description: str, names: list[str]) -> str:
     return _PLACEHOLDERS.sub(fill, description)
 
 
-_MONTH_ORDER = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), start=1
-)}
+_MONTH_ORDER = {
+    m: i
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split(), start=1
+    )
+}
 
 
 def _month(date: str | None) -> int:

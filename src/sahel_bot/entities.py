@@ -136,7 +136,7 @@ class EntityLinker:
             # a word inside another is another word ("merger" is not "re-merger")
             return None
         if len(alias.split()) == len(key.split()) > 1 and any(
-            fuzz.ratio(a, b) < 70 for a, b in zip(alias.split(), key.split())
+            fuzz.ratio(a, b) < 70 for a, b in zip(alias.split(), key.split(), strict=True)
         ):
             # every word must be a near miss: "foreign troops" is not "French troops"
             return None

@@ -135,7 +135,7 @@ class IntentMatcher:
         if len(slots) != len(fillers):
             return None
         out = []
-        for slot, filler in zip(slots, fillers):
+        for slot, filler in zip(slots, fillers, strict=True):
             if slot == "year":
                 if not filler.startswith("year:"):
                     return None

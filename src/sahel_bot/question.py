@@ -279,7 +279,9 @@ def _with_synonyms(tokens: list[str], in_mention: list[bool], synonyms: Mapping[
     return out
 
 
-def analyse(text: str, tokens: list[str], mentions: list[Mention], synonyms: Mapping[str, str] | None = None) -> Question:
+def analyse(
+    text: str, tokens: list[str], mentions: list[Mention], synonyms: Mapping[str, str] | None = None
+) -> Question:
     """Return the :class:`Question` for ``tokens`` (normalised) with ``mentions`` already linked."""
     in_mention = [False] * len(tokens)
     for m in mentions:

@@ -32,7 +32,10 @@ _MEASURE = re.compile(
     re.IGNORECASE,
 )
 _WHY_RELATIONS = frozenset({"event_context", "objective", "us_policy"})
-_BECAUSE = re.compile(r"\b(because|in a bid|bid to|led .* to|taking advantage|in the context|as security|so as|in order|possibly|due to)\b")
+_BECAUSE = re.compile(
+    r"\b(because|in a bid|bid to|led .* to|taking advantage|in the context|as security|so as|in order|possibly|due to)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,12 @@ class FactIndex:
             for w in words | relation_words:
                 df[w] = df.get(w, 0) + 1
             roles: dict[str, str] = {}
-            for role, ent in (("subject", fact.subject), ("object", fact.object), ("place", fact.place), ("source", fact.source)):
+            for role, ent in (
+                ("subject", fact.subject),
+                ("object", fact.object),
+                ("place", fact.place),
+                ("source", fact.source),
+            ):
                 if ent:
                     roles.setdefault(ent, role)
             for ent in fact.mentions:
@@ -194,7 +202,10 @@ class FactIndex:
                     matched.append(word)
             lexical = got / total if total else 0.0
             typed = self.type_fit(question, fact)
-            if entity_ids:
+            if entity_ids and len(entity_ids) >= 2 and present == 1.0:
+                # two or more things the question names, all in one fact: that alone says a lot
+                base = 0.7 * ent + 0.3 * lexical if total else 0.8 * ent
+            elif entity_ids:
                 base = 0.55 * ent + 0.45 * lexical if total else 0.75 * ent
             else:
                 base = 0.8 * lexical

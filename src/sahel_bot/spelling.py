@@ -97,6 +97,7 @@ class SpellChecker:
         )
         if not hits:
             return None
+
         def rank(hit: tuple[str, float, str]) -> tuple[float, bool, float, str]:
             word = hit[0]
             return (hit[1], word not in self.preferred, -JaroWinkler.normalized_similarity(token, word), word)

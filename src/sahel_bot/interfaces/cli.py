@@ -174,8 +174,13 @@ def _run_check(args: argparse.Namespace) -> int:
 # -- main ------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser with every subcommand registered."""
+def build_parser(load: bool | str = True) -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand registered.
+
+    ``load`` says which external command modules to import for their full
+    arguments: all (``True``), one by name, or none (``False``: they are listed
+    for ``--help`` but not imported, so ``sahel-bot ask`` starts fast).
+    """
     parser = argparse.ArgumentParser(
         prog="sahel-bot",
         description="Grounded answers about CRS In Focus IF10172, "
@@ -188,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ask(sub)
     _add_check(sub)
     for name, (module_name, help_text) in EXTERNAL_COMMANDS.items():
+        if load is not True and load != name:
+            placeholder = sub.add_parser(name, help=help_text, add_help=False)
+            placeholder.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+            continue
         try:
             module = importlib.import_module(module_name)
         except ImportError:
@@ -206,13 +215,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        # No command: the REPL on a terminal, a plain conversation over a pipe; its options apply.
+        argv = ["repl", *argv]
+    command = argv[0]
+    if command in EXTERNAL_COMMANDS:
+        load: bool | str = command
+    elif command in ("ask", "check"):
+        load = False
+    else:
+        load = True
+    parser = build_parser(load)
     args = parser.parse_args(argv)
-    if args.command is None:
-        # No command: the REPL on a terminal, a plain conversation over a pipe.
-        repl_args = parser.parse_args(["repl", *argv])
-        args = repl_args
     try:
         return int(args.func(args) or 0)
     except KnowledgeErrors as exc:

@@ -21,7 +21,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .cli import add_knowledge_argument, format_reply, load_bot
 from .render import (
@@ -40,6 +40,9 @@ from .render import (
     sources,
     toolbar,
 )
+
+if TYPE_CHECKING:
+    from prompt_toolkit.formatted_text import FormattedText
 
 __all__ = ["Output", "Repl", "Shell", "add_arguments", "run", "run_pager", "run_piped"]
 
@@ -368,8 +371,10 @@ class Repl:
         """Return the width answers are wrapped to: the terminal's, less one column."""
         return max(20, int(self.console.get_size().columns) - 1)
 
-    def _toolbar(self) -> Fragments:
-        return toolbar(self.shell.subject)
+    def _toolbar(self) -> FormattedText:
+        from prompt_toolkit.formatted_text import FormattedText
+
+        return FormattedText(toolbar(self.shell.subject))
 
     def print(self, fragments: Fragments) -> None:
         """Print ``fragments`` to the console, in colour when the terminal has it."""

@@ -177,7 +177,10 @@ def parse_brief(path: Path, display: str | None = None) -> Brief:
         date=str(meta["date"]),
         date_printed=str(meta.get("date_printed") or meta["date"]),
         author=str(meta["author"]),
-        metadata={**{str(k): v for k, v in meta.items() if k != "furniture"}, "furniture_lines": meta.get("furniture") or []},
+        metadata={
+            **{str(k): v for k, v in meta.items() if k != "furniture"},
+            "furniture_lines": meta.get("furniture") or [],
+        },
         sections=tuple(built),
         path=shown,
     )

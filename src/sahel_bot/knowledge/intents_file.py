@@ -42,6 +42,7 @@ COMPOSE_MODES = (
     "year",
     "attribution",
     "entities",
+    "check",
 )
 INTENT_FIELDS = (
     "id",
@@ -112,9 +113,7 @@ def expand_template(text: str) -> list[str]:
     return list(out)
 
 
-def load_intents(
-    docs: list[Doc], relations: Mapping[str, Relation], errors: list[KnowledgeError]
-) -> dict[str, Intent]:
+def load_intents(docs: list[Doc], relations: Mapping[str, Relation], errors: list[KnowledgeError]) -> dict[str, Intent]:
     """Return the intents in ``docs`` by id, appending every problem to ``errors``."""
     intents: dict[str, Intent] = {}
     skeleton_owner: dict[str, tuple[str, str]] = {}
@@ -126,15 +125,21 @@ def load_intents(
             if iid is None:
                 continue
             if iid in intents:
-                errors.append(doc.error(view.where("id"), f"duplicate intent id '{iid}' (first at {intents[iid].location})"))
+                errors.append(
+                    doc.error(view.where("id"), f"duplicate intent id '{iid}' (first at {intents[iid].location})")
+                )
                 continue
             kind = view.string("kind", errors, "an intent") or "relation"
             if kind not in INTENT_KINDS:
-                errors.append(doc.error(view.where("kind"), f"unknown intent kind '{kind}'{did_you_mean(kind, INTENT_KINDS)}"))
+                errors.append(
+                    doc.error(view.where("kind"), f"unknown intent kind '{kind}'{did_you_mean(kind, INTENT_KINDS)}")
+                )
             compose = view.string("compose", errors, "an intent") or "all"
             if compose not in COMPOSE_MODES:
                 errors.append(
-                    doc.error(view.where("compose"), f"unknown compose mode '{compose}'{did_you_mean(compose, COMPOSE_MODES)}")
+                    doc.error(
+                        view.where("compose"), f"unknown compose mode '{compose}'{did_you_mean(compose, COMPOSE_MODES)}"
+                    )
                 )
             rels = []
             for rel, node in view.strings("relations", errors):
@@ -172,7 +177,9 @@ def load_intents(
                     owner = skeleton_owner.get(variant)
                     if owner and owner[0] != iid:
                         errors.append(
-                            doc.error(node, f"template variant '{variant}' is also in intent '{owner[0]}' (at {owner[1]})")
+                            doc.error(
+                                node, f"template variant '{variant}' is also in intent '{owner[0]}' (at {owner[1]})"
+                            )
                         )
                         continue
                     skeleton_owner.setdefault(variant, (iid, str(loc)))
@@ -187,9 +194,17 @@ def load_intents(
                 else:
                     for rel, role in value.items():
                         if rel not in rels:
-                            errors.append(doc.error(roles_node, f"slot_roles names '{rel}', which is not in the intent's relations"))
+                            errors.append(
+                                doc.error(
+                                    roles_node, f"slot_roles names '{rel}', which is not in the intent's relations"
+                                )
+                            )
                         elif role not in ("subject", "object"):
-                            errors.append(doc.error(roles_node, f"slot role of '{rel}' must be 'subject' or 'object', not {role!r}"))
+                            errors.append(
+                                doc.error(
+                                    roles_node, f"slot role of '{rel}' must be 'subject' or 'object', not {role!r}"
+                                )
+                            )
                         else:
                             slot_roles[str(rel)] = str(role)
             intents[iid] = Intent(

@@ -138,9 +138,7 @@ class _Loader:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", entity_id):
             e.append(doc.error(view.where("id"), f"entity id '{entity_id}' must be snake_case"))
         if etype not in ENTITY_TYPES:
-            e.append(
-                doc.error(view.where("type"), f"unknown entity type '{etype}'{did_you_mean(etype, ENTITY_TYPES)}")
-            )
+            e.append(doc.error(view.where("type"), f"unknown entity type '{etype}'{did_you_mean(etype, ENTITY_TYPES)}"))
         if entity_id in self.entities:
             first = self.entities[entity_id].location
             e.append(doc.error(view.where("id"), f"duplicate entity id '{entity_id}' (first at {first})"))
@@ -169,7 +167,9 @@ class _Loader:
         if rid is None:
             return
         if rid in self.relations:
-            e.append(doc.error(view.where("id"), f"duplicate relation id '{rid}' (first at {self.relations[rid].location})"))
+            e.append(
+                doc.error(view.where("id"), f"duplicate relation id '{rid}' (first at {self.relations[rid].location})")
+            )
             return
         answers = []
         for a, node in view.strings("answers", e):
@@ -198,7 +198,11 @@ class _Loader:
             e.append(doc.error(view.node, f"fact '{fid or '?'}' has no 'cite' (every fact must cite the brief)"))
         if None in (fid, subject, relation, statement, quote):
             return
-        assert fid and subject and relation and statement and quote
+        assert fid
+        assert subject
+        assert relation
+        assert statement
+        assert quote
         date = view.string("date", e, "a fact")
         year_from, year_to = _years(date)
         self.facts.append(
@@ -265,7 +269,9 @@ class _Loader:
         for canonical, at in self.canonicals.items():
             if f" {canonical} " not in text:
                 self.errors.append(
-                    KnowledgeError(at.path, at.line, at.column, f"canonical word '{canonical}' does not occur in the brief")
+                    KnowledgeError(
+                        at.path, at.line, at.column, f"canonical word '{canonical}' does not occur in the brief"
+                    )
                 )
 
     def check_aliases(self) -> None:
@@ -295,9 +301,11 @@ class _Loader:
     def check_facts(self, brief: Brief | None) -> None:
         sentences = {s.id: s for s in brief.sentences} if brief else {}
         seen: dict[str, Location] = {}
-        for fact, (doc, view) in zip(self.facts, self.fact_views):
+        for fact, (doc, view) in zip(self.facts, self.fact_views, strict=True):
             if fact.id in seen:
-                self.errors.append(doc.error(view.where("id"), f"duplicate fact id '{fact.id}' (first at {seen[fact.id]})"))
+                self.errors.append(
+                    doc.error(view.where("id"), f"duplicate fact id '{fact.id}' (first at {seen[fact.id]})")
+                )
             seen.setdefault(fact.id, fact.location)
             if fact.relation not in self.relations:
                 hint = did_you_mean(fact.relation, tuple(self.relations))
@@ -346,7 +354,9 @@ class _Loader:
                     )
                 )
             if _ATTRIBUTION.search(fact.quote) and not fact.source:
-                self.errors.append(doc.error(view.node, f"quote attributes ('according to') but fact '{fact.id}' sets no 'source'"))
+                self.errors.append(
+                    doc.error(view.node, f"quote attributes ('according to') but fact '{fact.id}' sets no 'source'")
+                )
 
     def check_entity_cites(self, brief: Brief | None) -> None:
         for entity in self.entities.values():
