@@ -15,8 +15,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from .knowledge.schema import Entity, Fact, Relation
 from .normalize import normalize
 from .question import STOPWORDS, Question, stem
@@ -27,7 +25,7 @@ _ROLE_WEIGHT = {"subject": 1.0, "object": 1.0, "place": 0.9, "source": 0.9, "men
 _PLACE_RELATIONS = frozenset({"operates_in", "attacked_in", "location_of", "biography", "whereabouts", "threatened"})
 _MEANING_RELATIONS = frozenset({"name_meaning", "acronym", "alias"})
 _MEASURE = re.compile(
-    r"\b(\d+|one|two|three|seven|several|hundreds?|thousands?|millions?|dollars|vast|large|small|limited|"
+    r"\b((?!(?:19|20)\d\d\b)\d+|one|two|three|seven|several|hundreds?|thousands?|millions?|dollars|vast|large|small|limited|"
     r"sparsely|multi-day|days?|weeks?|months?|years?|decades?|long)\b",
     re.IGNORECASE,
 )
@@ -128,11 +126,7 @@ class FactIndex:
             if s in self.idf:
                 out.append((word, s, self.idf[s]))
                 continue
-            if len(s) >= 5:
-                hit = process.extractOne(s, self.vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=84)
-                if hit is not None:
-                    out.append((word, hit[2], self.idf[hit[2]] * 0.9))
-                    continue
+            # typos were corrected before (spelling.py); a word no fact uses stays unknown
             out.append((word, None, self.max_idf))
         return out
 

@@ -260,7 +260,8 @@ class _Loader:
     def check_synonyms(self, brief: Brief | None) -> None:
         if brief is None:
             return
-        text = " " + " ".join(normalize(s.text) for s in brief.sentences) + " "
+        text = " " + " ".join(normalize(s.text) for s in brief.sentences)
+        text += " " + " ".join(normalize(sec.title) for sec in brief.sections) + " "
         for word, (canonical, at) in self.synonyms.items():
             if word in self.canonicals and word != canonical:
                 self.errors.append(
