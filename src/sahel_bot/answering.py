@@ -281,6 +281,9 @@ class Engine:
         follow = self._wh_follow_up(question, aged) if bare_follow_up else None
         if follow is not None:
             readings.insert(0, follow)
+        elliptical = self._elliptical(question, tokens, entity_ids, aged)
+        if elliptical is not None and (not readings or elliptical.score > readings[0].score):
+            readings.insert(0, elliptical)
         candidates = tuple(
             Candidate(r.intent, r.score, tuple(f.fact.id for f in r.facts[:6]), r.detail) for r in readings[:5]
         )
@@ -489,6 +492,46 @@ class Engine:
                 seen.add(r.intent)
                 unique.append(r)
         return unique
+
+    def _elliptical(
+        self, question: Question, tokens: list[str], entity_ids: tuple[str, ...], context: Context
+    ) -> Reading | None:
+        """Read "and in Bamako?", "and how many escaped?", "anywhere else?" as the last question, amended."""
+        if not context.words and not context.asked:
+            return None
+        opener = bool(tokens) and (
+            tokens[0] in ("and", "also", "plus") or " ".join(tokens[:2]) in ("what about", "how about")
+        )
+        if not opener and (entity_ids or len(question.content) > 2):
+            return None
+        new_types = {self.entities[e].type for e in entity_ids}
+        kept = tuple(e for e in context.asked if self.entities[e].type not in new_types)
+        ids = tuple(dict.fromkeys((*entity_ids, *kept)))
+        if not ids:
+            return None
+        merged_words = tuple(
+            dict.fromkeys((*question.content, *(w for w in context.words if w not in question.content)))
+        )
+        amended = replace(
+            question,
+            content=merged_words,
+            answer_type=question.answer_type
+            if question.answer_type not in ("what", "yesno")
+            else (context.answer_type or "what"),
+        )
+        words = self.index.resolve_words(amended.content)
+        scored = self.index.score(amended, ids, words)
+        if not scored:
+            return None
+        top = scored[0]
+        chosen = [s for s in scored if s.score >= top.score * 0.85][:3]
+        detail = (
+            "the last question again, amended: "
+            + " ".join(merged_words)
+            + " about "
+            + ", ".join(self.entities[e].short for e in ids)
+        )
+        return Reading("follow_up", top.score * 0.97, tuple(chosen), "all", detail, ids)
 
     def _wh_follow_up(self, question: Question, context: Context) -> Reading | None:
         """Answer a bare "when?", "where?", "by whom?" from the facts of the last answer."""
@@ -965,6 +1008,9 @@ class Engine:
             facts=tuple(f.id for f in facts),
             age=0,
             turn=context.turn,
+            words=question.content,
+            asked=entity_ids,
+            answer_type=question.answer_type,
         )
         reply = Reply(
             question=text,

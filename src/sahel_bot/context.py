@@ -23,6 +23,11 @@ class Context:
     facts: tuple[str, ...] = ()
     age: int = 0
     turn: int = 0
+    #: the last answered question's own words and the entities it named, for elliptical
+    #: follow-ups ("and in Bamako?", "and how many escaped?")
+    words: tuple[str, ...] = ()
+    asked: tuple[str, ...] = ()
+    answer_type: str = ""
 
     @property
     def is_empty(self) -> bool:
