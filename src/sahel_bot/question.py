@@ -30,6 +30,7 @@ STOPWORDS = frozenset(
     month year date day time exactly specifically reportedly allegedly apparently supposedly really actually
     manage managed manages try tried tries trying able effort efforts problem problems issue issues situation
     involve involved involvement become became becomes keep kept exist exists existed
+    thought believed believe rumored rumoured supposed reckoned
     """.split()
 )
 
