@@ -40,7 +40,7 @@ def free_port() -> int:
 class Server:
     """``sahel-bot serve`` in a subprocess; its JSON log lines are kept in a file."""
 
-    def __init__(self, slack: SlackStandIn, log_path: Path, repo_root: Path) -> None:
+    def __init__(self, slack: SlackStandIn, log_path: Path, repo_root: Path, *flags: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -54,7 +54,7 @@ class Server:
         self.log_path = log_path
         self._log = open(log_path, "wb")  # closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "sahel_bot", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "sahel_bot", "serve", "--port", str(self.port), *flags],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
@@ -214,6 +214,20 @@ def test_ask_over_http_is_the_cli_json(server: Server, bot: Bot) -> None:
     assert r.status_code == 200
     assert r.json() == bot.ask(question).to_dict()
     assert server.client.post("/ask", json={"question": question}).status_code == 401
+
+
+def test_several_workers_serve_from_the_environment(slack: SlackStandIn, tmp_path: Path, repo_root: Path) -> None:
+    server = Server(slack, tmp_path / "server.log", repo_root, "--workers", "2", "--response-type", "in_channel")
+    try:
+        body = command("When was AQIM formed?", slack.response_url())
+        for _ in range(4):
+            r = server.signed("/slack/commands", body, "application/x-www-form-urlencoded")
+            assert r.status_code == 200
+            assert r.json()["response_type"] == "in_channel"  # the flag reached the worker processes
+            assert "2006" in r.json()["text"]
+    finally:
+        log = server.stop()
+    assert SECRET not in log
 
 
 def test_serve_refuses_to_start_without_configuration(repo_root: Path) -> None:
