@@ -41,6 +41,7 @@ _NOT_GIVEN = {
     "why": "The brief doesn't say why.",
     "name": "The brief doesn't give that name.",
 }
+_LEADER_NOUNS = frozenset("leader leaders emir head chief commander boss".split())
 _KIND_NOUNS = {
     "ethnic": "ethnic",
     "groups": "group",
@@ -224,6 +225,9 @@ class Engine:
         if corrections:
             note = "read " + ", ".join(f"'{a}' as '{b}'" for a, b in corrections)
             context_note = f"{context_note}; {note}" if context_note else note
+        mentions, role_note = self._resolve_roles(tokens, mentions)
+        if role_note:
+            context_note = f"{context_note}; {role_note}" if context_note else role_note
         question = analyse(text, tokens, mentions, self.knowledge.synonyms)
         linked = tuple(self._linked(m, tokens) for m in mentions)
 
@@ -357,6 +361,47 @@ class Engine:
                 out[i] = fixed
                 corrections.append((token, fixed))
         return out, corrections
+
+    def _resolve_roles(self, tokens: list[str], mentions: list[Mention]) -> tuple[list[Mention], str]:
+        """Read "AQIM's leader" as the person who leads AQIM, when the question asks something else about them.
+
+        "Where is AQIM's top leader based?" is a question about Droukdel; "who is AQIM's leader?"
+        is left alone, since there the leader is the answer.
+        """
+        if not tokens or tokens[0] in ("who", "whos", "whom", "which", "name", "list"):
+            return mentions, ""
+        out = list(mentions)
+        notes = []
+        for m in mentions:
+            if self.entities[m.entity].type != "group":
+                continue
+            after = tokens[m.end : m.end + 2]
+            before = tokens[max(0, m.start - 3) : m.start]
+            noun = next((t for t in after if t in _LEADER_NOUNS), None)
+            if noun is None and len(before) >= 2 and before[-1] == "of" and before[-2] in _LEADER_NOUNS:
+                noun = before[-2]
+            if noun is None:
+                continue
+            leaders = sorted(
+                (
+                    f
+                    for f in self.knowledge.facts
+                    if f.relation == "leadership"
+                    and f.object
+                    and (f.object == m.entity or m.entity in self.entities[f.object].part_of)
+                    and self.entities[f.subject].type == "person"
+                ),
+                key=lambda f: (-f.weight, f.id),
+            )
+            if not leaders:
+                continue
+            leader = leaders[0].subject
+            out = [x for x in out if x is not m] + [
+                Mention(leader, m.start, m.end, self.entities[leader].name, m.words, 100.0, "role")
+            ]
+            notes.append(f"'{m.words} {noun}' = {self.entities[leader].short}")
+        out.sort(key=lambda x: x.start)
+        return out, ("read " + ", ".join(notes)) if notes else ""
 
     def _after_the_brief(self, question: Question) -> str:
         """Return how the question reaches past the brief's date ("in 2020", "since it was written"), or ""."""
