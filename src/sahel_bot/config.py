@@ -27,7 +27,7 @@ class Settings:
     """Tunable behaviour.  Scores are on one 0-100 scale, confidences on 0..1."""
 
     #: below this confidence the bot declines
-    answer_threshold: float = 0.55
+    answer_threshold: float = 0.50
     #: between ``clarify_threshold`` and ``answer_threshold`` it asks "did you mean"
     clarify_threshold: float = 0.40
     #: two readings closer than this (in confidence) are ambiguous

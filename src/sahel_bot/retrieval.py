@@ -196,6 +196,10 @@ class FactIndex:
                     matched.append(word)
             lexical = got / total if total else 0.0
             typed = self.type_fit(question, fact)
+            if question.years and fact.year_from is not None and question.answer_type not in ("what", "which"):
+                # "how much did they earn in 2016?" is not answered by a figure from 2012
+                if not any(fact.year_from <= y <= (fact.year_to or fact.year_from) for y in question.years):
+                    typed *= 0.5
             if entity_ids and len(entity_ids) >= 2 and present == 1.0:
                 # two or more things the question names, all in one fact: that alone says a lot
                 base = 0.7 * ent + 0.3 * lexical if total else 0.8 * ent
@@ -233,7 +237,7 @@ class FactIndex:
             return 1.0 if fact.count else 0.35
         if kind == "size":
             # "how big", "how much", "how long": a number, a size or a duration in the fact's own words
-            return 1.0 if fact.count or fact.relation == "size" or _MEASURE.search(fact.statement) else 0.5
+            return 1.0 if fact.count or fact.relation == "size" or _MEASURE.search(fact.statement) else 0.4
         if kind == "where":
             # the answer is a place the question did not already name
             places = [e for e in self.roles[fact.id] if e not in asked and self._is_place(e)]
@@ -243,9 +247,9 @@ class FactIndex:
         if kind == "who":
             # the answer is someone the question did not already name
             agents = [e for e in self.roles[fact.id] if e not in asked and self._is_agent(e)]
-            return 1.0 if agents else 0.5
+            return 1.0 if agents else 0.4
         if kind == "why":
-            return 1.0 if fact.relation in _WHY_RELATIONS or _BECAUSE.search(fact.statement) else 0.5
+            return 1.0 if fact.relation in _WHY_RELATIONS or _BECAUSE.search(fact.statement) else 0.4
         if kind == "name":
             return 1.0 if fact.relation in _MEANING_RELATIONS else 0.3
         if kind == "meaning":
