@@ -57,6 +57,16 @@ def _bag(texts: Iterable[str]) -> set[str]:
     return out
 
 
+def _alternatives(question: Question) -> frozenset[str]:
+    """Return the entities the question offers as alternatives ("X or Y"), or an empty set."""
+    mentions = sorted(question.mentions, key=lambda m: m.start)
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        between = question.tokens[a.end : b.start]
+        if "or" in between and len(between) <= 3:
+            return frozenset((a.entity, b.entity))
+    return frozenset()
+
+
 class FactIndex:
     """An inverted index over facts, for entity- and word-based scoring."""
 
@@ -160,6 +170,7 @@ class FactIndex:
                 if s is not None:
                     ids.update(self.by_word.get(s, ()))
             pool = [self.by_id[i] for i in sorted(ids)]
+        either = _alternatives(question)
         out: list[tuple[float, Fact, float, float, float, list[str]]] = []
         for fact in pool:
             if relations is not None and fact.relation not in relations:
@@ -178,6 +189,11 @@ class FactIndex:
                         hit += 1
                 ent = got / len(entity_ids)
                 present = hit / len(entity_ids)
+                if either and any(e in roles for e in either) and not all(e in roles for e in either):
+                    # "led by Algerians or by West Africans?": one of the alternatives is enough
+                    missing = 1 if len(either) else 0
+                    present = min(1.0, (hit + missing) / len(entity_ids))
+                    ent = min(1.0, ent + missing / len(entity_ids))
             else:
                 ent = 0.0
                 present = 1.0
@@ -207,8 +223,15 @@ class FactIndex:
                 base = 0.55 * ent + 0.45 * lexical if total else 0.75 * ent
             else:
                 base = 0.8 * lexical
-            # a fact that leaves out something the question names answers another question
+            # a fact that leaves out something the question names answers another question; leaving
+            # out a place or an event ("... in Benghazi") means it is about another occasion altogether
             score = base * typed * (0.4 + 0.6 * present)
+            if present < 1.0 and any(
+                e not in roles and self.entities[e].type in ("country", "place", "event")
+                for e in entity_ids
+                if e in self.entities and not any(p in roles for p in self.parents.get(e, ()))
+            ):
+                score *= 0.85
             if total and lexical < 0.2 and not (len(entity_ids) >= 2 and present == 1.0):
                 # none of the question's words is in the fact: it is about something else
                 score *= 0.7
