@@ -10,6 +10,7 @@ off-topic and not-in-the-brief questions score low.  May import:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -60,7 +61,7 @@ def _bag(texts: Iterable[str]) -> set[str]:
 def _alternatives(question: Question) -> frozenset[str]:
     """Return the entities the question offers as alternatives ("X or Y"), or an empty set."""
     mentions = sorted(question.mentions, key=lambda m: m.start)
-    for a, b in zip(mentions, mentions[1:], strict=False):
+    for a, b in itertools.pairwise(mentions):
         between = question.tokens[a.end : b.start]
         if "or" in between and len(between) <= 3:
             return frozenset((a.entity, b.entity))
