@@ -254,6 +254,9 @@ class FactIndex:
     def type_fit(self, question: Question, fact: Fact) -> float:
         """Return 1 when the fact can give the kind of answer asked for, less when it cannot."""
         kind = question.answer_type
+        if fact.hedge in ("unclear", "uncertain", "unconfirmed") and kind in ("who", "why", "how", "where", "when"):
+            # "who funds Ansar al Islam?" -- "sources of funding ... are unclear" is the brief's answer
+            return 1.0
         asked = {m.entity for m in question.mentions}
         if kind == "when":
             return 1.0 if (fact.date or fact.year_from) else 0.35
