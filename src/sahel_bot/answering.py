@@ -288,9 +288,15 @@ class Engine:
         elliptical = self._elliptical(question, tokens, entity_ids, aged)
         if elliptical is not None and (not readings or elliptical.score > readings[0].score):
             readings.insert(0, elliptical)
-        candidates = tuple(
-            Candidate(r.intent, r.score, tuple(f.fact.id for f in r.facts[:6]), r.detail) for r in readings[:5]
-        )
+        computed = [Candidate(r.intent, r.score, tuple(f.fact.id for f in r.facts[:6]), r.detail) for r in readings[:5]]
+        seen_intents = {c.intent for c in computed}
+        # intents whose templates came close but were not worth reading facts for: shown as runners-up
+        computed += [
+            Candidate(m.intent.id, m.score, (), f"template '{m.template}' only (ratio {m.ratio:.2f})")
+            for m in matches[:4]
+            if m.intent.id not in seen_intents
+        ]
+        candidates = tuple(computed[:6])
         explanation = Explanation(
             normalized=" ".join(tokens),
             entities=linked,
@@ -489,21 +495,27 @@ class Engine:
         context: Context,
     ) -> list[Reading]:
         readings: list[Reading] = []
-        for match in matches:
-            if match.score < 0.55:
+        floor = max(0.55, (matches[0].score - 0.3) if matches else 0.0)
+        for match in matches[:4]:
+            if match.score < floor:
                 continue
             reading = self._intent_reading(question, entity_ids, words, match, context)
             if reading is not None:
                 readings.append(reading)
-        generic = self._generic_reading(question, entity_ids, words, context)
+        exact = [
+            r
+            for r in readings
+            if r.facts and r.match is not None and r.match.ratio >= 0.95 and r.match.coverage >= 0.99
+        ]
+        # a bag of words never beats a question whose whole shape a template recognised: when such a
+        # reading is confident, the (costly) fact lookup over every fact of the subject is not needed
+        generic = (
+            None
+            if exact and max(r.score for r in exact) >= 0.8
+            else self._generic_reading(question, entity_ids, words, context)
+        )
         if generic is not None:
-            exact = [
-                r
-                for r in readings
-                if r.facts and r.match is not None and r.match.ratio >= 0.95 and r.match.coverage >= 0.99
-            ]
             if exact:
-                # a bag of words never beats a question whose whole shape a template recognised
                 generic = replace(generic, score=min(generic.score, max(r.score for r in exact) - 0.01))
             readings.append(generic)
         readings = [self._penalise_unknown(r, words) for r in readings]

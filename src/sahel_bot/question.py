@@ -182,6 +182,11 @@ class Question:
     def normalized(self) -> str:
         return " ".join(self.tokens)
 
+    @property
+    def asked(self) -> frozenset[str]:
+        """The entities the question names."""
+        return frozenset(m.entity for m in self.mentions)
+
 
 def _answer_type(tokens: list[str]) -> tuple[str, bool]:
     text = " " + " ".join(tokens) + " "

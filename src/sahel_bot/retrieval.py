@@ -116,6 +116,11 @@ class FactIndex:
         self.max_idf = math.log(1 + n)
         self.vocabulary = {w: w for w in df if len(w) >= 4}
         self.parents = {e.id: e.part_of for e in entities.values() if e.part_of}
+        # what kind of answer each fact can give, worked out once (type_fit runs for every fact of every question)
+        self.places = {f.id: frozenset(e for e in self.roles[f.id] if self._is_place(e)) for f in facts}
+        self.agents = {f.id: frozenset(e for e in self.roles[f.id] if self._is_agent(e)) for f in facts}
+        self.measured = frozenset(f.id for f in facts if _MEASURE.search(f.statement))
+        self.explained = frozenset(f.id for f in facts if _BECAUSE.search(f.statement))
         self.by_word: dict[str, list[str]] = {}
         for fact in facts:
             for w in self.strong[fact.id] | self.weak[fact.id]:
@@ -172,6 +177,7 @@ class FactIndex:
                     ids.update(self.by_word.get(s, ()))
             pool = [self.by_id[i] for i in sorted(ids)]
         either = _alternatives(question)
+        asked = question.asked
         out: list[tuple[float, Fact, float, float, float, list[str]]] = []
         for fact in pool:
             if relations is not None and fact.relation not in relations:
@@ -212,7 +218,7 @@ class FactIndex:
                     got += 0.6 * w
                     matched.append(word)
             lexical = got / total if total else 0.0
-            typed = self.type_fit(question, fact)
+            typed = self.type_fit(question, fact, asked)
             if question.years and fact.year_from is not None and question.answer_type not in ("what", "which"):
                 # "how much did they earn in 2016?" is not answered by a figure from 2012
                 if not any(fact.year_from <= y <= (fact.year_to or fact.year_from) for y in question.years):
@@ -251,32 +257,31 @@ class FactIndex:
         entity = self.entities.get(entity_id)
         return entity is not None and entity.type in ("person", "group", "organisation", "document", "concept")
 
-    def type_fit(self, question: Question, fact: Fact) -> float:
+    def type_fit(self, question: Question, fact: Fact, asked: frozenset[str] | None = None) -> float:
         """Return 1 when the fact can give the kind of answer asked for, less when it cannot."""
         kind = question.answer_type
         if fact.hedge in ("unclear", "uncertain", "unconfirmed") and kind in ("who", "why", "how", "where", "when"):
             # "who funds Ansar al Islam?" -- "sources of funding ... are unclear" is the brief's answer
             return 1.0
-        asked = {m.entity for m in question.mentions}
+        if asked is None:
+            asked = question.asked
         if kind == "when":
             return 1.0 if (fact.date or fact.year_from) else 0.35
         if kind == "how_many":
             return 1.0 if fact.count else 0.35
         if kind == "size":
             # "how big", "how much", "how long": a number, a size or a duration in the fact's own words
-            return 1.0 if fact.count or fact.relation == "size" or _MEASURE.search(fact.statement) else 0.4
+            return 1.0 if fact.count or fact.relation == "size" or fact.id in self.measured else 0.4
         if kind == "where":
             # the answer is a place the question did not already name
-            places = [e for e in self.roles[fact.id] if e not in asked and self._is_place(e)]
-            if places or (fact.place and fact.place not in asked):
+            if self.places[fact.id] - asked or (fact.place and fact.place not in asked):
                 return 1.0
             return 0.8 if fact.relation in _PLACE_RELATIONS else 0.5
         if kind == "who":
             # the answer is someone the question did not already name
-            agents = [e for e in self.roles[fact.id] if e not in asked and self._is_agent(e)]
-            return 1.0 if agents else 0.4
+            return 1.0 if self.agents[fact.id] - asked else 0.4
         if kind == "why":
-            return 1.0 if fact.relation in _WHY_RELATIONS or _BECAUSE.search(fact.statement) else 0.4
+            return 1.0 if fact.relation in _WHY_RELATIONS or fact.id in self.explained else 0.4
         if kind == "name":
             return 1.0 if fact.relation in _MEANING_RELATIONS else 0.3
         if kind == "meaning":

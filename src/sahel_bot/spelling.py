@@ -77,7 +77,12 @@ class SpellChecker:
         self.common = common
         # words questions are made of ("wrote", "leads"): on a tie they win over the brief's other words
         self.preferred = frozenset(preferred)
-        self.choices = {w: w for w in self.known if len(w) >= 4 and not w.isdigit()}
+        # candidates bucketed by length: a word within two edits is at most two letters longer or shorter
+        self.windows: dict[tuple[int, int], dict[str, str]] = {}
+        self.by_length: dict[int, dict[str, str]] = {}
+        for w in self.known:
+            if len(w) >= 4 and not w.isdigit():
+                self.by_length.setdefault(len(w), {})[w] = w
 
     def correct(self, token: str) -> str | None:
         """Return the word ``token`` was probably meant to be, or ``None`` when it is fine or unknown."""
@@ -92,8 +97,14 @@ class SpellChecker:
         # One edit (a transposition counts as one) for ordinary words, two for long ones: "seige",
         # "leeds", "figthers" are corrected; "president" is not turned into "present".
         allowed = 1 if len(token) < 10 else 2
+        choices = self.windows.get((len(token), allowed))
+        if choices is None:
+            choices = {}
+            for n in range(len(token) - allowed, len(token) + allowed + 1):
+                choices.update(self.by_length.get(n, {}))
+            self.windows[(len(token), allowed)] = choices
         hits = process.extract(
-            token, self.choices, scorer=DamerauLevenshtein.distance, processor=None, limit=5, score_cutoff=allowed
+            token, choices, scorer=DamerauLevenshtein.distance, processor=None, limit=5, score_cutoff=allowed
         )
         if not hits:
             return None
