@@ -7,6 +7,7 @@ May import: every core module, never ``interfaces``.
 from __future__ import annotations
 
 import functools
+import gc
 from pathlib import Path
 
 from .answering import Engine
@@ -46,10 +47,18 @@ class Bot:
             key = knowledge_digest(root, repr(settings))
             engine = load_cached(key)
             if isinstance(engine, Engine):
-                return cls(engine.knowledge, settings, engine)
+                return cls._ready(engine, settings)
         engine = Engine(load_knowledge(root), settings)
         if key is not None:
             store_cached(key, engine)
+        return cls._ready(engine, settings)
+
+    @classmethod
+    def _ready(cls, engine: Engine, settings: Settings) -> Bot:
+        # The knowledge lives as long as the process: moving it out of the garbage collector's
+        # view keeps full collections (and so the slowest answers) short.
+        gc.collect()
+        gc.freeze()
         return cls(engine.knowledge, settings, engine)
 
     def ask(self, question: str) -> Reply:

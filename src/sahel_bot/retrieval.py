@@ -178,22 +178,34 @@ class FactIndex:
             pool = [self.by_id[i] for i in sorted(ids)]
         either = _alternatives(question)
         asked = question.asked
+        plan = [
+            (
+                e,
+                self.parents.get(e, ()),
+                e in self.entities and self.entities[e].type in ("country", "place", "event") and e not in either,
+            )
+            for e in entity_ids
+        ]
         out: list[tuple[float, Fact, float, float, float, list[str]]] = []
         for fact in pool:
             if relations is not None and fact.relation not in relations:
                 continue
             roles = self.roles[fact.id]
+            missing_situation = False
             if entity_ids:
                 got = 0.0
                 hit = 0
-                for e in entity_ids:
-                    if e in roles:
-                        got += _ROLE_WEIGHT[roles[e]]
+                for e, parents, situational in plan:
+                    role = roles.get(e)
+                    if role is not None:
+                        got += _ROLE_WEIGHT[role]
                         hit += 1
-                    elif any(p in roles for p in self.parents.get(e, ())):
+                    elif parents and any(p in roles for p in parents):
                         # what is said of the whole (the 2015-2016 hotel attacks) holds for its parts
                         got += 0.8
                         hit += 1
+                    elif situational:
+                        missing_situation = True
                 ent = got / len(entity_ids)
                 present = hit / len(entity_ids)
                 if either and any(e in roles for e in either) and not all(e in roles for e in either):
@@ -233,11 +245,7 @@ class FactIndex:
             # a fact that leaves out something the question names answers another question; leaving
             # out a place or an event ("... in Benghazi") means it is about another occasion altogether
             score = base * typed * (0.4 + 0.6 * present)
-            if present < 1.0 and any(
-                e not in roles and self.entities[e].type in ("country", "place", "event")
-                for e in entity_ids
-                if e in self.entities and not any(p in roles for p in self.parents.get(e, ()))
-            ):
+            if present < 1.0 and missing_situation:
                 score *= 0.85
             if total and lexical < 0.2 and not (len(entity_ids) >= 2 and present == 1.0):
                 # none of the question's words is in the fact: it is about something else
