@@ -26,7 +26,9 @@ SLOT_MARK = "xslotx"
 _FILLERS = frozenset("ok okay so well hmm um uh please hey hi thanks alright".split())
 # Adverbs that hedge or stress a question without changing what it asks.
 _ARTICLES = frozenset(("the", "a", "an"))
-_SKIP = frozenset("reportedly allegedly apparently supposedly really actually exactly ever thought believed".split())
+_SKIP = frozenset(
+    "reportedly allegedly apparently supposedly really actually exactly ever thought believed then".split()
+)
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 
 

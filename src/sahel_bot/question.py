@@ -53,6 +53,31 @@ ANAPHORA: dict[str, str] = {
     "these": "group",
 }
 
+#: Nouns that name the kind of thing an answer is ("which countries ...") -> entity types.
+TYPE_NOUNS: dict[str, tuple[str, ...]] = {
+    "country": ("country",),
+    "countries": ("country",),
+    "place": ("country", "place"),
+    "places": ("country", "place"),
+    "city": ("place",),
+    "cities": ("place",),
+    "town": ("place",),
+    "towns": ("place",),
+    "region": ("place", "country"),
+    "regions": ("place", "country"),
+    "group": ("group",),
+    "groups": ("group",),
+    "organization": ("group", "organisation"),
+    "organizations": ("group", "organisation"),
+    "organisation": ("group", "organisation"),
+    "organisations": ("group", "organisation"),
+    "faction": ("group",),
+    "factions": ("group",),
+    "people": ("person", "concept"),
+    "person": ("person",),
+    "individuals": ("person",),
+}
+
 _YES_NO_STARTS = frozenset(
     "is are was were does do did has have had can could will would should isnt arent wasnt doesnt didnt hasnt".split()
 )
@@ -177,6 +202,8 @@ class Question:
     months: tuple[str, ...]
     anaphora: tuple[tuple[int, str], ...]
     skeleton: str
+    #: entity types the answer should name ("which countries ..." wants countries)
+    wanted: tuple[str, ...] = ()
 
     @property
     def normalized(self) -> str:
@@ -301,6 +328,13 @@ def analyse(
         for i, t in _with_synonyms(tokens, in_mention, synonyms or {})
         if not in_mention[i] and t not in STOPWORDS and not _YEAR.match(t) and t not in MONTHS and len(t) > 1
     )
+    # "which countries", "what groups": the noun says what kind of thing the answer names; it is
+    # matched against the facts' entities, not against their words
+    wanted: list[str] = []
+    for i, t in enumerate(tokens[:-1]):
+        if t in ("which", "what", "whose", "how") and tokens[i + 1] in TYPE_NOUNS:
+            wanted.extend(TYPE_NOUNS[tokens[i + 1]])
+            content = tuple(w for w in content if w != tokens[i + 1])
     anaphora = tuple((i, ANAPHORA[t]) for i, t in enumerate(tokens) if not in_mention[i] and t in ANAPHORA)
     # The skeleton replaces each mention by its slot type, for template matching.
     skeleton: list[str] = []
@@ -325,4 +359,5 @@ def analyse(
         months=months,
         anaphora=anaphora,
         skeleton=" ".join(skeleton),
+        wanted=tuple(dict.fromkeys(wanted)),
     )

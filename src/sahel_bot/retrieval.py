@@ -273,6 +273,10 @@ class FactIndex:
             return 1.0
         if asked is None:
             asked = question.asked
+        if question.wanted and kind in ("which", "what", "where", "who"):
+            # "which countries ...": the fact must name a country the question did not
+            named = [e for e in self.roles[fact.id] if e not in asked and e in self.entities]
+            return 1.0 if any(self.entities[e].type in question.wanted for e in named) else 0.6
         if kind == "when":
             return 1.0 if (fact.date or fact.year_from) else 0.35
         if kind == "how_many":
