@@ -30,6 +30,7 @@ __all__ = ["Engine"]
 MAX_TOKENS = 60
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what about|same for|also|now)\b")
+_POINTERS = frozenset("they them their it its that this those these there he him his she her".split())
 _BARE_FOLLOW_UP = frozenset(
     "when where who whom why how many much by and so exactly really what year date place was were it that".split()
 )
@@ -221,6 +222,7 @@ class Engine:
                 text, _small_talk_reply(tokens), "small talk, not a question about the brief", aged, tokens=tokens
             )
         bare_follow_up = bool(tokens) and not mentions and set(tokens) <= _BARE_FOLLOW_UP
+        explicit = bool(mentions)
         mentions, context_note, follow_intent = self._resolve_context(tokens, mentions, aged)
         if corrections:
             note = "read " + ", ".join(f"'{a}' as '{b}'" for a, b in corrections)
@@ -285,6 +287,9 @@ class Engine:
         follow = self._wh_follow_up(question, aged) if bare_follow_up else None
         if follow is not None:
             readings.insert(0, follow)
+        pointing = self._pointing_back(question, tokens, explicit, aged)
+        if pointing is not None and (not readings or pointing.score > readings[0].score):
+            readings.insert(0, pointing)
         elliptical = self._elliptical(question, tokens, entity_ids, aged)
         if elliptical is not None and (not readings or elliptical.score > readings[0].score):
             readings.insert(0, elliptical)
@@ -550,6 +555,24 @@ class Engine:
                 unique.append(r)
         return unique
 
+    def _pointing_back(self, question: Question, tokens: list[str], explicit: bool, context: Context) -> Reading | None:
+        """Answer a short question that points back ("where are they?", "who was blamed for that?") from the last facts."""
+        if explicit or len(tokens) > 6 or not context.facts or not set(tokens) & _POINTERS:
+            return None
+        kind = question.answer_type
+        if kind not in ("where", "when", "who", "how_many", "why"):
+            return None
+        previous = [self.facts[f] for f in context.facts if f in self.facts]
+        words = self.index.resolve_words(question.content)
+        scored = self.index.score(question, (), words, candidates=previous) if words else []
+        fitting = [f for f in previous if self.index.type_fit(question, f, frozenset()) >= 1.0]
+        if scored:
+            fitting = [s.fact for s in scored if s.typed >= 1.0] or fitting
+        if not fitting:
+            return None
+        chosen = tuple(FactScore(f, 0.88, 1.0, 1.0, 1.0, ()) for f in fitting[:2])
+        return Reading("follow_up", 0.88, chosen, "all", "a short question about what the last answer said")
+
     def _elliptical(
         self, question: Question, tokens: list[str], entity_ids: tuple[str, ...], context: Context
     ) -> Reading | None:
@@ -557,7 +580,10 @@ class Engine:
         if not context.words and not context.asked:
             return None
         opener = bool(tokens) and (
-            tokens[0] in ("and", "also", "plus") or " ".join(tokens[:2]) in ("what about", "how about")
+            tokens[0] in ("and", "also", "plus")
+            or " ".join(tokens[:2]) in ("what about", "how about")
+            or "same" in tokens
+            or "else" in tokens
         )
         if not opener and (entity_ids or len(question.content) > 2):
             return None
@@ -578,6 +604,9 @@ class Engine:
         )
         words = self.index.resolve_words(amended.content)
         scored = self.index.score(amended, ids, words)
+        if set(tokens) & {"else", "other", "others", "besides", "more"}:
+            # "anywhere else?": not what the last answer already said
+            scored = [s for s in scored if s.fact.id not in context.facts]
         if not scored:
             return None
         top = scored[0]
