@@ -123,7 +123,7 @@ _NOUN_ANAPHORA = {
 }
 _AFTER_BRIEF = re.compile(
     r"\b(since|after) (the|this) (brief|report|document)( was| came)?( written| published| released| out| issued)?\b"
-    r"|\b(nowadays|these days|this week|this month|this year|latest news|recent news|current events)\b"
+    r"|\b(this week|this month|latest news|recent news|current events)\b"
 )
 _HEDGE_LEAD = {
     "reportedly": "Reportedly",
@@ -686,10 +686,19 @@ class Engine:
                 # "UN actors", "French military actions": entities named after the anchor, or parts of it,
                 # are what is meant; only when there are none, everything the brief ties to it
                 prefixes = tuple(n + " " for n in self.names[anchor])
+                mention = next((m for m in question.mentions if m.entity == anchor), None)
+                # only when the anchor is used as an adjective ("UN actors"), not "groups tied to X"
+                adjectival = (
+                    mention is not None
+                    and mention.end < len(question.tokens)
+                    and question.tokens[mention.end] in _KIND_NOUNS
+                )
                 own = [
                     e.id
                     for e in self.entities.values()
-                    if e.id != anchor and (anchor in e.part_of or any(n.startswith(prefixes) for n in self.names[e.id]))
+                    if adjectival
+                    and e.id != anchor
+                    and (anchor in e.part_of or any(n.startswith(prefixes) for n in self.names[e.id]))
                 ]
                 found = own or [e for f in linking for e in roles[f.id] if e != anchor]
         else:
@@ -859,10 +868,17 @@ class Engine:
                 for f in facts:
                     if f.year_from:
                         dated.setdefault(f.year_from, []).append(f)
-                facts = []
-                for year in sorted(dated):
-                    best = sorted(dated[year], key=lambda f: (-f.weight, f.id))[:2]
-                    facts.extend(sorted(best, key=lambda f: (_month(f.date), f.id)))
+                # every year first (its most central fact), then a second fact per year while there is room
+                ranked = {y: sorted(fs, key=lambda f: (-f.weight, f.id)) for y, fs in dated.items()}
+                picked = {y: fs[:1] for y, fs in ranked.items()}
+                room = 16 - len(picked)
+                for y in sorted(ranked):
+                    if room <= 0:
+                        break
+                    if len(ranked[y]) > 1:
+                        picked[y].append(ranked[y][1])
+                        room -= 1
+                facts = [f for y in sorted(picked) for f in sorted(picked[y], key=lambda f: (_month(f.date), f.id))]
             else:
                 roles = self.index.roles
                 facts.sort(key=lambda f: (roles[f.id].get(ent) != "subject", -f.weight, f.year_from or 9999, f.id))
@@ -931,7 +947,7 @@ class Engine:
                 -s.score,
             )
         )
-        limit = 8 if compose in ("subjects", "objects") else 5 if compose == "all" else 3
+        limit = 10 if compose in ("subjects", "objects") or intent.kind == "list" else 5 if compose == "all" else 3
         score = 0.55 * match.score + 0.45 * max(top.score, 0.5 if top.entity >= 1 else top.score)
         if match.ratio >= 0.95 and match.coverage >= 0.99:
             score = max(score, min(1.0, 0.6 + 0.4 * top.score))
@@ -1042,7 +1058,7 @@ class Engine:
             for f in facts:
                 when = f.date or ""
                 lines.setdefault(f"{when}: {f.statement}" if when else f.statement, f)
-                if len(lines) >= 14:
+                if len(lines) >= 16:
                     break
             body = "\n".join(lines)
             facts = list(lines.values())
@@ -1228,7 +1244,9 @@ class Engine:
         siblings = [
             f
             for f in self.index.by_sentence.get(top.cites[0], ())
-            if f.id not in chosen and f.subject == top.subject and (f.relation == top.relation or any_relation)
+            if f.id not in chosen
+            and top.subject in (f.subject, f.object)
+            and (f.relation == top.relation or any_relation)
         ]
         return facts + siblings[: 4 - len(facts)]
 
