@@ -161,6 +161,22 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         except Exception:
             self.handleError(record)
 
+    def access_writer(self) -> Any:
+        """Return a function writing one access line (a dict of fields) as JSON: the per-request fast path."""
+        stamp = ["", -1]
+
+        def write(fields: dict[str, Any]) -> None:
+            now = int(time.time())
+            if now != stamp[1]:
+                stamp[0], stamp[1] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)), now
+            line = {"time": stamp[0], "level": "info", "logger": "sahel_bot.webhook.access", "message": "request"}
+            line.update(fields)
+            text = json.dumps(line, ensure_ascii=False, default=str) + "\n"
+            with self.lock:  # type: ignore[union-attr]
+                self.stream.write(text)
+
+        return write
+
     def _flush_every_interval(self) -> None:
         while True:
             time.sleep(self.interval)
@@ -192,6 +208,9 @@ def configure_logging(level: str | None = None) -> None:
             logger.addHandler(handler)
         logger.setLevel(level)
         logger.propagate = False
+    from .webhook import access_log, set_access_sink
+
+    set_access_sink(handler.access_writer() if access_log.isEnabledFor(logging.INFO) else None)
 
 
 def run(args: argparse.Namespace) -> int:

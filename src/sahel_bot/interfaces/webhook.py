@@ -763,10 +763,30 @@ class AccessLog:
                 "ms": round((time.perf_counter() - start) * 1000, 2),
                 **fields,
             }
-            # makeRecord + handle is logger.info without the stack walk for the caller's line (one per request).
-            access_log.handle(
-                access_log.makeRecord(access_log.name, logging.INFO, "", 0, "request", (), None, extra={"fields": line})
-            )
+            sink = _access_sink
+            if sink is not None:
+                # `sahel-bot serve` writes access lines straight to its buffered JSON stream
+                sink(line)
+            else:
+                # makeRecord + handle is logger.info without the stack walk for the caller's line.
+                access_log.handle(
+                    access_log.makeRecord(
+                        access_log.name, logging.INFO, "", 0, "request", (), None, extra={"fields": line}
+                    )
+                )
+
+
+_access_sink: Callable[[dict[str, Any]], None] | None = None
+
+
+def set_access_sink(sink: Callable[[dict[str, Any]], None] | None) -> None:
+    """Send access lines to ``sink`` instead of through ``logging`` (one line per request is the hot path).
+
+    ``sahel-bot serve`` sets it to a writer on its buffered JSON-lines stream; an application that mounts
+    the app elsewhere keeps the ``sahel_bot.webhook.access`` logger.
+    """
+    global _access_sink
+    _access_sink = sink
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
