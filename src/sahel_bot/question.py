@@ -31,6 +31,7 @@ STOPWORDS = frozenset(
     manage managed manages try tried tries trying able effort efforts problem problems issue issues situation
     involve involved involvement become became becomes keep kept exist exists existed
     thought believed believe rumored rumoured supposed reckoned
+    mainly mostly largely primarily chiefly generally usually typically especially particularly
     """.split()
 )
 
