@@ -32,7 +32,8 @@ _MEASURE = re.compile(
 )
 _WHY_RELATIONS = frozenset({"event_context", "objective", "us_policy"})
 _BECAUSE = re.compile(
-    r"\b(because|in a bid|bid to|led .* to|taking advantage|in the context|as security|so as|in order|possibly|due to)\b",
+    r"\b(because|in a bid|bid to|led .* to|taking advantage|in the context|as security|so as|in order|possibly|due to|"
+    r"thus|therefore|as a result|hence)\b",
     re.IGNORECASE,
 )
 
