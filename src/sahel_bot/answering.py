@@ -523,6 +523,9 @@ class Engine:
             if exact:
                 generic = replace(generic, score=min(generic.score, max(r.score for r in exact) - 0.01))
             readings.append(generic)
+        each = self._per_entity_reading(question, entity_ids, words)
+        if each is not None:
+            readings.append(each)
         readings = [self._penalise_unknown(r, words) for r in readings]
         readings.sort(key=lambda r: -r.score)
         # An intent understood with a near-exact template but with no fact to answer it
@@ -554,6 +557,28 @@ class Engine:
                 seen.add(r.intent)
                 unique.append(r)
         return unique
+
+    def _per_entity_reading(
+        self, question: Question, entity_ids: tuple[str, ...], words: list[tuple[str, str | None, float]]
+    ) -> Reading | None:
+        """ "How do AQIM's objectives differ from those of Ansar al Dine?": the same question about each, side by side.
+
+        Only when no one fact covers everything the question names, and every entity has a fact that
+        answers the question's words.
+        """
+        if not 2 <= len(entity_ids) <= 4 or not any(s is not None for _, s, _ in words):
+            return None
+        best: list[FactScore] = []
+        for ent in entity_ids:
+            found = [s for s in self.index.score(question, (ent,), words) if s.lexical >= 0.4 and s.typed >= 1.0]
+            if not found:
+                return None
+            best.append(found[0])
+        if len({s.fact.id for s in best}) < 2:
+            return None
+        score = min(s.score for s in best) * 0.9
+        detail = "the same question about each of " + ", ".join(self.entities[e].short for e in entity_ids)
+        return Reading("side_by_side", score, tuple(best), "all", detail, entity_ids)
 
     def _pointing_back(self, question: Question, tokens: list[str], explicit: bool, context: Context) -> Reading | None:
         """Answer a short question that points back ("where are they?", "who was blamed for that?") from the last facts."""

@@ -32,6 +32,7 @@ STOPWORDS = frozenset(
     involve involved involvement become became becomes keep kept exist exists existed
     thought believed believe rumored rumoured supposed reckoned
     mainly mostly largely primarily chiefly generally usually typically especially particularly
+    differ differs different difference differences compare compared comparison contrast similar same both
     """.split()
 )
 
