@@ -59,6 +59,10 @@ class EntityLinker:
         for entity in entities.values():
             for name in entity.names:
                 key = normalize(name)
+                if entity.type == "outside" and key.split()[:1] == ["is"] and len(key.split()) > 1:
+                    # "IS West Africa" would swallow the verb of "what is West Africa": names outside
+                    # the brief never win over an ordinary word
+                    continue
                 if key:
                     self.exact.setdefault(key, entity.id)
                     self.display.setdefault(key, name)
