@@ -231,8 +231,18 @@ class Engine:
         if role_note:
             context_note = f"{context_note}; {role_note}" if context_note else role_note
         question = analyse(text, tokens, mentions, self.knowledge.synonyms)
+        if not question.years and aged.facts and re.search(r"\b(that|the same|same) year\b", " ".join(tokens)):
+            # "who else swore allegiance to him that year?": the year of the last answer
+            years = [self.facts[f].year_from for f in aged.facts if f in self.facts and self.facts[f].year_from]
+            if years:
+                question = replace(question, years=(years[0],))
         linked = tuple(self._linked(m, tokens) for m in mentions)
 
+        if not mentions and aged.is_empty and set(tokens) & {"it", "its", "they", "them", "their"}:
+            # "who leads it?" with nothing said before: ask which, rather than guess
+            asked = self._which_one(text, tokens, aged)
+            if asked is not None:
+                return asked
         unresolved = [t for t in tokens if t in ("he", "him", "his", "she", "her")]
         if unresolved and not mentions:
             return self._decline(
@@ -372,6 +382,42 @@ class Engine:
                 out[i] = fixed
                 corrections.append((token, fixed))
         return out, corrections
+
+    def _which_one(self, text: str, tokens: list[str], context: Context) -> tuple[Reply, Context] | None:
+        """Ask which group a question about "it" means, when nothing came before; remember the question."""
+        pronoun = next(t for t in tokens if t in {"it", "its", "they", "them", "their"})
+        probe = [("aqim" if t == pronoun else t) for t in tokens]
+        mentions = self.linker.link(probe)
+        question = analyse(text, probe, mentions, self.knowledge.synonyms)
+        matches = [m for m in self.matcher.match(question) if m.intent.slots and m.score >= 0.7]
+        if not matches:
+            return None
+        intent = matches[0].intent
+        central = sorted(
+            (e for e in self.entities.values() if e.type == "group"),
+            key=lambda e: (-len(self.index.by_entity.get(e.id, ())), e.id),
+        )[:3]
+        template = matches[0].template.replace("the {group}", "{}").replace("the {entity}", "{}")
+        template = template.replace("{group}", "{}").replace("{entity}", "{}")
+        suggestions = tuple(
+            (template.format(e.short) + "?")[0].upper() + (template.format(e.short) + "?")[1:]
+            for e in central
+            if template.count("{}") == 1
+        )
+        reply = Reply(
+            question=text,
+            answered=False,
+            text=f"Which group do you mean by \u201c{pronoun}\u201d? Did you mean:",
+            outcome=CLARIFY,
+            intent=intent.id,
+            confidence=matches[0].score,
+            suggestions=suggestions,
+            explanation=Explanation(
+                normalized=" ".join(tokens),
+                reason=f"'{pronoun}' refers to nothing said before; the question reads as {intent.id}",
+            ),
+        )
+        return reply, replace(context, intent=intent.id, age=0)
 
     def _resolve_roles(self, tokens: list[str], mentions: list[Mention]) -> tuple[list[Mention], str]:
         """Read "AQIM's leader" as the person who leads AQIM, when the question asks something else about them.
@@ -526,6 +572,16 @@ class Engine:
         each = self._per_entity_reading(question, entity_ids, words)
         if each is not None:
             readings.append(each)
+        if context.facts and {"else", "other", "others", "besides"} & set(question.tokens):
+            # "who else ...": not what the last answer already said
+            said = set(context.facts)
+            kept = []
+            for r in readings:
+                rest = tuple(f for f in r.facts if f.fact.id not in said)
+                if r.facts and not rest:
+                    continue
+                kept.append(replace(r, facts=rest) if r.facts else r)
+            readings = kept
         readings = [self._penalise_unknown(r, words) for r in readings]
         readings.sort(key=lambda r: -r.score)
         # An intent understood with a near-exact template but with no fact to answer it
@@ -614,6 +670,9 @@ class Engine:
             return None
         new_types = {self.entities[e].type for e in entity_ids}
         kept = tuple(e for e in context.asked if self.entities[e].type not in new_types)
+        if {"else", "other", "others"} & set(tokens) and question.answer_type in ("who", "which"):
+            # "who else ...?" asks for someone other than the last subject: do not carry it over
+            kept = ()
         ids = tuple(dict.fromkeys((*entity_ids, *kept)))
         if not ids:
             return None

@@ -33,6 +33,7 @@ STOPWORDS = frozenset(
     thought believed believe rumored rumoured supposed reckoned
     mainly mostly largely primarily chiefly generally usually typically especially particularly
     differ differs different difference differences compare compared comparison contrast similar same both
+    else others
     """.split()
 )
 
