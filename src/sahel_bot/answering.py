@@ -492,6 +492,8 @@ class Engine:
         for i, token in enumerate(tokens):
             if any(m.start <= i < m.end for m in mentions):
                 continue
+            if token in ("that", "this", "these", "those") and i + 1 < len(tokens) and tokens[i + 1] in _NOUN_ANAPHORA:
+                continue  # "that group": the noun says what kind of thing is meant
             kind = ANAPHORA.get(token)
             previous = tokens[i - 1] if i else ""
             if token in _NOUN_ANAPHORA and previous in ("the", "this", "that", "these", "those", "same"):
