@@ -504,7 +504,15 @@ class Engine:
                 if token not in ("it", "its") or taken - {"country", "place"}:
                     continue
                 kind = "group"
-            entity = self._context_entity(kind, context, tokens[i + 1] if i + 1 < len(tokens) else "")
+            demonstrative = token in _NOUN_ANAPHORA and previous in ("that", "this", "those", "these")
+            definite = token in _NOUN_ANAPHORA and previous == "the"
+            entity = self._context_entity(
+                kind,
+                context,
+                tokens[i + 1] if i + 1 < len(tokens) else "",
+                newest=demonstrative,
+                topic=definite,
+            )
             if entity is None or self.entities[entity].type in taken or any(m.entity == entity for m in mentions):
                 continue
             added.append(Mention(entity, i, i + 1, self.entities[entity].name, token, 100.0, "context"))
@@ -515,8 +523,20 @@ class Engine:
             return merged, f"from the conversation: {names}", None
         return mentions, "", None
 
-    def _context_entity(self, kind: str, context: Context, next_word: str) -> str | None:
+    def _context_entity(
+        self, kind: str, context: Context, next_word: str, newest: bool = False, topic: bool = False
+    ) -> str | None:
         pool = [e for e in ((context.subject,) if context.subject else ()) + context.entities if e in self.entities]
+        if newest:
+            # "that group" points at what the last answer brought up, not at what was asked about
+            fresh = [e for e in context.entities if e not in context.asked and e in self.entities]
+            pool = fresh + [e for e in pool if e not in fresh]
+        elif topic and context.recent:
+            # "the group": the one the conversation has been about most (ties: the one it began with)
+            counts = {e: context.recent.count(e) for e in context.recent}
+            first = {e: context.recent.index(e) for e in context.recent}
+            ranked = sorted(counts, key=lambda e: (-counts[e], first[e]))
+            pool = [e for e in ranked if e in self.entities] + [e for e in pool if e not in ranked]
         types = {
             "person": ("person",),
             "group": ("group", "organisation"),
@@ -1199,6 +1219,7 @@ class Engine:
             words=question.content,
             asked=entity_ids,
             answer_type=question.answer_type,
+            recent=(*context.recent, *((subject,) if subject else ()))[-4:],
         )
         reply = Reply(
             question=text,

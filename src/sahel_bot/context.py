@@ -28,6 +28,8 @@ class Context:
     words: tuple[str, ...] = ()
     asked: tuple[str, ...] = ()
     answer_type: str = ""
+    #: the subjects of the last few answered turns, newest last: "the group" is the one talked about most
+    recent: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
