@@ -80,7 +80,7 @@ class SpellChecker:
         # candidates bucketed by length: a word within two edits is at most two letters longer or shorter
         self.windows: dict[tuple[int, int], dict[str, str]] = {}
         self.by_length: dict[int, dict[str, str]] = {}
-        for w in self.known:
+        for w in sorted(self.known):  # sorted: the same choices in the same order in every process
             if len(w) >= 4 and not w.isdigit():
                 self.by_length.setdefault(len(w), {})[w] = w
 
