@@ -179,11 +179,16 @@ class FactIndex:
             pool = [self.by_id[i] for i in sorted(ids)]
         either = _alternatives(question)
         asked = question.asked
+        # leaving out a place or an event, or anything at all when a number or a date is asked for,
+        # means the fact is about another occasion
+        pointed = question.answer_type in ("how_many", "size", "when")
         plan = [
             (
                 e,
                 self.parents.get(e, ()),
-                e in self.entities and self.entities[e].type in ("country", "place", "event") and e not in either,
+                e in self.entities
+                and (pointed or self.entities[e].type in ("country", "place", "event"))
+                and e not in either,
             )
             for e in entity_ids
         ]
