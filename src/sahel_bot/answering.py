@@ -9,6 +9,7 @@ May import: every core module below ``bot``; never ``interfaces``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -645,6 +646,15 @@ class Engine:
         answers the question's words.
         """
         if not 2 <= len(entity_ids) <= 4 or not any(s is not None for _, s, _ in words):
+            return None
+        # only for subjects asked about in parallel ("X and Y", "both", "differ"), not for a relation
+        # between them ("when did X break away from Y")
+        tokens = question.tokens
+        spans = sorted(question.mentions, key=lambda m: m.start)
+        joined = any("and" in tokens[a.end : b.start] for a, b in itertools.pairwise(spans))
+        if not joined and not {"both", "differ", "differs", "different", "compare", "each", "respectively"} & set(
+            tokens
+        ):
             return None
         best: list[FactScore] = []
         for ent in entity_ids:

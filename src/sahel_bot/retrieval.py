@@ -256,6 +256,9 @@ class FactIndex:
             if total and lexical < 0.2 and not (len(entity_ids) >= 2 and present == 1.0):
                 # none of the question's words is in the fact: it is about something else
                 score *= 0.7
+            elif total and lexical < 0.2 and pointed:
+                # a date or a number, but of another event than the one the question's words describe
+                score *= 0.75
             if score <= 0.05:
                 continue
             out.append((score, fact, ent, lexical, typed, matched))
