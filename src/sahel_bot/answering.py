@@ -1090,16 +1090,14 @@ class Engine:
             expansion = self._expansion(reading.entities[0])
             assert expansion is not None
             body, citation = expansion
-            reply = Reply(
-                question=text,
-                answered=True,
-                text=body,
-                outcome=ANSWER,
-                intent=reading.intent,
-                confidence=min(1.0, reading.score),
-                citations=(citation,),
+            reply = _answer(
+                text,
+                reading,
+                body,
+                (citation,),
+                explanation,
+                "answered from the name the brief prints",
                 subject=self.entities[reading.entities[0]].short,
-                explanation=replace(explanation, reason="answered from the name the brief prints"),
             )
             return reply, replace(context, subject=reading.entities[0], intent=reading.intent, age=0)
         if compose == "entities":
@@ -1115,33 +1113,21 @@ class Engine:
                     for e in listed[:6]
                     if e.cites and e.cites[0] in self.sentences
                 )
-            reply = Reply(
-                question=text,
-                answered=True,
-                text=body,
-                outcome=ANSWER,
-                intent=reading.intent,
-                confidence=min(1.0, reading.score),
-                citations=tuple(dict.fromkeys(citations)),
-                explanation=replace(
-                    explanation, facts=tuple(f.id for f in facts), reason="answered with a list of entities"
-                ),
+            reply = _answer(
+                text,
+                reading,
+                body,
+                tuple(dict.fromkeys(citations)),
+                explanation,
+                "answered with a list of entities",
+                facts=facts,
             )
             return reply, replace(
                 context, intent=reading.intent, entities=reading.entities[:12], facts=tuple(f.id for f in facts), age=0
             )
         if compose == "brief":
             body, citations = self._about_the_brief(question)
-            reply = Reply(
-                question=text,
-                answered=True,
-                text=body,
-                outcome=ANSWER,
-                intent=reading.intent,
-                confidence=min(1.0, reading.score),
-                citations=citations,
-                explanation=replace(explanation, reason="answered from the brief's metadata"),
-            )
+            reply = _answer(text, reading, body, citations, explanation, "answered from the brief's metadata")
             return reply, replace(context, intent=reading.intent, age=0)
         if compose == "sources":
             by_source: dict[str, list[Fact]] = {}
@@ -1231,20 +1217,9 @@ class Engine:
             answer_type=question.answer_type,
             recent=(*context.recent, *((subject,) if subject else ()))[-4:],
         )
-        reply = Reply(
-            question=text,
-            answered=True,
-            text=body,
-            outcome=ANSWER,
-            intent=reading.intent,
-            confidence=min(1.0, reading.score),
-            citations=citations,
-            subject=new_context.subject_name,
-            explanation=replace(
-                explanation,
-                facts=tuple(f.id for f in facts),
-                reason=f"answered: confidence {min(1.0, reading.score):.2f} >= {self.settings.answer_threshold}",
-            ),
+        reason = f"answered: confidence {min(1.0, reading.score):.2f} >= {self.settings.answer_threshold}"
+        reply = _answer(
+            text, reading, body, citations, explanation, reason, subject=new_context.subject_name, facts=facts
         )
         return reply, new_context
 
@@ -1556,6 +1531,31 @@ def _month(date: str | None) -> int:
     if "late" in words:
         return 11
     return 6
+
+
+def _answer(
+    text: str,
+    reading: Reading,
+    body: str,
+    citations: tuple[Citation, ...],
+    explanation: Explanation,
+    reason: str,
+    subject: str | None = None,
+    facts: list[Fact] | None = None,
+) -> Reply:
+    """Return an answered reply: the one shape every composed answer takes."""
+    used = tuple(f.id for f in facts) if facts is not None else explanation.facts
+    return Reply(
+        question=text,
+        answered=True,
+        text=body,
+        outcome=ANSWER,
+        intent=reading.intent,
+        confidence=min(1.0, reading.score),
+        citations=citations,
+        subject=subject,
+        explanation=replace(explanation, facts=used, reason=reason),
+    )
 
 
 def _first_clause(description: str) -> str:
