@@ -175,6 +175,8 @@ class Engine:
             w for i in knowledge.intents.values() for t in i.templates for w in t.normalized.split() if "{" not in w
         }
         self.speller = SpellChecker(_lexicon(knowledge), common_english_words(), template_words)
+        alias_words = {w for key in self.linker.exact for w in key.split()}
+        self.linker.plain_words = frozenset((self.speller.common | set(STOPWORDS)) - alias_words)
         self.names = {
             e.id: tuple(n for n in dict.fromkeys(normalize(x) for x in e.names) if n) for e in self.entities.values()
         }
@@ -239,7 +241,7 @@ class Engine:
                 question = replace(question, years=(years[0],))
         linked = tuple(self._linked(m, tokens) for m in mentions)
 
-        if not mentions and aged.is_empty and set(tokens) & {"it", "its", "they", "them", "their"}:
+        if not mentions and aged.is_empty and len(tokens) <= 6 and set(tokens) & {"it", "its", "they", "them", "their"}:
             # "who leads it?" with nothing said before: ask which, rather than guess
             asked = self._which_one(text, tokens, aged)
             if asked is not None:

@@ -83,6 +83,8 @@ class EntityLinker:
             and entities[self.exact[k]].type != "outside"
         }
         self.first_tokens = {k.split()[0] for k in self.exact}
+        #: correctly spelt ordinary words (set by the engine): never the start of a misspelt name
+        self.plain_words: frozenset[str] = frozenset()
 
     def link(self, tokens: list[str]) -> list[Mention]:
         """Return the mentions in ``tokens`` (normalised words), left to right, never overlapping."""
@@ -114,6 +116,9 @@ class EntityLinker:
                     continue
                 key = " ".join(words)
                 if len(key.replace(" ", "")) < 5 or any(w.isdigit() for w in words):
+                    continue
+                if all(w in self.plain_words for w in words):
+                    # ordinary words, spelt right: had they named something, the exact pass would have found it
                     continue
                 hit = self._fuzzy(key)
                 if hit is None:

@@ -170,6 +170,16 @@ class FactIndex:
                     for fact in self.by_entity.get(owner, ()):
                         seen.setdefault(fact.id, fact)
             pool = seen.values()
+            if len(seen) > 40 and total:
+                # a subject with many facts (AQIM has ~150): score those that share a word with the question,
+                # and the subject's most central facts, rather than every one of them
+                sharing: set[str] = set()
+                for _, s, _ in words:
+                    if s is not None:
+                        sharing.update(self.by_word.get(s, ()))
+                narrowed = [f for f in seen.values() if f.id in sharing or f.weight >= 3]
+                if narrowed:
+                    pool = narrowed
         else:
             # no entity to narrow by: only facts that share at least one word can score
             ids: set[str] = set()
