@@ -61,6 +61,7 @@ class IntentMatcher:
         self.choices: dict[int, dict[int, str]] = {}
         self.owner: list[list[tuple[Intent, str, tuple[str, ...]]]] = []
         self.words: list[frozenset[str]] = []
+        self._hits: dict[tuple[int, str], list[tuple[str, float, int]]] = {}
         seen: dict[tuple[int, str], int] = {}
         for intent in intents.values():
             for template in intent.templates:
@@ -115,7 +116,14 @@ class IntentMatcher:
         if not choices:
             return []
         skeleton = _strip_articles(skeleton)
-        hits = process.extract(skeleton, choices, scorer=fuzz.ratio, processor=None, limit=20, score_cutoff=55)
+        key = (len(fillers), skeleton)
+        hits = self._hits.get(key)
+        if hits is None:
+            # many questions share a skeleton ("who leads ⟨slot⟩"): remember the template scores, not the slots
+            hits = process.extract(skeleton, choices, scorer=fuzz.ratio, processor=None, limit=20, score_cutoff=55)
+            if len(self._hits) >= 4096:
+                self._hits.clear()
+            self._hits[key] = hits
         q_words = [w for w in skeleton.split() if w not in STOPWORDS or w in ("who", "when", "where", "why", "how")]
         best: dict[str, IntentMatch] = {}
         for _, ratio, key in hits:
