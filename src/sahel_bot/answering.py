@@ -430,6 +430,9 @@ class Engine:
         """
         if not tokens or tokens[0] in ("who", "whos", "whom", "which", "name", "list"):
             return mentions, ""
+        if any(self.entities[m.entity].type == "person" for m in mentions):
+            # "is Koufa the leader of Ansar al Dine?": the leader is what is being asked about
+            return mentions, ""
         out = list(mentions)
         notes = []
         for m in mentions:
@@ -438,6 +441,10 @@ class Engine:
             after = tokens[m.end : m.end + 2]
             before = tokens[max(0, m.start - 3) : m.start]
             noun = next((t for t in after if t in _LEADER_NOUNS), None)
+            if noun is not None:
+                # "Al Murabitoun's Algerian leader": words between the group and the noun describe the leader
+                noun_at = m.end + after.index(noun)
+                out = [x for x in out if not (m.end <= x.start and x.end <= noun_at)]
             if noun is None and len(before) >= 2 and before[-1] == "of" and before[-2] in _LEADER_NOUNS:
                 noun = before[-2]
             if noun is None:
@@ -653,14 +660,22 @@ class Engine:
         # between them ("when did X break away from Y")
         tokens = question.tokens
         spans = sorted(question.mentions, key=lambda m: m.start)
-        joined = any("and" in tokens[a.end : b.start] for a, b in itertools.pairwise(spans))
-        if not joined and not {"both", "differ", "differs", "different", "compare", "each", "respectively"} & set(
-            tokens
-        ):
-            return None
+        parallel: list[str] = []
+        for a, b in itertools.pairwise(spans):
+            if "and" in tokens[a.end : b.start] and len(tokens[a.end : b.start]) <= 2:
+                parallel += [a.entity, b.entity]
+        parallel = list(dict.fromkeys(parallel))
+        if not parallel:
+            if not {"both", "differ", "differs", "different", "compare", "each", "respectively"} & set(tokens):
+                return None
+            parallel = list(entity_ids)
+        others = tuple(e for e in entity_ids if e not in parallel)
         best: list[FactScore] = []
-        for ent in entity_ids:
-            found = [s for s in self.index.score(question, (ent,), words) if s.lexical >= 0.4 and s.typed >= 1.0]
+        for ent in parallel:
+            # the same question about each subject; what else the question names must hold for each
+            found = [
+                s for s in self.index.score(question, (ent, *others), words) if s.lexical >= 0.2 and s.typed >= 1.0
+            ]
             if not found:
                 return None
             best.append(found[0])
@@ -924,6 +939,8 @@ class Engine:
             return Reading(intent.id, score, (), "brief", detail, match=match)
         if compose == "entities":
             return self._entity_list_reading(question, intent.id, match, slot_entities, detail)
+        if compose == "check" and not question.is_yesno:
+            return None  # "who was its leader when it pledged ...?" is not a yes-or-no question
         if compose == "check" and len(slot_entities) == 2 and relations:
             # "is Koufa the leader of Ansar al Dine?": yes if one fact links them, else no, with what is true
             first, second = slot_entities
@@ -944,7 +961,7 @@ class Engine:
                 for e in (first, second)
             ]
             if all(sides):
-                scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in (sides[1][0], sides[0][0]))
+                scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in (sides[0][0], sides[1][0]))
                 return Reading(intent.id, match.score, scored, "check_no", detail, slot_entities, match=match)
             return Reading(
                 intent.id,
