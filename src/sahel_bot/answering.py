@@ -38,6 +38,8 @@ _BARE_FOLLOW_UP = frozenset(
 _NOT_GIVEN = {
     "when": "The brief doesn't say when.",
     "how_many": "The brief doesn't give that number.",
+    "size": "The brief doesn't give that figure.",
+    "duration": "The brief doesn't say how long.",
     "where": "The brief doesn't say where.",
     "who": "The brief doesn't say who.",
     "why": "The brief doesn't say why.",

@@ -224,7 +224,8 @@ def _answer_type(tokens: list[str]) -> tuple[str, bool]:
     is_yesno = first in _YES_NO_STARTS
     checks = (
         ("how_many", (" how many ", " number of ")),
-        ("size", (" how big ", " how large ", " what size ", " how strong ", " how much ", " how long ")),
+        ("size", (" how big ", " how large ", " what size ", " how strong ", " how much ")),
+        ("duration", (" how long ", " for how long ", " since when ")),
         (
             "when",
             (

@@ -191,7 +191,7 @@ class FactIndex:
         asked = question.asked
         # leaving out a place or an event, or anything at all when a number or a date is asked for,
         # means the fact is about another occasion
-        pointed = question.answer_type in ("how_many", "size", "when")
+        pointed = question.answer_type in ("how_many", "size", "when", "duration")
         plan = [
             (
                 e,
@@ -300,6 +300,9 @@ class FactIndex:
             return 1.0 if (fact.date or fact.year_from) else 0.35
         if kind == "how_many":
             return 1.0 if fact.count else 0.35
+        if kind == "duration":
+            # "how long ...?": "since 2013", "for decades", "multi-day"
+            return 1.0 if fact.date or fact.id in self.measured else 0.4
         if kind == "size":
             # "how big", "how much", "how long": a number, a size or a duration in the fact's own words
             return 1.0 if fact.count or fact.relation == "size" or fact.id in self.measured else 0.4

@@ -45,7 +45,21 @@ FACT_FIELDS = (
     "keywords",
     "weight",
 )
-ANSWER_TYPES = ("who", "what", "when", "where", "how_many", "why", "how", "yesno", "meaning", "which", "name", "size")
+ANSWER_TYPES = (
+    "who",
+    "what",
+    "when",
+    "where",
+    "how_many",
+    "why",
+    "how",
+    "yesno",
+    "meaning",
+    "which",
+    "name",
+    "size",
+    "duration",
+)
 
 # Words by which the brief hedges or attributes; a fact quoting them must keep them.
 _QUOTE_HEDGE = re.compile(
