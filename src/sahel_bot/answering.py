@@ -1354,12 +1354,15 @@ class Engine:
         chosen = {f.id for f in facts}
         # a "why" or "how" question wants the rest of the sentence too (the motive beside the event)
         any_relation = question.answer_type in ("why", "how")
+        same_sentences = {f.id: f for sid in top.cites for f in self.index.by_sentence.get(sid, ())}
         siblings = [
             f
-            for f in self.index.by_sentence.get(top.cites[0], ())
+            for f in same_sentences.values()
             if f.id not in chosen
-            and top.subject in (f.subject, f.object)
-            and (f.relation == top.relation or any_relation)
+            and (
+                (top.subject in (f.subject, f.object) and (f.relation == top.relation or any_relation))
+                or (f.relation == top.relation and question.answer_type in ("what", "how"))
+            )
         ]
         return facts + siblings[: 4 - len(facts)]
 
