@@ -45,6 +45,7 @@ _NOT_GIVEN = {
     "why": "The brief doesn't say why.",
     "name": "The brief doesn't give that name.",
 }
+_ANAPHORIC_ADJECTIVES = frozenset("new merged combined latter resulting".split())
 _LEADER_NOUNS = frozenset("leader leaders emir head chief commander boss".split())
 _KIND_NOUNS = {
     "ethnic": "ethnic",
@@ -508,6 +509,10 @@ class Engine:
                 continue  # "that group": the noun says what kind of thing is meant
             kind = ANAPHORA.get(token)
             previous = tokens[i - 1] if i else ""
+            adjective = ""
+            if previous in _ANAPHORIC_ADJECTIVES and i >= 2 and tokens[i - 2] in ("the", "this", "that"):
+                # "the new group", "the merged group", "the latter group"
+                adjective, previous = previous, tokens[i - 2]
             if token in _NOUN_ANAPHORA and previous in ("the", "this", "that", "these", "those", "same"):
                 kind = _NOUN_ANAPHORA[token]
             if kind is None:
@@ -516,14 +521,17 @@ class Engine:
                 if token not in ("it", "its") or taken - {"country", "place"}:
                     continue
                 kind = "group"
-            demonstrative = token in _NOUN_ANAPHORA and previous in ("that", "this", "those", "these")
-            definite = token in _NOUN_ANAPHORA and previous == "the"
+            demonstrative = token in _NOUN_ANAPHORA and (
+                previous in ("that", "this", "those", "these") or bool(adjective)
+            )
+            definite = token in _NOUN_ANAPHORA and previous == "the" and not adjective
             entity = self._context_entity(
                 kind,
                 context,
                 tokens[i + 1] if i + 1 < len(tokens) else "",
                 newest=demonstrative,
                 topic=definite,
+                merged=adjective in ("new", "merged", "combined", "resulting"),
             )
             if entity is None or self.entities[entity].type in taken or any(m.entity == entity for m in mentions):
                 continue
@@ -536,10 +544,27 @@ class Engine:
         return mentions, "", None
 
     def _context_entity(
-        self, kind: str, context: Context, next_word: str, newest: bool = False, topic: bool = False
+        self,
+        kind: str,
+        context: Context,
+        next_word: str,
+        newest: bool = False,
+        topic: bool = False,
+        merged: bool = False,
     ) -> str | None:
         pool = [e for e in ((context.subject,) if context.subject else ()) + context.entities if e in self.entities]
-        if newest:
+        if merged:
+            # "the new group": what the groups just talked about merged into
+            results = [
+                f.object
+                for e in pool
+                for f in self.index.by_entity.get(e, ())
+                if f.relation == "merger" and f.subject == e and f.object in self.entities
+            ]
+            # the group most of them merged into comes first
+            ranked = sorted(dict.fromkeys(results), key=lambda e: -results.count(e))
+            pool = ranked + pool
+        elif newest:
             # "that group" points at what the last answer brought up, not at what was asked about
             fresh = [e for e in context.entities if e not in context.asked and e in self.entities]
             pool = fresh + [e for e in pool if e not in fresh]
