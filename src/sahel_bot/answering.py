@@ -1258,8 +1258,9 @@ class Engine:
             facts=tuple(f.id for f in facts),
             age=0,
             turn=context.turn,
-            words=question.content,
-            asked=entity_ids,
+            # a bare "when?" keeps the words of the question it followed
+            words=question.content or context.words,
+            asked=entity_ids or context.asked,
             answer_type=question.answer_type,
             recent=(*context.recent, *((subject,) if subject else ()))[-4:],
         )
