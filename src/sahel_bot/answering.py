@@ -9,6 +9,7 @@ May import: every core module below ``bot``; never ``interfaces``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -853,13 +854,16 @@ class Engine:
                     and mention.end < len(question.tokens)
                     and question.tokens[mention.end] in _KIND_NOUNS
                 )
-                own = [
-                    e.id
-                    for e in self.entities.values()
+                own = (
+                    [
+                        e.id
+                        for e in self.entities.values()
+                        if e.id != anchor
+                        and (anchor in e.part_of or any(n.startswith(prefixes) for n in self.names[e.id]))
+                    ]
                     if adjectival
-                    and e.id != anchor
-                    and (anchor in e.part_of or any(n.startswith(prefixes) for n in self.names[e.id]))
-                ]
+                    else []
+                )
                 found = own or [e for f in linking for e in roles[f.id] if e != anchor]
         else:
             found = [e.id for e in self.entities.values()]
@@ -873,7 +877,12 @@ class Engine:
             names.setdefault(e, None)
         if not names:
             return None
-        chosen = [f for f in linking if any(e in roles[f.id] for e in names)][:8]
+        chosen: list[Fact] = []
+        for f in linking:
+            if not names.keys().isdisjoint(roles[f.id]):
+                chosen.append(f)
+                if len(chosen) == 8:
+                    break
         scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in chosen)
         return Reading(intent_id, match.score, scored, "entities", detail, tuple(names), match=match)
 
@@ -1619,8 +1628,14 @@ def _distinct(statements: Iterable[str]) -> list[str]:
     """Return the statements without repeats or near-repeats (the same claim said twice)."""
     out: dict[str, str] = {}
     for statement in statements:
-        out.setdefault(normalize(statement), statement)
+        out.setdefault(_normal_statement(statement), statement)
     return list(out.values())
+
+
+@functools.lru_cache(maxsize=2048)
+def _normal_statement(statement: str) -> str:
+    """Normalised statement: the same few hundred fact statements are compared answer after answer."""
+    return normalize(statement)
 
 
 def meta_list(value: object) -> list[dict[str, object]]:

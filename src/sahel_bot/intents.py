@@ -126,6 +126,8 @@ class IntentMatcher:
             self._hits[key] = hits
         q_words = [w for w in skeleton.split() if w not in STOPWORDS or w in ("who", "when", "where", "why", "how")]
         best: dict[str, IntentMatch] = {}
+        # many templates share a slot list: each list is checked against the fillers once
+        fills: dict[tuple[str, ...], tuple[tuple[str, str], ...] | None] = {}
         for _, ratio, key in hits:
             t_words = self.words[key]
             covered = sum(1 for w in q_words if w in t_words) / len(q_words) if q_words else 1.0
@@ -134,7 +136,10 @@ class IntentMatcher:
                 current = best.get(intent.id)
                 if current is not None and current.score >= score:
                     continue
-                filled = self._fill(slots, fillers)
+                if slots in fills:
+                    filled = fills[slots]
+                else:
+                    filled = fills[slots] = self._fill(slots, fillers)
                 if filled is None:
                     continue
                 best[intent.id] = IntentMatch(intent, score, template, ratio / 100, covered, filled)

@@ -123,9 +123,14 @@ class FactIndex:
         self.measured = frozenset(f.id for f in facts if _MEASURE.search(f.statement))
         self.explained = frozenset(f.id for f in facts if _BECAUSE.search(f.statement))
         self.by_word: dict[str, list[str]] = {}
+        # postings with the weight a word earns in each fact (a strong word counts fully, a weak one 0.6):
+        # scoring adds up a question's few words over their postings instead of testing every fact
+        self.postings: dict[str, tuple[tuple[str, float], ...]] = {}
         for fact in facts:
             for w in self.strong[fact.id] | self.weak[fact.id]:
                 self.by_word.setdefault(w, []).append(fact.id)
+        for w, ids in self.by_word.items():
+            self.postings[w] = tuple((i, 1.0 if w in self.strong[i] else 0.6) for i in ids)
         self.by_sentence: dict[str, list[Fact]] = {}
         for fact in facts:
             self.by_sentence.setdefault(fact.cites[0], []).append(fact)
@@ -202,7 +207,12 @@ class FactIndex:
             )
             for e in entity_ids
         ]
-        out: list[tuple[float, Fact, float, float, float, list[str]]] = []
+        gained: dict[str, float] = {}
+        for _, s, w in words:
+            if s is not None:
+                for fid, share in self.postings.get(s, ()):
+                    gained[fid] = gained.get(fid, 0.0) + share * w
+        out: list[tuple[float, Fact, float, float, float]] = []
         for fact in pool:
             if relations is not None and fact.relation not in relations:
                 continue
@@ -232,19 +242,7 @@ class FactIndex:
             else:
                 ent = 0.0
                 present = 1.0
-            strong = self.strong[fact.id]
-            weak = self.weak[fact.id]
-            got = 0.0
-            matched = []
-            for word, s, w in words:
-                if s is None:
-                    continue
-                if s in strong:
-                    got += w
-                    matched.append(word)
-                elif s in weak:
-                    got += 0.6 * w
-                    matched.append(word)
+            got = gained.get(fact.id, 0.0)
             lexical = got / total if total else 0.0
             typed = self.type_fit(question, fact, asked)
             if question.years and fact.year_from is not None and question.answer_type not in ("what", "which"):
@@ -271,10 +269,15 @@ class FactIndex:
                 score *= 0.75
             if score <= 0.05:
                 continue
-            out.append((score, fact, ent, lexical, typed, matched))
+            out.append((score, fact, ent, lexical, typed))
         out.sort(key=lambda s: (-s[0], -s[1].weight, s[1].id))
-        # only the best few are ever looked at: build result objects for those alone
-        return [FactScore(f, sc, e, lx, ty, tuple(m)) for sc, f, e, lx, ty, m in out[:limit]]
+        # only the best few are ever looked at: build result objects (and their matched words) for those alone
+        return [FactScore(f, sc, e, lx, ty, self._matched(f, words)) for sc, f, e, lx, ty in out[:limit]]
+
+    def _matched(self, fact: Fact, words: list[tuple[str, str | None, float]]) -> tuple[str, ...]:
+        strong = self.strong[fact.id]
+        weak = self.weak[fact.id]
+        return tuple(word for word, s, _ in words if s is not None and (s in strong or s in weak))
 
     def _is_place(self, entity_id: str) -> bool:
         entity = self.entities.get(entity_id)
