@@ -58,7 +58,9 @@ class IntentMatcher:
         # compared with one-slot templates (fewer comparisons, and no wrong-arity matches).
         # Articles are dropped on both sides ("who leads [the] {group}" is one sentence, not two), and
         # identical skeletons are compared once, whichever templates they came from.
-        self.choices: dict[int, dict[int, str]] = {}
+        # per slot count: the skeletons (a plain list is the fastest input for rapidfuzz) and their owner keys
+        self.choices: dict[int, list[str]] = {}
+        self.keys: dict[int, list[int]] = {}
         self.owner: list[list[tuple[Intent, str, tuple[str, ...]]]] = []
         self.words: list[frozenset[str]] = []
         self._hits: dict[tuple[int, str], list[tuple[str, float, int]]] = {}
@@ -69,7 +71,8 @@ class IntentMatcher:
                 key = (len(template.slots), skeleton)
                 if key not in seen:
                     seen[key] = len(self.owner)
-                    self.choices.setdefault(len(template.slots), {})[len(self.owner)] = skeleton
+                    self.choices.setdefault(len(template.slots), []).append(skeleton)
+                    self.keys.setdefault(len(template.slots), []).append(len(self.owner))
                     self.owner.append([])
                     self.words.append(frozenset(skeleton.split()))
                 self.owner[seen[key]].append((intent, template.normalized, template.slots))
@@ -120,7 +123,13 @@ class IntentMatcher:
         hits = self._hits.get(key)
         if hits is None:
             # many questions share a skeleton ("who leads ⟨slot⟩"): remember the template scores, not the slots
-            hits = process.extract(skeleton, choices, scorer=fuzz.ratio, processor=None, limit=20, score_cutoff=55)
+            keys = self.keys[len(fillers)]
+            hits = [
+                (choice, ratio, keys[i])
+                for choice, ratio, i in process.extract(
+                    skeleton, choices, scorer=fuzz.ratio, processor=None, limit=20, score_cutoff=55
+                )
+            ]
             if len(self._hits) >= 4096:
                 self._hits.clear()
             self._hits[key] = hits
