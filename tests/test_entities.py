@@ -59,3 +59,38 @@ def test_real_aliases(bot: Bot) -> None:
     ]:
         mentions = bot._engine.linker.link(text.split())
         assert expected in [m.entity for m in mentions], text
+
+
+def _places() -> EntityLinker:
+    entities = [
+        Entity("aqim", "group", "Al Qaeda in the Islamic Maghreb", "AQIM", ("AQIM",), "d", (), L),
+        Entity("north", "place", "northern Mali", "northern Mali", (), "d", (), L),
+        Entity("centre", "place", "central Mali", "central Mali", (), "d", (), L),
+        Entity("south", "place", "southern Mali", "southern Mali", (), "d", (), L),
+    ]
+    return EntityLinker({e.id: e for e in entities})
+
+
+def test_a_shared_tail_left_out_in_a_list_still_names_each_place() -> None:
+    mentions = _places().link("has aqim spread into central and southern mali".split())
+    assert [(m.entity, m.start, m.end, m.method) for m in mentions] == [
+        ("aqim", 1, 2, "exact"),
+        ("centre", 4, 5, "elided"),
+        ("south", 6, 8, "exact"),
+    ]
+    # a list whose commas normalisation dropped
+    listed = _places().link("northern central or southern mali".split())
+    assert [m.entity for m in listed] == ["north", "centre", "south"]
+
+
+def test_only_words_that_make_a_name_with_the_tail_are_taken() -> None:
+    # "aqim mali" is no name; "eastern mali" is none either: neither becomes a mention
+    assert [m.entity for m in _places().link("aqim and southern mali".split())] == ["aqim", "south"]
+    assert [m.entity for m in _places().link("eastern and southern mali".split())] == ["south"]
+
+
+def test_coordinated_places_are_answered_together(bot: Bot) -> None:
+    reply = bot.ask("has aqim spread into central and southern mali?")
+    assert reply.answered
+    assert "central" in reply.text
+    assert "southern" in reply.text

@@ -690,7 +690,9 @@ class Engine:
         spans = sorted(question.mentions, key=lambda m: m.start)
         parallel: list[str] = []
         for a, b in itertools.pairwise(spans):
-            if "and" in tokens[a.end : b.start] and len(tokens[a.end : b.start]) <= 2:
+            between = tokens[a.end : b.start]
+            # "X and Y", or a list whose commas normalisation dropped ("northern, central and southern")
+            if ("and" in between and len(between) <= 2) or (not between and b.method == "elided"):
                 parallel += [a.entity, b.entity]
         parallel = list(dict.fromkeys(parallel))
         if not parallel:
@@ -710,7 +712,7 @@ class Engine:
         if len({s.fact.id for s in best}) < 2:
             return None
         score = min(s.score for s in best) * 0.9
-        detail = "the same question about each of " + ", ".join(self.entities[e].short for e in entity_ids)
+        detail = "the same question about each of " + ", ".join(self.entities[e].short for e in parallel)
         return Reading("side_by_side", score, tuple(best), "all", detail, entity_ids)
 
     def _pointing_back(self, question: Question, tokens: list[str], explicit: bool, context: Context) -> Reading | None:
@@ -1236,6 +1238,7 @@ class Engine:
         elif compose == "check_no":
             body = "No. " + " ".join(_distinct(f.statement for f in facts[:2]))
         elif compose == "yesno" or (question.is_yesno and compose in ("all", "best")):
+            facts = self._covering(facts, question)
             top = facts[0]
             body = self._yes_no(top, facts)
             facts = facts[:3]
@@ -1400,6 +1403,27 @@ class Engine:
             )
         ]
         return facts + siblings[: 4 - len(facts)]
+
+    def _covering(self, facts: list[Fact], question: Question) -> list[Fact]:
+        """Put next to the top fact one that covers what it leaves out of the question.
+
+        "Has AQIM spread into central and southern Mali?": the brief says both, in one sentence read as
+        two facts; a yes/no answer shows two statements, and they should be the two the question names.
+        """
+        if len(question.asked) < 2 or not facts:
+            return facts
+        top = facts[0]
+        roles = self.index.roles
+        missing = [e for e in question.asked if e not in roles[top.id]]
+        if not missing:
+            return facts
+        same_sentence = [
+            f for sid in top.cites for f in self.index.by_sentence.get(sid, ()) if f.relation == top.relation
+        ]
+        for candidate in (*facts[1:], *same_sentence):
+            if candidate.id != top.id and any(e in roles[candidate.id] for e in missing):
+                return [top, candidate, *(f for f in facts[1:] if f.id != candidate.id)]
+        return facts
 
     def _yes_no(self, top: Fact, facts: list[Fact]) -> str:
         statements = " ".join(dict.fromkeys(f.statement for f in facts[:2]))

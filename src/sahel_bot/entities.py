@@ -22,6 +22,9 @@ __all__ = ["EntityLinker", "Mention"]
 
 MAX_NGRAM = 8
 # Words that never start or make up a fuzzy match: they are too common to be a typo of a name.
+#: Words joining names in a list ("central and southern Mali").
+_COORDINATORS = frozenset({"and", "or", "nor"})
+
 _NO_FUZZ = frozenset(
     """
     the a an of in on at to for from by with and or but is are was were be been do does did has have had
@@ -106,7 +109,10 @@ class EntityLinker:
                 mentions.append(Mention(entity, i, i + n, self.display[key], key, 100.0, method))
                 for j in range(i, i + n):
                     taken[j] = True
-        # 2. typo-tolerant fallback over what is left
+        # 2. names shortened in a coordination: "central and southern mali" names central Mali as well
+        for m in list(mentions):
+            mentions.extend(self._elided(tokens, m, taken))
+        # 3. typo-tolerant fallback over what is left
         for n in range(min(4, len(tokens)), 0, -1):
             for i in range(0, len(tokens) - n + 1):
                 if any(taken[i : i + n]):
@@ -129,6 +135,31 @@ class EntityLinker:
                     taken[j] = True
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+    def _elided(self, tokens: list[str], m: Mention, taken: list[bool]) -> list[Mention]:
+        """Return the names whose shared tail was left out before ``m`` ("central and southern" Mali).
+
+        Only a first word swapped for another, with the rest of the name in common, and only when the result
+        is itself a name: "northern, central and southern mali" gives three places, "aqim and southern mali" none.
+        """
+        if m.end - m.start < 2 or self.exact.get(" ".join(tokens[m.start : m.end])) != m.entity:
+            return []
+        tail = " ".join(tokens[m.start + 1 : m.end])
+        out: list[Mention] = []
+        i = m.start - 1
+        if i >= 1 and tokens[i] in _COORDINATORS:
+            i -= 1
+        while i >= 0 and not taken[i] and tokens[i] not in _COORDINATORS:
+            key = f"{tokens[i]} {tail}"
+            entity = self.exact.get(key)
+            if entity is None or entity == m.entity:
+                break
+            out.append(Mention(entity, i, i + 1, self.display[key], tokens[i], 100.0, "elided"))
+            taken[i] = True
+            i -= 1
+            if i >= 1 and tokens[i] in _COORDINATORS:
+                i -= 1
+        return out
 
     def _fuzzy(self, key: str) -> tuple[str, float] | None:
         best = process.extractOne(

@@ -60,12 +60,22 @@ def _bag(texts: Iterable[str]) -> set[str]:
 
 
 def _alternatives(question: Question) -> frozenset[str]:
-    """Return the entities the question offers as alternatives ("X or Y"), or an empty set."""
+    """Return the entities the question offers as alternatives ("X or Y"), or an empty set.
+
+    Names sharing an elided tail ("central and southern Mali") count too: a fact about either is about
+    what was asked, and the answer adds the other (side by side, or next to it in a yes/no answer).
+    """
     mentions = sorted(question.mentions, key=lambda m: m.start)
     for a, b in itertools.pairwise(mentions):
         between = question.tokens[a.end : b.start]
         if "or" in between and len(between) <= 3:
             return frozenset((a.entity, b.entity))
+    elided: list[str] = []
+    for m in mentions:
+        if m.method == "elided":
+            elided.append(m.entity)
+        elif elided:
+            return frozenset((*elided, m.entity))
     return frozenset()
 
 
@@ -236,7 +246,7 @@ class FactIndex:
                 present = hit / len(entity_ids)
                 if either and any(e in roles for e in either) and not all(e in roles for e in either):
                     # "led by Algerians or by West Africans?": one of the alternatives is enough
-                    missing = 1 if len(either) else 0
+                    missing = sum(1 for e in either if e not in roles)
                     present = min(1.0, (hit + missing) / len(entity_ids))
                     ent = min(1.0, ent + missing / len(entity_ids))
             else:
