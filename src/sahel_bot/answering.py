@@ -238,6 +238,12 @@ class Engine:
         if role_note:
             context_note = f"{context_note}; {role_note}" if context_note else role_note
         question = analyse(text, tokens, mentions, self.knowledge.synonyms)
+        if question.answer_type == "how_many" and not question.content and {"have", "has", "had"} & set(tokens):
+            # "how many does Al Murabitoun have?": of a group, its members is what one has
+            question = replace(question, content=("members",))
+        if follow_intent and not question.content and aged.answer_type:
+            # "and Ansar Dine?" after "how many fighters does AQIM have?" asks for a number too
+            question = replace(question, answer_type=aged.answer_type)
         if not question.years and aged.facts and re.search(r"\b(that|the same|same) year\b", " ".join(tokens)):
             # "who else swore allegiance to him that year?": the year of the last answer
             years = [self.facts[f].year_from for f in aged.facts if f in self.facts and self.facts[f].year_from]
@@ -297,7 +303,7 @@ class Engine:
             slot = intent.slots[0] if intent.slots else "entity"
             matches.insert(
                 0,
-                IntentMatch(intent, 0.9, f"(follow-up of {follow_intent})", 0.9, 1.0, ((slot, mentions[0].entity),)),
+                IntentMatch(intent, 0.9, f"(follow-up of {follow_intent})", 1.0, 1.0, ((slot, mentions[0].entity),)),
             )
 
         readings = self._readings(question, entity_ids, words, matches, aged)
@@ -327,6 +333,14 @@ class Engine:
         )
         best = readings[0] if readings else None
         threshold = self.settings.answer_threshold
+        if follow_intent:
+            # "and Ansar Dine?" after "how many fighters does AQIM have?": if the brief has no number for it,
+            # that is the answer, not an overview of Ansar Dine
+            again = next(
+                (r for r in readings if r.match is not None and r.match.template.startswith("(follow-up")), None
+            )
+            if again is not None and self._pointed_but_not_given(question, again, entity_ids):
+                return self._decline_nearby(text, question, entity_ids, unknown, again, explanation, aged)
         if best is not None and best.intent == "follow_up" and not best.facts:
             return self._decline(
                 text,
@@ -350,6 +364,10 @@ class Engine:
             and not _same_facts(best, readings[1])
             and not entity_ids
         )
+        if best.score < threshold and self._pointed_but_not_given(question, best, entity_ids):
+            # "how many fighters does Ansar al Dine have?": understood, and the brief's facts about it give no
+            # number; say so, with what it does say, rather than ask what was meant
+            return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         if best.score < threshold or ambiguous:
             # only a question that names something in the brief, or whose shape a template
             # recognised, is worth a "did you mean"; anything else is simply off-topic
@@ -375,6 +393,15 @@ class Engine:
                 return reply, replace(aged, intent=pending, age=0)
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         return self._compose(text, question, best, explanation, aged, entity_ids)
+
+    def _pointed_but_not_given(self, question: Question, best: Reading, entity_ids: tuple[str, ...]) -> bool:
+        """Whether a number or a date was asked about something, and its best fact is of that kind but gives none."""
+        if question.answer_type not in ("how_many", "size", "when", "duration") or not entity_ids or not best.facts:
+            return False
+        top = best.facts[0]
+        relations = best.match.intent.relations if best.match is not None else ()
+        roles = self.index.roles[top.fact.id]
+        return top.typed < 1 and top.fact.relation in relations and all(e in roles for e in entity_ids)
 
     def _spell(self, tokens: list[str], mentions: list[Mention]) -> tuple[list[str], list[tuple[str, str]]]:
         """Return the tokens with misspelt words (outside entity mentions) corrected, and the corrections."""
