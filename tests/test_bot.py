@@ -110,3 +110,10 @@ def test_yes_no_keeps_the_hedge(bot: Bot) -> None:
 
 def test_reply_type(bot: Bot) -> None:
     assert isinstance(bot.ask("hello"), Reply)
+
+
+def test_how_a_group_is_funded_leads_with_its_own_funding(bot: Bot) -> None:
+    # what AQIM gives other groups, or what observers debate, comes after how it gets its money
+    for question in ("how does aqim make money", "how is aqim funded"):
+        first = bot.ask(question).text.split(". ")[0]
+        assert "source of funding for AQIM" in first, first

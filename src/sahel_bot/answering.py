@@ -22,7 +22,7 @@ from .entities import EntityLinker, Mention
 from .intents import IntentMatch, IntentMatcher
 from .knowledge.schema import Entity, Fact, Intent, Knowledge
 from .normalize import MAX_QUESTION_CHARS, normalize
-from .question import ANAPHORA, STOPWORDS, Question, analyse
+from .question import ANAPHORA, STOPWORDS, Question, analyse, stem
 from .reply import ANSWER, CLARIFY, DECLINE, Candidate, Citation, Explanation, LinkedEntity, Reply
 from .retrieval import FactIndex, FactScore
 from .spelling import SpellChecker, common_english_words
@@ -46,6 +46,8 @@ _NOT_GIVEN = {
     "why": "The brief doesn't say why.",
     "name": "The brief doesn't give that name.",
 }
+#: Hedges that put a fact in doubt: among equally good facts, those come after the ones the brief asserts.
+_DOUBTFUL = frozenset({"debated", "unclear", "uncertain", "unconfirmed", "possibly", "may"})
 _ANAPHORIC_ADJECTIVES = frozenset("new merged combined latter resulting".split())
 _LEADER_NOUNS = frozenset("leader leaders emir head chief commander boss".split())
 _KIND_NOUNS = {
@@ -184,6 +186,13 @@ class Engine:
         self.names = {
             e.id: tuple(n for n in dict.fromkeys(normalize(x) for x in e.names) if n) for e in self.entities.values()
         }
+        # how plainly each fact speaks of its relation: "a key source of funding" is about financing in the
+        # relation's own words, "observers debate ... drug smuggling" only around it; used to order equals
+        self.topical: dict[str, int] = {}
+        for f in knowledge.facts:
+            relation = knowledge.relations.get(f.relation)
+            vocabulary = {stem(w) for k in (relation.keywords if relation else ()) for w in k.split()}
+            self.topical[f.id] = len(vocabulary & {stem(w) for w in normalize(f.statement).split()})
 
     # -- entry point ---------------------------------------------------------------
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
@@ -393,6 +402,11 @@ class Engine:
                 return reply, replace(aged, intent=pending, age=0)
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         return self._compose(text, question, best, explanation, aged, entity_ids)
+
+    def _to_another_group(self, fact: Fact, ids: tuple[str, ...]) -> bool:
+        """Whether the fact's object is a group the question did not name (what the subject does to it)."""
+        target = self.entities.get(fact.object) if fact.object else None
+        return target is not None and target.type == "group" and fact.object not in ids
 
     def _pointed_but_not_given(self, question: Question, best: Reading, entity_ids: tuple[str, ...]) -> bool:
         """Whether a number or a date was asked about something, and its best fact is of that kind but gives none."""
@@ -1141,10 +1155,16 @@ class Engine:
         top = scored[0]
         keep = [s for s in scored if s.score >= top.score * (0.6 if compose in ("subjects", "objects") else 0.7)]
         # the intent's first relation is what it is mainly about ("formation" before "merger")
+        # "how does AQIM make money?": what it gives another group (funds to Ansar al Sharia) comes after
+        # how it gets its own, and what the brief asserts in the relation's own words comes first
+        how = question.answer_type == "how"
         keep.sort(
             key=lambda s: (
                 intent.relations.index(s.fact.relation) if s.fact.relation in intent.relations else 99,
+                how and self._to_another_group(s.fact, ids),
                 -s.score,
+                how and s.fact.hedge in _DOUBTFUL,
+                -self.topical.get(s.fact.id, 0) if how else 0,
             )
         )
         limit = 10 if compose in ("subjects", "objects") or intent.kind == "list" else 5 if compose == "all" else 3
