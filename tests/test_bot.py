@@ -117,3 +117,14 @@ def test_how_a_group_is_funded_leads_with_its_own_funding(bot: Bot) -> None:
     for question in ("how does aqim make money", "how is aqim funded"):
         first = bot.ask(question).text.split(". ")[0]
         assert "source of funding for AQIM" in first, first
+
+
+def test_one_sentence_read_as_several_facts_is_said_once(bot: Bot) -> None:
+    text = bot.ask("Which countries does AQIM mainly attack in?").text
+    assert text.count("primarily concentrated") == 1, text
+    for country in ("Algeria", "Mali", "Mauritania", "Niger"):
+        assert country in text
+    # facts of one quote that each name something the others do not are all kept
+    both = bot.ask("what do ansar dine and the mlf want").text
+    assert "Islamist regime" in both
+    assert "foreign troops" in both

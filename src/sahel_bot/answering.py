@@ -403,6 +403,26 @@ class Engine:
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         return self._compose(text, question, best, explanation, aged, entity_ids)
 
+    def _unrepeated(self, facts: list[Fact]) -> list[Fact]:
+        """Return the facts whose statements say something an earlier one from the same quote did not.
+
+        One sentence of the brief is often several facts ("concentrated in Algeria, as well as in Mali,
+        Mauritania, and Niger" is one per country); said once, it names them all.  A fact is left out only
+        when an earlier fact of the same quote already names everything it is about.
+        """
+        kept: list[Fact] = []
+        for fact in facts:
+            roles = self.index.roles[fact.id]
+            earlier = [k for k in kept if k.quote == fact.quote and k.cites[:1] == fact.cites[:1]]
+            if any(self._names_all(k, set(roles) - set(self.index.roles[k.id])) for k in earlier):
+                continue
+            kept.append(fact)
+        return kept
+
+    def _names_all(self, fact: Fact, entity_ids: set[str]) -> bool:
+        said = f" {normalize(fact.statement)} "
+        return all(any(f" {n} " in said for n in self.names.get(e, ())) for e in entity_ids)
+
     def _to_another_group(self, fact: Fact, ids: tuple[str, ...]) -> bool:
         """Whether the fact's object is a group the question did not name (what the subject does to it)."""
         target = self.entities.get(fact.object) if fact.object else None
@@ -1291,11 +1311,11 @@ class Engine:
             facts = facts[:3]
         elif compose in ("subjects", "objects") and len(facts) > 1:
             names = self._listed(facts, reading, compose)
-            statements = _distinct(f.statement for f in facts)
+            statements = _distinct(f.statement for f in self._unrepeated(facts))
             body = (f"{_join(names)}. " if len(names) > 1 else "") + " ".join(statements[:4])
         else:
             facts = self._with_siblings(facts, reading, question)
-            body = " ".join(_distinct(f.statement for f in facts))
+            body = " ".join(_distinct(f.statement for f in self._unrepeated(facts)))
         if self._time_sensitive(question, facts):
             body += " (As of the brief's date, March 20, 2017.)"
         citations = self._citations(facts)
