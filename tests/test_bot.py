@@ -128,3 +128,12 @@ def test_one_sentence_read_as_several_facts_is_said_once(bot: Bot) -> None:
     both = bot.ask("what do ansar dine and the mlf want").text
     assert "Islamist regime" in both
     assert "foreign troops" in both
+
+
+def test_who_else_keeps_to_the_question_it_follows(bot: Bot) -> None:
+    # the last question again, without what was said: not the leader of some other group
+    _, context = bot.answer("who leads aqim?", Context())
+    reply, _ = bot.answer("who else?", context)
+    assert "Ag Ghaly" not in reply.text
+    assert "Koufa" not in reply.text
+    assert "Droukdel" not in reply.text  # said already

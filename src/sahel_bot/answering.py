@@ -24,7 +24,7 @@ from .knowledge.schema import Entity, Fact, Intent, Knowledge
 from .normalize import MAX_QUESTION_CHARS, normalize
 from .question import ANAPHORA, STOPWORDS, Question, analyse, stem
 from .reply import ANSWER, CLARIFY, DECLINE, Candidate, Citation, Explanation, LinkedEntity, Reply
-from .retrieval import FactIndex, FactScore
+from .retrieval import PLACE_RELATIONS, FactIndex, FactScore
 from .spelling import SpellChecker, common_english_words
 
 __all__ = ["Engine"]
@@ -33,6 +33,9 @@ MAX_TOKENS = 60
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what about|same for|also|now)\b")
 _POINTERS = frozenset("they them their it its that this those these there he him his she her".split())
+_ELSE_WORDS = frozenset("else elsewhere other others besides additional further".split())
+_PLACE_WORDS = frozenset("where anywhere elsewhere somewhere place places country countries region regions".split())
+_PERSON_WORDS = frozenset("who whom anyone anybody someone somebody person people leader leaders".split())
 _BARE_FOLLOW_UP = frozenset(
     "when where who whom why how many much by and so exactly really what year date place was were it that".split()
 )
@@ -325,6 +328,10 @@ class Engine:
         elliptical = self._elliptical(question, tokens, entity_ids, aged)
         if elliptical is not None and (not readings or elliptical.score > readings[0].score):
             readings.insert(0, elliptical)
+        other = self._else_follow_up(question, aged) if follow is None and not explicit else None
+        if other is not None:
+            # "where else?": what the last answer left out, not the words' nearest facts
+            readings.insert(0, other)
         computed = [Candidate(r.intent, r.score, tuple(f.fact.id for f in r.facts[:6]), r.detail) for r in readings[:5]]
         seen_intents = {c.intent for c in computed}
         # intents whose templates came close but were not worth reading facts for: shown as runners-up
@@ -873,6 +880,58 @@ class Engine:
             what = {"when": "when", "where": "where", "how_many": "how many", "who": "who"}[kind]
             return Reading("follow_up", 0.9, (), "all", detail, missing=what)
         scored = tuple(FactScore(f, 0.9, 1.0, 1.0, 1.0, ()) for f in fitting[:3])
+        return Reading("follow_up", 0.9, scored, "all", detail)
+
+    def _else_follow_up(self, question: Question, context: Context) -> Reading | None:
+        """Answer "who else?", "anywhere else?", "any others?": the last question again, minus what was said.
+
+        When the brief has nothing more, that is the answer ("The brief doesn't say who else"), rather than
+        whatever else the words happen to match.
+        """
+        tokens = set(question.tokens)
+        if not context.facts or not tokens & _ELSE_WORDS or len(question.tokens) > 6 or question.mentions:
+            return None
+        if tokens & _PLACE_WORDS:
+            kind = "where"
+        elif tokens & _PERSON_WORDS:
+            kind = "who"
+        elif "when" in tokens:
+            kind = "when"
+        else:
+            kind = context.answer_type or question.answer_type
+        ids = context.asked or ((context.subject,) if context.subject else ())
+        ids = tuple(e for e in ids if e in self.entities)
+        again = replace(question, answer_type=kind, content=context.words)
+        words = self.index.resolve_words(context.words)
+        said = set(context.facts)
+        intent = self.knowledge.intents.get(context.intent or "")
+        by_intent = intent is not None and intent.kind == "relation" and bool(intent.relations)
+        if intent is not None and by_intent:
+            relations = frozenset(intent.relations)
+        else:
+            # more of the same: facts of the relations the last answer's facts were of
+            relations = frozenset(self.facts[f].relation for f in said if f in self.facts)
+        found = [
+            s
+            for s in self.index.score(again, ids, words, relations=relations or None, limit=60)
+            if s.fact.id not in said
+            and all(e in self.index.roles[s.fact.id] for e in ids)
+            and s.typed >= 1.0
+            and (s.lexical >= 0.2 or not words or by_intent)
+        ]
+        if kind == "where":
+            named = {e for f in said if f in self.facts for e in self.index.places[f]}
+            found = [
+                s
+                for s in found
+                if (s.fact.place or s.fact.relation in PLACE_RELATIONS)
+                and self.index.places[s.fact.id] - named - set(ids)
+            ]
+        detail = f"'{' '.join(question.tokens)}': the last question again, without what the last answer said"
+        if not found:
+            missing = {"where": "anywhere else", "who": "who else", "when": "when else"}.get(kind, "anything more")
+            return Reading("follow_up", 0.9, (), "all", detail, missing=missing)
+        scored = tuple(replace(s, score=0.9) for s in found[:3])
         return Reading("follow_up", 0.9, scored, "all", detail)
 
     def _entity_list_reading(

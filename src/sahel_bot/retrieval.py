@@ -20,10 +20,11 @@ from .knowledge.schema import Entity, Fact, Relation
 from .normalize import normalize
 from .question import STOPWORDS, Question, stem
 
-__all__ = ["FactIndex", "FactScore"]
+__all__ = ["PLACE_RELATIONS", "FactIndex", "FactScore"]
 
 _ROLE_WEIGHT = {"subject": 1.0, "object": 1.0, "place": 0.9, "source": 0.9, "mention": 0.8}
-_PLACE_RELATIONS = frozenset({"operates_in", "attacked_in", "location_of", "biography", "whereabouts", "threatened"})
+#: Relations whose facts say where something is or happens.
+PLACE_RELATIONS = frozenset({"operates_in", "attacked_in", "location_of", "biography", "whereabouts", "threatened"})
 _MEANING_RELATIONS = frozenset({"name_meaning", "acronym", "alias"})
 _MEASURE = re.compile(
     r"\b((?!(?:19|20)\d\d\b)\d+|one|two|three|seven|several|hundreds?|thousands?|millions?|dollars|vast|large|small|limited|"
@@ -323,7 +324,7 @@ class FactIndex:
             # the answer is a place the question did not already name
             if self.places[fact.id] - asked or (fact.place and fact.place not in asked):
                 return 1.0
-            return 0.8 if fact.relation in _PLACE_RELATIONS else 0.5
+            return 0.8 if fact.relation in PLACE_RELATIONS else 0.5
         if kind == "who":
             # the answer is someone the question did not already name
             return 1.0 if self.agents[fact.id] - asked else 0.4
