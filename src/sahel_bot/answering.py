@@ -33,6 +33,8 @@ MAX_TOKENS = 60
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what about|same for|also|now)\b")
 _POINTERS = frozenset("they them their it its that this those these there he him his she her".split())
+#: Kinds of answer that are one detail (a number, a date, a place, a name), not an account.
+_POINTED = frozenset({"how_many", "size", "when", "duration", "where", "who"})
 _ELSE_WORDS = frozenset("else elsewhere other others besides additional further".split())
 _PLACE_WORDS = frozenset("where anywhere elsewhere somewhere place places country countries region regions".split())
 _PERSON_WORDS = frozenset("who whom anyone anybody someone somebody person people leader leaders".split())
@@ -256,6 +258,10 @@ class Engine:
         if follow_intent and not question.content and aged.answer_type:
             # "and Ansar Dine?" after "how many fighters does AQIM have?" asks for a number too
             question = replace(question, answer_type=aged.answer_type)
+            if follow_intent not in self.knowledge.intents and aged.answer_type in _POINTED:
+                # the last question ("how many fighters ...?") was read by its words, not by an intent: the
+                # same words, about the new name
+                question = replace(question, content=aged.words)
         if not question.years and aged.facts and re.search(r"\b(that|the same|same) year\b", " ".join(tokens)):
             # "who else swore allegiance to him that year?": the year of the last answer
             years = [self.facts[f].year_from for f in aged.facts if f in self.facts and self.facts[f].year_from]
@@ -353,7 +359,13 @@ class Engine:
             # "and Ansar Dine?" after "how many fighters does AQIM have?": if the brief has no number for it,
             # that is the answer, not an overview of Ansar Dine
             again = next(
-                (r for r in readings if r.match is not None and r.match.template.startswith("(follow-up")), None
+                (
+                    r
+                    for r in readings
+                    if (r.match is not None and r.match.template.startswith("(follow-up"))
+                    or (r.intent == follow_intent and follow_intent not in self.knowledge.intents)
+                ),
+                None,
             )
             if again is not None and self._pointed_but_not_given(question, again, entity_ids):
                 return self._decline_nearby(text, question, entity_ids, unknown, again, explanation, aged)
@@ -440,9 +452,10 @@ class Engine:
         if question.answer_type not in ("how_many", "size", "when", "duration") or not entity_ids or not best.facts:
             return False
         top = best.facts[0]
-        relations = best.match.intent.relations if best.match is not None else ()
+        # the fact is of the kind asked about: of the intent's relations, or (read by its words) close to them
+        fits = top.fact.relation in best.match.intent.relations if best.match is not None else top.lexical >= 0.5
         roles = self.index.roles[top.fact.id]
-        return top.typed < 1 and top.fact.relation in relations and all(e in roles for e in entity_ids)
+        return top.typed < 1 and fits and all(e in roles for e in entity_ids)
 
     def _spell(self, tokens: list[str], mentions: list[Mention]) -> tuple[list[str], list[tuple[str, str]]]:
         """Return the tokens with misspelt words (outside entity mentions) corrected, and the corrections."""
@@ -561,7 +574,7 @@ class Engine:
             return mentions, "", None
         joined = " ".join(tokens)
         mentioned = sum(m.end - m.start for m in mentions)
-        if mentions and context.intent and context.intent in self.knowledge.intents:
+        if mentions and context.intent and (context.intent in self.knowledge.intents or context.words):
             others = [t for i, t in enumerate(tokens) if not any(m.start <= i < m.end for m in mentions)]
             bare = all(t in _FILLERS or t in ("and", "what", "about", "how", "the") for t in others)
             if (_FOLLOW_UP.match(joined) and len(tokens) <= mentioned + 3) or (bare and len(others) <= 3):
