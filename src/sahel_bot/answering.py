@@ -433,13 +433,13 @@ class Engine:
         for fact in facts:
             roles = self.index.roles[fact.id]
             earlier = [k for k in kept if k.quote == fact.quote and k.cites[:1] == fact.cites[:1]]
-            if any(self._names_all(k, set(roles) - set(self.index.roles[k.id])) for k in earlier):
+            if earlier and any(self._names_all(k, roles.keys() - self.index.roles[k.id].keys()) for k in earlier):
                 continue
             kept.append(fact)
         return kept
 
     def _names_all(self, fact: Fact, entity_ids: set[str]) -> bool:
-        said = f" {normalize(fact.statement)} "
+        said = f" {_normal_statement(fact.statement)} "
         return all(any(f" {n} " in said for n in self.names.get(e, ())) for e in entity_ids)
 
     def _to_another_group(self, fact: Fact, ids: tuple[str, ...]) -> bool:

@@ -131,6 +131,8 @@ class FactIndex:
         # what kind of answer each fact can give, worked out once (type_fit runs for every fact of every question)
         self.places = {f.id: frozenset(e for e in self.roles[f.id] if self._is_place(e)) for f in facts}
         self.agents = {f.id: frozenset(e for e in self.roles[f.id] if self._is_agent(e)) for f in facts}
+        # each fact's entities with their types, for "which countries ..." (type_fit runs per fact per question)
+        self.kinds = {f.id: tuple((e, entities[e].type) for e in self.roles[f.id] if e in entities) for f in facts}
         self.measured = frozenset(f.id for f in facts if _MEASURE.search(f.statement))
         self.explained = frozenset(f.id for f in facts if _BECAUSE.search(f.statement))
         self.by_word: dict[str, list[str]] = {}
@@ -255,11 +257,6 @@ class FactIndex:
                 present = 1.0
             got = gained.get(fact.id, 0.0)
             lexical = got / total if total else 0.0
-            typed = self.type_fit(question, fact, asked)
-            if question.years and fact.year_from is not None and question.answer_type not in ("what", "which"):
-                # "how much did they earn in 2016?" is not answered by a figure from 2012
-                if not any(fact.year_from <= y <= (fact.year_to or fact.year_from) for y in question.years):
-                    typed *= 0.5
             if entity_ids and len(entity_ids) >= 2 and present == 1.0:
                 # two or more things the question names, all in one fact: that alone says a lot
                 base = 0.7 * ent + 0.3 * lexical if total else 0.8 * ent
@@ -267,6 +264,13 @@ class FactIndex:
                 base = 0.55 * ent + 0.45 * lexical if total else 0.75 * ent
             else:
                 base = 0.8 * lexical
+            if base * (0.4 + 0.6 * present) <= 0.05:
+                continue  # too little evidence whatever kind of answer it gives: its score stays under the cut
+            typed = self.type_fit(question, fact, asked)
+            if question.years and fact.year_from is not None and question.answer_type not in ("what", "which"):
+                # "how much did they earn in 2016?" is not answered by a figure from 2012
+                if not any(fact.year_from <= y <= (fact.year_to or fact.year_from) for y in question.years):
+                    typed *= 0.5
             # a fact that leaves out something the question names answers another question; leaving
             # out a place or an event ("... in Benghazi") means it is about another occasion altogether
             score = base * typed * (0.4 + 0.6 * present)
@@ -308,8 +312,8 @@ class FactIndex:
             asked = question.asked
         if question.wanted and kind in ("which", "what", "where", "who"):
             # "which countries ...": the fact must name a country the question did not
-            named = [e for e in self.roles[fact.id] if e not in asked and e in self.entities]
-            return 1.0 if any(self.entities[e].type in question.wanted for e in named) else 0.6
+            wanted = question.wanted
+            return 1.0 if any(t in wanted and e not in asked for e, t in self.kinds[fact.id]) else 0.6
         if kind == "when":
             return 1.0 if (fact.date or fact.year_from) else 0.35
         if kind == "how_many":
