@@ -137,3 +137,14 @@ def test_who_else_keeps_to_the_question_it_follows(bot: Bot) -> None:
     assert "Ag Ghaly" not in reply.text
     assert "Koufa" not in reply.text
     assert "Droukdel" not in reply.text  # said already
+
+
+def test_before_an_event_is_a_time_not_a_subject(bot: Bot) -> None:
+    # the siege is when, not what: the answer is the death before it, not the siege
+    reply = bot.ask("did aqim kill any americans before the 2013 gas plant siege?")
+    assert reply.answered
+    assert "single American citizen death" in reply.text
+    assert "siege" not in reply.text
+    # since an event: what came after it, in the event's own words
+    after = bot.ask("what have aqim and its allies done since the french intervention?")
+    assert "asymmetric attacks" in after.text

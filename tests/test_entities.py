@@ -94,3 +94,13 @@ def test_coordinated_places_are_answered_together(bot: Bot) -> None:
     assert reply.answered
     assert "central" in reply.text
     assert "southern" in reply.text
+
+
+def test_an_article_does_not_steal_the_start_of_a_longer_name() -> None:
+    entities = [
+        Entity("france", "country", "France", "France", ("the French", "French"), "d", (), L),
+        Entity("op", "event", "French intervention", "French intervention", (), "d", (), L),
+    ]
+    linker = EntityLinker({e.id: e for e in entities})
+    assert [m.entity for m in linker.link("after the french intervention".split())] == ["op"]
+    assert [m.entity for m in linker.link("did the french leave".split())] == ["france"]

@@ -33,6 +33,16 @@ MAX_TOKENS = 60
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what about|same for|also|now)\b")
 _POINTERS = frozenset("they them their it its that this those these there he him his she her".split())
+#: "before 2013" -> years up to 2012; the offsets from the year named (None: open-ended).
+_PERIOD_WORDS: dict[str, tuple[int | None, int | None]] = {
+    "before": (None, -1),
+    "prior": (None, -1),
+    "until": (None, 0),
+    "after": (0, None),  # "after the January 2013 siege": later in 2013 counts
+    "since": (0, None),
+    "following": (0, None),
+}
+_YEAR_TOKEN = re.compile(r"1[89]\d\d|20\d\d")
 #: Kinds of answer that are one detail (a number, a date, a place, a name), not an account.
 _POINTED = frozenset({"how_many", "size", "when", "duration", "where", "who"})
 _ELSE_WORDS = frozenset("else elsewhere other others besides additional further".split())
@@ -267,6 +277,15 @@ class Engine:
             years = [self.facts[f].year_from for f in aged.facts if f in self.facts and self.facts[f].year_from]
             if years:
                 question = replace(question, years=(years[0],))
+        period, anchor = self._period(tokens, mentions, question)
+        if period is not None:
+            # "before the 2013 gas plant siege": a time, not a subject; facts of the period answer
+            mentions = [m for m in mentions if m is not anchor]
+            # the period word is no content word; the event's own words still say what the facts are near
+            content = tuple(w for w in question.content if w not in _PERIOD_WORDS and w != "to")
+            if anchor is not None:
+                content += tuple(w for w in tokens[anchor.start : anchor.end] if w not in STOPWORDS and not w.isdigit())
+            question = replace(question, years=(), period=period, mentions=tuple(mentions), content=content)
         linked = tuple(self._linked(m, tokens) for m in mentions)
 
         if not mentions and aged.is_empty and len(tokens) <= 6 and set(tokens) & {"it", "its", "they", "them", "their"}:
@@ -554,6 +573,40 @@ class Engine:
             notes.append(f"'{m.words} {noun}' = {self.entities[leader].short}")
         out.sort(key=lambda x: x.start)
         return out, ("read " + ", ".join(notes)) if notes else ""
+
+    def _period(
+        self, tokens: list[str], mentions: list[Mention], question: Question
+    ) -> tuple[tuple[int, int] | None, Mention | None]:
+        """Return the years "before 2013" or "since the French intervention" allow, and the event named as the time."""
+        brief_year = int(self.knowledge.brief.date[:4]) if self.knowledge.brief.date[:4].isdigit() else 9999
+        starts = {m.start: m for m in mentions}
+        for i, token in enumerate(tokens[:-1]):
+            word = "prior" if token == "prior" and tokens[i + 1] == "to" else token
+            if word not in _PERIOD_WORDS:
+                continue
+            j = i + (2 if word == "prior" else 1)
+            while j < len(tokens) and tokens[j] in ("the", "a", "year", "of"):
+                j += 1
+            if j >= len(tokens):
+                return None, None
+            anchor = starts.get(j) or next((m for m in mentions if m.start < j < m.end), None)
+            year: int | None = None
+            if _YEAR_TOKEN.fullmatch(tokens[j]):
+                year = int(tokens[j])
+                if anchor is None:
+                    # "before the 2013 gas plant siege": the year opens the event's name, or comes just before it
+                    anchor = next((m for m in mentions if m.start <= j < m.end or m.start == j + 1), None)
+            elif anchor is not None and self.entities[anchor.entity].type == "event":
+                inside = [int(t) for t in tokens[anchor.start : anchor.end] if _YEAR_TOKEN.fullmatch(t)]
+                dated = [f.year_from for f in self.index.by_entity.get(anchor.entity, ()) if f.year_from]
+                year = inside[0] if inside else min(dated) if dated else None
+            if year is None or year > brief_year:
+                return None, None
+            if anchor is not None and self.entities[anchor.entity].type != "event":
+                anchor = None
+            lo, hi = _PERIOD_WORDS[word]
+            return (0 if lo is None else year + lo, 9999 if hi is None else year + hi), anchor
+        return None, None
 
     def _after_the_brief(self, question: Question) -> str:
         """Return how the question reaches past the brief's date ("in 2020", "since it was written"), or ""."""

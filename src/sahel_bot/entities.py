@@ -99,6 +99,10 @@ class EntityLinker:
                 if any(taken[i : i + n]):
                     continue
                 key = " ".join(tokens[i : i + n])
+                if tokens[i] in ("the", "a", "an") and i + n < len(tokens) and not taken[i + n]:
+                    # "the french intervention": "french intervention" says more than "the french"
+                    if " ".join(tokens[i + 1 : i + n + 1]) in self.exact:
+                        continue
                 entity = self.exact.get(key)
                 method = "exact"
                 if entity is None:

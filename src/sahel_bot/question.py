@@ -207,6 +207,8 @@ class Question:
     skeleton: str
     #: entity types the answer should name ("which countries ..." wants countries)
     wanted: tuple[str, ...] = ()
+    #: years the answer must fall in, from "before 2013", "since 2015", "after the French intervention"
+    period: tuple[int, int] | None = None
 
     @property
     def normalized(self) -> str:

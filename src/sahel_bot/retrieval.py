@@ -267,7 +267,11 @@ class FactIndex:
             if base * (0.4 + 0.6 * present) <= 0.05:
                 continue  # too little evidence whatever kind of answer it gives: its score stays under the cut
             typed = self.type_fit(question, fact, asked)
-            if question.years and fact.year_from is not None and question.answer_type not in ("what", "which"):
+            if question.period is not None and fact.year_from is not None:
+                # "before 2013": a fact of 2009 answers, one of 2015 does not
+                if not question.period[0] <= fact.year_from <= question.period[1]:
+                    typed *= 0.5
+            elif question.years and fact.year_from is not None and question.answer_type not in ("what", "which"):
                 # "how much did they earn in 2016?" is not answered by a figure from 2012
                 if not any(fact.year_from <= y <= (fact.year_to or fact.year_from) for y in question.years):
                     typed *= 0.5
