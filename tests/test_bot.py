@@ -148,3 +148,12 @@ def test_before_an_event_is_a_time_not_a_subject(bot: Bot) -> None:
     # since an event: what came after it, in the event's own words
     after = bot.ask("what have aqim and its allies done since the french intervention?")
     assert "asymmetric attacks" in after.text
+
+
+def test_a_sentence_said_again_in_other_words_is_left_out(bot: Bot) -> None:
+    merger = bot.ask("which groups announced a merger in early 2017?").text
+    assert merger.count("announced a merger") == 1, merger
+    # two facts of one sentence with words of their own are both said
+    hostage = bot.ask("what happened to the us citizen kidnapped in niger").text
+    assert "Christian aid organization" in hostage
+    assert "decades" in hostage

@@ -451,7 +451,17 @@ class Engine:
         kept: list[Fact] = []
         for fact in facts:
             roles = self.index.roles[fact.id]
-            earlier = [k for k in kept if k.quote == fact.quote and k.cites[:1] == fact.cites[:1]]
+            earlier = [
+                k
+                for k in kept
+                if k.cites[:1] == fact.cites[:1]
+                and (
+                    k.quote == fact.quote
+                    # the same sentence said again with no word of its own ("Al Murabitoun and AQIM's Sahel-based
+                    # emirate announced ..." after "AQIM's Sahel-based emirate and Al Murabitoun announced ...")
+                    or _says_nothing_new(fact.statement, k.statement)
+                )
+            ]
             if earlier and any(self._names_all(k, roles.keys() - self.index.roles[k.id].keys()) for k in earlier):
                 continue
             kept.append(fact)
@@ -970,6 +980,9 @@ class Engine:
         again = replace(question, answer_type=kind, content=context.words)
         words = self.index.resolve_words(context.words)
         said = set(context.facts)
+        # what shares a quote with what was said was said too ("concentrated in Algeria, as well as in Mali")
+        quoted = {(self.facts[f].cites[:1], self.facts[f].quote) for f in said if f in self.facts}
+        said |= {f.id for f in self.knowledge.facts if (f.cites[:1], f.quote) in quoted}
         intent = self.knowledge.intents.get(context.intent or "")
         by_intent = intent is not None and intent.kind == "relation" and bool(intent.relations)
         if intent is not None and by_intent:
@@ -1133,9 +1146,10 @@ class Engine:
         top = scored[0]
         limit = 6 if question.answer_type == "which" else 3
         band = 0.75 if question.answer_type == "which" else 0.85
-        chosen = [s for s in scored if s.score >= top.score * band and s.score >= self.settings.answer_threshold * 0.9][
-            :limit
-        ]
+        near = [s for s in scored if s.score >= top.score * band and s.score >= self.settings.answer_threshold * 0.9]
+        # one sentence read as several facts takes one place, not all of them
+        distinct = {f.id for f in self._unrepeated([s.fact for s in near])}
+        chosen = [s for s in near if s.fact.id in distinct][:limit]
         if not chosen:
             chosen = [top]
         detail = f"fact lookup: entity {top.entity:.2f}, words {top.lexical:.2f}, type {top.typed:.2f}"
@@ -1846,6 +1860,15 @@ def _distinct(statements: Iterable[str]) -> list[str]:
     for statement in statements:
         out.setdefault(_normal_statement(statement), statement)
     return list(out.values())
+
+
+def _says_nothing_new(statement: str, earlier: str) -> bool:
+    """Whether nearly every word of ``statement`` (nine in ten) is already in ``earlier``."""
+    words = set(_normal_statement(statement).split()) - STOPWORDS
+    if not words:
+        return True
+    before = set(_normal_statement(earlier).split())
+    return len(words - before) <= len(words) // 10
 
 
 @functools.lru_cache(maxsize=2048)
