@@ -1864,11 +1864,15 @@ def _distinct(statements: Iterable[str]) -> list[str]:
 
 def _says_nothing_new(statement: str, earlier: str) -> bool:
     """Whether nearly every word of ``statement`` (nine in ten) is already in ``earlier``."""
-    words = set(_normal_statement(statement).split()) - STOPWORDS
+    words = _statement_words(statement)
     if not words:
         return True
-    before = set(_normal_statement(earlier).split())
-    return len(words - before) <= len(words) // 10
+    return len(words - _statement_words(earlier)) <= len(words) // 10
+
+
+@functools.lru_cache(maxsize=2048)
+def _statement_words(statement: str) -> frozenset[str]:
+    return frozenset(_normal_statement(statement).split()) - STOPWORDS
 
 
 @functools.lru_cache(maxsize=2048)

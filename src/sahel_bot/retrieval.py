@@ -127,7 +127,9 @@ class FactIndex:
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self.max_idf = math.log(1 + n)
         self.vocabulary = {w: w for w in df if len(w) >= 4}
-        self.parents = {e.id: e.part_of for e in entities.values() if e.part_of}
+        # what is said of a whole holds for its parts (AQIM -> AQIM "central"), but not of places: a fact about
+        # Mali says nothing of central Mali in particular (a fact about central Mali is about Mali, above)
+        self.parents = {e.id: e.part_of for e in entities.values() if e.part_of and e.type not in ("country", "place")}
         # what kind of answer each fact can give, worked out once (type_fit runs for every fact of every question)
         self.places = {f.id: frozenset(e for e in self.roles[f.id] if self._is_place(e)) for f in facts}
         self.agents = {f.id: frozenset(e for e in self.roles[f.id] if self._is_agent(e)) for f in facts}
