@@ -164,6 +164,9 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     def access_writer(self) -> Any:
         """Return a function writing one access line (a dict of fields) as JSON: the per-request fast path."""
         stamp = ["", -1]
+        # one encoder for every line: json.dumps with options builds a new one per call
+        encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+        lock = self.lock
 
         def write(fields: dict[str, Any]) -> None:
             now = int(time.time())
@@ -171,8 +174,8 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
                 stamp[0], stamp[1] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)), now
             line = {"time": stamp[0], "level": "info", "logger": "sahel_bot.webhook.access", "message": "request"}
             line.update(fields)
-            text = json.dumps(line, ensure_ascii=False, default=str) + "\n"
-            with self.lock:  # type: ignore[union-attr]
+            text = encode(line) + "\n"
+            with lock:  # type: ignore[union-attr]
                 self.stream.write(text)
 
         return write
