@@ -201,6 +201,8 @@ class Engine:
         self.names = {
             e.id: tuple(n for n in dict.fromkeys(normalize(x) for x in e.names) if n) for e in self.entities.values()
         }
+        # the brief's year: nothing after it can be in the brief ("in 2020", "since 2018")
+        self.brief_year = int(knowledge.brief.date[:4]) if knowledge.brief.date[:4].isdigit() else 9999
         # how plainly each fact speaks of its relation: "a key source of funding" is about financing in the
         # relation's own words, "observers debate ... drug smuggling" only around it; used to order equals
         self.topical: dict[str, int] = {}
@@ -334,14 +336,15 @@ class Engine:
         words = self.index.resolve_words(question.content)
         unknown = [w for w, s, _ in words if s is None]
         matches = self.matcher.match(question)
+        follow_match: IntentMatch | None = None
         if follow_intent and follow_intent in self.knowledge.intents and mentions:
             # "and the MLF?": the last question again, about something else
             intent = self.knowledge.intents[follow_intent]
             slot = intent.slots[0] if intent.slots else "entity"
-            matches.insert(
-                0,
-                IntentMatch(intent, 0.9, f"(follow-up of {follow_intent})", 1.0, 1.0, ((slot, mentions[0].entity),)),
+            follow_match = IntentMatch(
+                intent, 0.9, f"(follow-up of {follow_intent})", 1.0, 1.0, ((slot, mentions[0].entity),)
             )
+            matches.insert(0, follow_match)
 
         readings = self._readings(question, entity_ids, words, matches, aged)
         follow = self._wh_follow_up(question, aged) if bare_follow_up else None
@@ -381,7 +384,7 @@ class Engine:
                 (
                     r
                     for r in readings
-                    if (r.match is not None and r.match.template.startswith("(follow-up"))
+                    if (follow_match is not None and r.match is follow_match)
                     or (r.intent == follow_intent and follow_intent not in self.knowledge.intents)
                 ),
                 None,
@@ -588,7 +591,6 @@ class Engine:
         self, tokens: list[str], mentions: list[Mention], question: Question
     ) -> tuple[tuple[int, int] | None, Mention | None]:
         """Return the years "before 2013" or "since the French intervention" allow, and the event named as the time."""
-        brief_year = int(self.knowledge.brief.date[:4]) if self.knowledge.brief.date[:4].isdigit() else 9999
         starts = {m.start: m for m in mentions}
         for i, token in enumerate(tokens[:-1]):
             word = "prior" if token == "prior" and tokens[i + 1] == "to" else token
@@ -610,7 +612,7 @@ class Engine:
                 inside = [int(t) for t in tokens[anchor.start : anchor.end] if _YEAR_TOKEN.fullmatch(t)]
                 dated = [f.year_from for f in self.index.by_entity.get(anchor.entity, ()) if f.year_from]
                 year = inside[0] if inside else min(dated) if dated else None
-            if year is None or year > brief_year:
+            if year is None or year > self.brief_year:
                 return None, None
             if anchor is not None and self.entities[anchor.entity].type != "event":
                 anchor = None
@@ -620,8 +622,7 @@ class Engine:
 
     def _after_the_brief(self, question: Question) -> str:
         """Return how the question reaches past the brief's date ("in 2020", "since it was written"), or ""."""
-        year = int(self.knowledge.brief.date[:4]) if self.knowledge.brief.date[:4].isdigit() else 9999
-        later = [y for y in question.years if y > year]
+        later = [y for y in question.years if y > self.brief_year]
         if later:
             return f"in {later[0]}"
         if _AFTER_BRIEF.search(" ".join(question.tokens)):
@@ -981,8 +982,13 @@ class Engine:
         words = self.index.resolve_words(context.words)
         said = set(context.facts)
         # what shares a quote with what was said was said too ("concentrated in Algeria, as well as in Mali")
-        quoted = {(self.facts[f].cites[:1], self.facts[f].quote) for f in said if f in self.facts}
-        said |= {f.id for f in self.knowledge.facts if (f.cites[:1], f.quote) in quoted}
+        said |= {
+            other.id
+            for f in list(said)
+            if f in self.facts
+            for other in self.index.by_sentence.get(self.facts[f].cites[0], ())
+            if other.quote == self.facts[f].quote
+        }
         intent = self.knowledge.intents.get(context.intent or "")
         by_intent = intent is not None and intent.kind == "relation" and bool(intent.relations)
         if intent is not None and by_intent:
@@ -1372,9 +1378,7 @@ class Engine:
             citations = self._citations(facts) if facts else ()
             if not citations:
                 citations = tuple(
-                    Citation(self.sentences[e.cites[0]].section, self.sentences[e.cites[0]].text, e.cites[0])
-                    for e in listed[:6]
-                    if e.cites and e.cites[0] in self.sentences
+                    self._sentence_citation(e.cites[0]) for e in listed[:6] if e.cites and e.cites[0] in self.sentences
                 )
             reply = _answer(
                 text,
@@ -1460,11 +1464,7 @@ class Engine:
         citations = self._citations(facts)
         if compose == "about" and reading.entities:
             ent = self.entities[reading.entities[0]]
-            extra = tuple(
-                Citation(self.sentences[c].section, self.sentences[c].text, c)
-                for c in ent.cites[:2]
-                if c in self.sentences
-            )
+            extra = tuple(self._sentence_citation(c) for c in ent.cites[:2] if c in self.sentences)
             citations = tuple(dict.fromkeys(extra + citations))
         subject = self._subject(entity_ids, facts, reading)
         entities = tuple(dict.fromkeys([*entity_ids, *(e for f in facts for e in f.entities)]))
@@ -1650,6 +1650,11 @@ class Engine:
             "size",
         )
 
+    def _sentence_citation(self, sentence_id: str) -> Citation:
+        """Cite a whole sentence (an entity's, when no fact is quoted)."""
+        sentence = self.sentences[sentence_id]
+        return Citation(sentence.section, sentence.text, sentence_id)
+
     def _citations(self, facts: list[Fact]) -> tuple[Citation, ...]:
         out: dict[tuple[str, str], Citation] = {}
         for f in facts:
@@ -1741,11 +1746,7 @@ class Engine:
             citations = (
                 self._citations([nearby])
                 if nearby is not None
-                else tuple(
-                    Citation(self.sentences[c].section, self.sentences[c].text, c)
-                    for c in entity.cites[:1]
-                    if c in self.sentences
-                )
+                else tuple(self._sentence_citation(c) for c in entity.cites[:1] if c in self.sentences)
             )
             reply = Reply(
                 question=text,
