@@ -21,10 +21,9 @@ from .normalize import normalize
 __all__ = ["EntityLinker", "Mention"]
 
 MAX_NGRAM = 8
-# Words that never start or make up a fuzzy match: they are too common to be a typo of a name.
 #: Words joining names in a list ("central and southern Mali").
 _COORDINATORS = frozenset({"and", "or", "nor"})
-
+# Words that never start or make up a fuzzy match: they are too common to be a typo of a name.
 _NO_FUZZ = frozenset(
     """
     the a an of in on at to for from by with and or but is are was were be been do does did has have had

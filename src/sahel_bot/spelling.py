@@ -108,8 +108,8 @@ class SpellChecker:
         allowed = _allowed(len(token))
         choices = self.windows.get(len(token), ())
         hits = [
-            (choices[i], d)
-            for _, d, i in process.extract(
+            (choice, d)
+            for choice, d, _ in process.extract(
                 token, choices, scorer=OSA.distance, processor=None, limit=5, score_cutoff=allowed
             )
         ]

@@ -166,7 +166,6 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         stamp = ["", -1]
         # one encoder for every line: json.dumps with options builds a new one per call
         encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
-        lock = self.lock
 
         def write(fields: dict[str, Any]) -> None:
             now = int(time.time())
@@ -175,7 +174,7 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
             line = {"time": stamp[0], "level": "info", "logger": "sahel_bot.webhook.access", "message": "request"}
             line.update(fields)
             text = encode(line) + "\n"
-            with lock:  # type: ignore[union-attr]
+            with self.lock:  # type: ignore[union-attr]
                 self.stream.write(text)
 
         return write
