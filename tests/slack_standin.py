@@ -19,6 +19,25 @@ BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 
 
+def slash_command(text: str, command: str = "/ask", **extra: str) -> str:
+    """Return a slash command's form body as Slack sends it (its documented fields), plus ``extra`` fields."""
+    fields = {
+        "token": "deprecated",
+        "team_id": "T1",
+        "team_domain": "example",
+        "channel_id": "C1",
+        "channel_name": "test",
+        "user_id": "U1",
+        "user_name": "ann",
+        "command": command,
+        "text": text,
+        "trigger_id": "1.2.3",
+        "api_app_id": "A1",
+        **extra,
+    }
+    return urllib.parse.urlencode(fields)
+
+
 @dataclass
 class Call:
     """One recorded request: its path, Web API method (or ``None`` for response_url posts), headers, arguments."""

@@ -25,7 +25,7 @@ from sahel_bot import Citation, Context, Reply
 from sahel_bot.interfaces import webhook
 from sahel_bot.interfaces.webhook import SlackVerifier, create_app
 from sahel_bot.interfaces.webhook_config import WebhookConfigError, WebhookSettings
-from slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
+from slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn, slash_command
 
 S = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = 1531420618
@@ -93,21 +93,7 @@ def form(**fields: str) -> str:
 
 
 def command_body(text: str = QUESTION, command: str = "/ask", **extra: str) -> str:
-    fields = {
-        "token": "deprecated",
-        "team_id": "T1",
-        "team_domain": "example",
-        "channel_id": "C1",
-        "channel_name": "test",
-        "user_id": "U1",
-        "user_name": "ann",
-        "command": command,
-        "text": text,
-        "trigger_id": "1.2.3",
-        "api_app_id": "A1",
-        **extra,
-    }
-    return form(**fields)
+    return slash_command(text, command, **extra)
 
 
 def event_body(event: dict[str, Any], event_id: str = "Ev1", **envelope: Any) -> str:

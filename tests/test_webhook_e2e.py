@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from sahel_bot import Bot
-from slack_standin import BOT_USER_ID, SlackStandIn
+from slack_standin import BOT_USER_ID, SlackStandIn, slash_command
 
 pytestmark = pytest.mark.slow
 
@@ -113,28 +112,11 @@ def server(slack: SlackStandIn, tmp_path: Path, repo_root: Path) -> Iterator[Ser
     s.stop()
 
 
-def command(text: str, response_url: str) -> str:
-    return urllib.parse.urlencode(
-        {
-            "token": "deprecated",
-            "team_id": "T1",
-            "team_domain": "example",
-            "channel_id": "C1",
-            "channel_name": "test",
-            "user_id": "U1",
-            "user_name": "ann",
-            "command": "/ask",
-            "text": text,
-            "response_url": response_url,
-            "trigger_id": "1.2.3",
-            "api_app_id": "A1",
-        }
-    )
-
-
 def test_signed_slash_command_gets_a_cited_answer(server: Server, slack: SlackStandIn) -> None:
     r = server.signed(
-        "/slack/commands", command("Who leads AQIM?", slack.response_url()), "application/x-www-form-urlencoded"
+        "/slack/commands",
+        slash_command("Who leads AQIM?", response_url=slack.response_url()),
+        "application/x-www-form-urlencoded",
     )
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/json"
@@ -148,7 +130,7 @@ def test_signed_slash_command_gets_a_cited_answer(server: Server, slack: SlackSt
 
     forged = server.client.post(
         "/slack/commands",
-        content=command("Who leads AQIM?", slack.response_url()),
+        content=slash_command("Who leads AQIM?", response_url=slack.response_url()),
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "X-Slack-Signature": "v0=" + "0" * 64,
@@ -219,7 +201,7 @@ def test_ask_over_http_is_the_cli_json(server: Server, bot: Bot) -> None:
 def test_several_workers_serve_from_the_environment(slack: SlackStandIn, tmp_path: Path, repo_root: Path) -> None:
     server = Server(slack, tmp_path / "server.log", repo_root, "--workers", "2", "--response-type", "in_channel")
     try:
-        body = command("When was AQIM formed?", slack.response_url())
+        body = slash_command("When was AQIM formed?", response_url=slack.response_url())
         for _ in range(4):
             r = server.signed("/slack/commands", body, "application/x-www-form-urlencoded")
             assert r.status_code == 200
