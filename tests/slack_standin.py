@@ -2,7 +2,7 @@
 
 A real HTTP server on 127.0.0.1 that speaks the documented Web API protocol (bearer token, JSON or form
 arguments, ``{"ok": ...}`` replies) and records every call, so the webhook's real ``slack_sdk`` clients are
-exercised end to end.  Also used by benchmarks/webhook_load.py.
+exercised end to end.  Also builds the slash-command bodies Slack sends (``slash_command``).
 """
 
 from __future__ import annotations
