@@ -107,6 +107,34 @@ def test_rotation_by_size(tmp_path: Path) -> None:
     assert questions[-1] == "question number 11"
 
 
+def test_a_moved_or_deleted_log_is_opened_again(tmp_path: Path) -> None:
+    # The file stays open between records; logrotate, a maintainer or another worker may move it meanwhile.
+    path = tmp_path / "misses.jsonl"
+    log = MissLog(path)
+    assert log.record(reply("first"))
+    path.rename(tmp_path / "moved.jsonl")
+    assert log.record(reply("second"))
+    path.unlink()
+    assert log.record(reply("third"))
+    assert [m.question for m in read_misses(path)] == ["third"]
+    assert [m.question for m in read_misses(tmp_path / "moved.jsonl")] == ["first"]
+    log.close()
+    assert log.record(reply("fourth"))  # close() is not the end: the next record opens the file again
+    assert [m.question for m in read_misses(path)] == ["third", "fourth"]
+
+
+def test_two_workers_share_one_rotating_log(tmp_path: Path) -> None:
+    path = tmp_path / "misses.jsonl"
+    one, two = MissLog(path, max_bytes=600, backups=1), MissLog(path, max_bytes=600, backups=1)
+    for i in range(10):
+        assert (one if i % 2 else two).record(reply(f"question number {i}"))
+    # each line went to the live file or its one backup; none to a file that was rotated away
+    questions = [m.question for m in read_misses(path)]
+    assert questions[-1] == "question number 9"
+    assert questions == sorted(questions, key=lambda q: int(q.split()[-1]))
+    assert all(p.stat().st_size <= 600 for p in tmp_path.glob("misses.jsonl*"))
+
+
 def test_write_errors_never_reach_the_caller(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -40,11 +40,12 @@ import json
 import os
 import secrets
 import threading
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .config import state_dir
 from .reply import Reply
@@ -94,6 +95,7 @@ class MissLog:
         self.last_error: str | None = None
         self._salt: str | None = None
         self._lock = threading.Lock()
+        self._handle: BinaryIO | None = None
 
     @classmethod
     def from_env(cls, interface: str, environ: Mapping[str, str] | None = None, **kwargs: Any) -> MissLog:
@@ -138,17 +140,19 @@ class MissLog:
         if self.path is None or not self.is_miss(reply):
             return False
         try:
-            with self._lock:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._lock:  # the salt is created on first use: once, by one thread
                 entry = self._entry(reply, user)
-                line = json.dumps(entry, ensure_ascii=False) + "\n"
-                self._rotate_if_needed(len(line.encode("utf-8")))
-                with self.path.open("a", encoding="utf-8") as fh:
-                    fh.write(line)
+                self._append((json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
         except OSError as exc:
             self.last_error = f"cannot write the miss log {self.path}: {exc}"
+            self._drop_handle()
             return False
         return True
+
+    def close(self) -> None:
+        """Close the log file (a later ``record()`` opens it again)."""
+        with self._lock:
+            self._drop_handle()
 
     def hash_user(self, user: str) -> str:
         """Return the salted hash stored for ``user`` (the salt is created on first use)."""
@@ -198,16 +202,53 @@ class MissLog:
             self._salt = salt
         return self._salt
 
-    def _rotate_if_needed(self, incoming: int) -> None:
+    def _append(self, data: bytes) -> None:
+        """Write ``data`` (whole lines) at the end of the log, rotating it first when it would grow too big.
+
+        The file stays open between records (a server logs a miss every few requests; opening it each time
+        was most of a cached answer's cost), unbuffered, so each record is one ``write`` and is on disk at
+        once.  The path is checked against the open file every time: when the log was moved or deleted (by
+        ``logrotate``, a maintainer, or another worker rotating it), it is opened again, so no line goes to a
+        file nobody reads.
+        """
         assert self.path is not None
-        try:
-            size = self.path.stat().st_size
-        except FileNotFoundError:
-            return
-        if size + incoming <= self.max_bytes or size == 0:
-            return
+        fh = self._handle
+        if fh is not None:
+            try:
+                same = os.path.samestat(os.fstat(fh.fileno()), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if not same:
+                self._drop_handle()
+                fh = None
+        if fh is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = self._open()
+        size = os.fstat(fh.fileno()).st_size
+        if size and size + len(data) > self.max_bytes:
+            self._drop_handle()
+            self._rotate()
+            fh = self._open()
+        fh.write(data)
+
+    def _open(self) -> BinaryIO:
+        assert self.path is not None
+        fh = self._handle = open(self.path, "ab", buffering=0)
+        weakref.finalize(self, fh.close)  # a log dropped without close() still closes its file
+        return fh
+
+    def _drop_handle(self) -> None:
+        fh, self._handle = self._handle, None
+        if fh is not None:
+            try:
+                fh.close()
+            except OSError:
+                pass
+
+    def _rotate(self) -> None:
+        assert self.path is not None
         if self.backups == 0:
-            self.path.unlink()
+            self.path.unlink(missing_ok=True)
             return
         for i in range(self.backups - 1, 0, -1):
             older = self.path.with_name(f"{self.path.name}.{i}")
