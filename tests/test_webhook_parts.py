@@ -5,7 +5,10 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 import string
+import urllib.parse
 from typing import Any
 
 import pytest
@@ -19,7 +22,7 @@ from sahel_bot import Citation, ConfigError, Context, Reply
 from sahel_bot.interfaces.cli import main
 from sahel_bot.interfaces.slack_blocks import escape, plain_text, slack_message, slack_to_plain, split_text
 from sahel_bot.interfaces.store import TTLStore
-from sahel_bot.interfaces.webhook import SlackVerifier, create_app
+from sahel_bot.interfaces.webhook import SlackVerifier, _form, _unquote, create_app
 from sahel_bot.interfaces.webhook_config import ENVIRONMENT, WebhookConfigError, WebhookSettings
 
 S = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -211,6 +214,57 @@ def test_serve_reads_secrets_from_files_not_flags(tmp_path: Any, monkeypatch: py
     args = build_parser().parse_args(["serve", "--webhook-token-file", str(tmp_path / "missing")])
     with pytest.raises(ConfigError, match="Cannot read SAHEL_BOT_WEBHOOK_TOKEN"):
         settings_from_args(args)
+
+
+def test_access_lines_keep_their_order_and_format(capfd: pytest.CaptureFixture[str]) -> None:
+    from sahel_bot.interfaces.serve import BufferedStderrHandler, JsonFormatter
+
+    handler = BufferedStderrHandler(interval=3600)  # written out by hand below, not by its thread
+    handler.setFormatter(JsonFormatter())
+    write = handler.access_writer()
+    write({"method": "POST", "path": "/slack/commands", "status": 200, "ms": 0.5, "command": '/ask "é"'})
+    handler.handle(logging.LogRecord("sahel_bot.webhook", logging.WARNING, "", 0, "warned", (), None))
+    write({})
+    # a warning is written at once, after the access line queued before it; the next line waits
+    first, warned = (json.loads(line) for line in capfd.readouterr().err.splitlines())
+    handler.flush()
+    (last,) = (json.loads(line) for line in capfd.readouterr().err.splitlines())
+    assert first == {
+        "time": first["time"],
+        "level": "info",
+        "logger": "sahel_bot.webhook.access",
+        "message": "request",
+        "method": "POST",
+        "path": "/slack/commands",
+        "status": 200,
+        "ms": 0.5,
+        "command": '/ask "é"',
+    }
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", first["time"])
+    assert (warned["level"], warned["message"]) == ("warning", "warned")
+    assert last == {"time": last["time"], "level": "info", "logger": "sahel_bot.webhook.access", "message": "request"}
+    # a queue that outgrows its bound is written out by the request that overfills it
+    handler.max_queued = 1
+    write({"n": 1})
+    write({"n": 2})
+    assert [json.loads(line)["n"] for line in capfd.readouterr().err.splitlines()] == [1, 2]
+
+
+# -- Form bodies -----------------------------------------------------------------------------------------------
+
+
+@given(st.lists(st.sampled_from(["a", "+", "%", "2F", "e2", "82", "ac", "zz", "C3", "A9", "é", "€", " ", "1"])))
+def test_form_values_decode_as_urllib_does(pieces: list[str]) -> None:
+    # the webhook's own decoder (cheaper per request) must agree with parse_qsl's, invalid escapes included
+    value = "".join(pieces)
+    assert _unquote(value) == urllib.parse.unquote_plus(value)
+
+
+def test_form_keeps_fields_encoded_until_asked() -> None:
+    body = b"command=%2Fask&text=who+leads%20AQIM%3F&response_url=https%3A%2F%2Fx%2Fy&text=second&junk=1"
+    form = _form(body, frozenset({"command", "text", "response_url"}), frozenset({"response_url"}))
+    assert form == {"command": "/ask", "text": "who leads AQIM?", "response_url": "https%3A%2F%2Fx%2Fy"}
+    assert _unquote(form["response_url"]) == "https://x/y"
 
 
 # -- Verifier and "never a 5xx" --------------------------------------------------------------------------------

@@ -149,10 +149,11 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _form(body: bytes, wanted: frozenset[str] | None = None) -> dict[str, str]:
+def _form(body: bytes, wanted: frozenset[str] | None = None, encoded: frozenset[str] = frozenset()) -> dict[str, str]:
     """Return the first value of each field (of each ``wanted`` field) of a form-encoded body.
 
-    Raises ``UnicodeDecodeError`` when the body is not UTF-8.
+    Fields named in ``encoded`` are returned still percent-encoded, for the caller to decode with
+    ``_unquote`` only if it needs them.  Raises ``UnicodeDecodeError`` when the body is not UTF-8.
     """
     # parse_qsl's rules (``&`` only, blank values kept, UTF-8 with replacement), but it unquotes only the
     # parts that need it: parsing was the largest cost of a cached answer.
@@ -165,16 +166,28 @@ def _form(body: bytes, wanted: frozenset[str] | None = None) -> dict[str, str]:
             continue
         key, _, value = part.partition("=")
         if "%" in key or "+" in key:
-            key = urllib.parse.unquote_plus(key)
+            key = _unquote(key)
         if wanted is not None and key not in wanted:
             continue
-        if "%" in value or "+" in value:
-            value = urllib.parse.unquote_plus(value)
+        if key not in encoded:
+            value = _unquote(value)
         fields.setdefault(key, value)
     return fields
 
 
+def _unquote(value: str) -> str:
+    """Return a form value decoded (``+`` is a space; ``%XX`` escapes are UTF-8, invalid ones replaced)."""
+    if "+" in value:
+        value = value.replace("+", " ")
+    if "%" not in value:
+        return value
+    # unquote_to_bytes on the whole value: urllib's unquote() splits the text on non-ASCII runs by regex first
+    return urllib.parse.unquote_to_bytes(value).decode("utf-8", "replace")
+
+
 _COMMAND_FIELDS = frozenset({"ssl_check", "command", "text", "user_id", "response_url"})
+#: decoded only when used: a cached answer never needs the response_url, a known command is matched encoded
+_COMMAND_ENCODED = frozenset({"command", "response_url"})
 _EMPTY = Context()
 
 
@@ -325,6 +338,8 @@ class _Webhook:
         self._pending = 0
         self._pending_lock = threading.Lock()
         self.max_pending = settings.background_threads * MAX_PENDING_PER_THREAD
+        # the configured commands as Slack sends them ("/ask" arrives as "%2Fask"): matched without decoding
+        self._encoded_commands = {urllib.parse.quote_plus(c): c for c in settings.slack_commands}
 
     # -- answering ----------------------------------------------------------------------
 
@@ -376,6 +391,7 @@ class _Webhook:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True)
+        self.misses.close()
 
     async def _answer(
         self, asked: _Asked, budget: float | None, late: Callable[[Reply | None], None] | None = None
@@ -425,10 +441,11 @@ class _Webhook:
             return _invalid()
         if verdict == "undecodable":
             return _error(400, "the request body is not UTF-8")
-        form = _form(body, _COMMAND_FIELDS)
+        form = _form(body, _COMMAND_FIELDS, _COMMAND_ENCODED)
         if form.get("ssl_check") == "1":
             return _empty()
-        command = form.get("command", "")
+        encoded_command = form.get("command", "")
+        command = self._encoded_commands.get(encoded_command) or _unquote(encoded_command)
         _note(request, command=command[:40])
         if command not in self.settings.slack_commands:
             log.warning("slash command %r is not in SAHEL_BOT_SLACK_COMMANDS", command[:40])
@@ -440,14 +457,17 @@ class _Webhook:
         refusal = self._cut(question)
         if refusal:
             return self._ephemeral(refusal)
-        user = form.get("user_id", "")
         # A slash command is a single question, like `sahel-bot ask`: it has no thread to hold a conversation
         # (follow-ups work in threads and DMs), and a single question is the same answer for everyone (cached).
-        asked = _Asked(question, None, user)
-        response_url = form.get("response_url", "")
+        asked = _Asked(question, None, form.get("user_id", ""))
         rtype = self.settings.response_type
-        late = self._late_to(response_url, lambda reply: slack_message(reply, rtype)) if response_url else None
-        outcome, reply = await self._answer(asked, self.settings.answer_budget if late else None, late)
+        reply = self._answer_now(asked, cached_only=True)
+        if reply is not None:  # the common case, and microseconds: nothing else to prepare
+            outcome = "answer"
+        else:
+            response_url = _unquote(form.get("response_url", ""))
+            late = self._late_to(response_url, lambda r: slack_message(r, rtype)) if response_url else None
+            outcome, reply = await self._answer(asked, self.settings.answer_budget if late else None, late)
         _note(request, outcome=reply.outcome if reply else outcome)
         if reply is not None:
             return Response(self._slack_json(reply, rtype), media_type="application/json")
@@ -742,36 +762,29 @@ class AccessLog:
         if scope["type"] != "http" or not access_log.isEnabledFor(logging.INFO):
             await self.app(scope, receive, send)
             return
-        fields: dict[str, Any] = {}
+        # The line itself: handlers add to it through _note(); the status comes from the response start.
+        fields: dict[str, Any] = {"method": scope["method"], "path": scope["path"][:100], "status": 0}
         scope["sahel_bot.log"] = fields
-        status = 0
         start = time.perf_counter()
 
         async def send_status(message: Message) -> None:
-            nonlocal status
             if message["type"] == "http.response.start":
-                status = message["status"]
+                fields["status"] = message["status"]
             await send(message)
 
         try:
             await self.app(scope, receive, send_status)
         finally:
-            line = {
-                "method": scope["method"],
-                "path": scope["path"][:100],
-                "status": status,
-                "ms": round((time.perf_counter() - start) * 1000, 2),
-                **fields,
-            }
+            fields["ms"] = round((time.perf_counter() - start) * 1000, 2)
             sink = _access_sink
             if sink is not None:
                 # `sahel-bot serve` writes access lines straight to its buffered JSON stream
-                sink(line)
+                sink(fields)
             else:
                 # makeRecord + handle is logger.info without the stack walk for the caller's line.
                 access_log.handle(
                     access_log.makeRecord(
-                        access_log.name, logging.INFO, "", 0, "request", (), None, extra={"fields": line}
+                        access_log.name, logging.INFO, "", 0, "request", (), None, extra={"fields": fields}
                     )
                 )
 
