@@ -319,6 +319,17 @@ def test_11_oversized_body_is_413_before_any_hmac(h: Harness, monkeypatch: pytes
     assert h.client.post("/slack/commands", content=at_limit, headers={**FORM, **sign(at_limit)}).status_code == 200
 
 
+def test_a_body_in_several_pieces_is_read_whole(h: Harness) -> None:
+    body = command_body().encode()
+
+    def pieces() -> Iterator[bytes]:
+        yield from (body[i : i + 7] for i in range(0, len(body), 7))  # chunked, no Content-Length
+
+    r = h.client.post("/slack/commands", content=pieces(), headers={**FORM, **sign(body)})
+    assert r.status_code == 200
+    assert h.bot.questions == [QUESTION]
+
+
 @pytest.mark.parametrize("route", ["/slack/events", "/slack/commands", "/slack/outgoing", "/ask"])
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
 def test_12_wrong_method_is_405_with_allow(h: Harness, route: str, method: str) -> None:

@@ -31,7 +31,7 @@ from slack_sdk.web import WebClient
 from slack_sdk.webhook import WebhookClient
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -139,8 +139,18 @@ async def _read_body(request: Request, limit: int) -> bytes:
             raise _Reject(_error(400, "invalid Content-Length header")) from None
         if size > limit:
             raise _Reject(_error(413, f"request body is larger than {limit} bytes"))
-    chunks: list[bytes] = []
-    total = 0
+    # The usual case, a body in one message, is taken as it is, without Starlette's stream generator; the
+    # stream reads whatever follows.
+    message = await request.receive()
+    if message["type"] != "http.request":
+        raise ClientDisconnect()
+    body: bytes = message.get("body", b"")
+    if len(body) > limit:
+        raise _Reject(_error(413, f"request body is larger than {limit} bytes"))
+    if not message.get("more_body", False):
+        return body
+    chunks = [body]
+    total = len(body)
     async for chunk in request.stream():
         total += len(chunk)
         if total > limit:
