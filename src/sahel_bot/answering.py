@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from .config import Settings
 from .context import Context
 from .entities import EntityLinker, Mention
-from .intents import IntentMatch, IntentMatcher
+from .intents import READING_FLOOR, IntentMatch, IntentMatcher
 from .knowledge.schema import Entity, Fact, Intent, Knowledge
 from .normalize import MAX_QUESTION_CHARS, normalize
 from .question import ANAPHORA, STOPWORDS, Question, analyse, stem
@@ -751,7 +751,7 @@ class Engine:
         context: Context,
     ) -> list[Reading]:
         readings: list[Reading] = []
-        floor = max(0.55, (matches[0].score - 0.3) if matches else 0.0)
+        floor = max(READING_FLOOR, (matches[0].score - 0.3) if matches else 0.0)
         for match in matches[:4]:
             if match.score < floor:
                 continue

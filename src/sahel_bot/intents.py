@@ -9,6 +9,7 @@ lone shared keyword from matching.  May import: ``knowledge.schema``,
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from .knowledge.intents_file import SLOT_TYPES
 from .knowledge.schema import Entity, Intent
 from .question import STOPWORDS, Question
 
-__all__ = ["SLOT_MARK", "IntentMatch", "IntentMatcher"]
+__all__ = ["READING_FLOOR", "SLOT_MARK", "IntentMatch", "IntentMatcher"]
 
 SLOT_MARK = "xslotx"
 # Words that open or close a question without changing it ("ok, who leads aqim").
@@ -30,6 +31,10 @@ _SKIP = frozenset(
     "reportedly allegedly apparently supposedly really actually exactly ever thought believed then".split()
 )
 _SLOT = re.compile(r"\{([a-z_]+)\}")
+#: the lowest score at which a template's reading is weighed at all (answering reads no match below it)
+READING_FLOOR = 0.55
+# the lowest template ratio worth scoring: below it no reading reaches the floor
+_CUTOFF = READING_FLOOR
 # question words that count towards a template's coverage although they are stopwords
 _WH = frozenset(("who", "when", "where", "why", "how"))
 
@@ -60,13 +65,14 @@ class IntentMatcher:
         # compared with one-slot templates (fewer comparisons, and no wrong-arity matches).
         # Articles are dropped on both sides ("who leads [the] {group}" is one sentence, not two), and
         # identical skeletons are compared once, whichever templates they came from.
-        # per slot count: the skeletons (a plain list is the fastest input for rapidfuzz) and their owner keys
+        # per slot count: the skeletons (a plain list is the fastest input for rapidfuzz) sorted by length,
+        # their lengths, their owner keys, and word -> positions of the skeletons that contain the word
         self.choices: dict[int, list[str]] = {}
+        self.lengths: dict[int, list[int]] = {}
         self.keys: dict[int, list[int]] = {}
+        self.postings: dict[int, dict[str, list[int]]] = {}
         self.owner: list[list[tuple[Intent, str, tuple[str, ...]]]] = []
         self.words: list[frozenset[str]] = []
-        # per slot count: word -> positions (in choices) of the skeletons that contain it
-        self.postings: dict[int, dict[str, list[int]]] = {}
         self._hits: dict[tuple[int, str], list[tuple[str, float, int]]] = {}
         seen: dict[tuple[int, str], int] = {}
         for intent in intents.values():
@@ -75,15 +81,17 @@ class IntentMatcher:
                 key = (len(template.slots), skeleton)
                 if key not in seen:
                     seen[key] = len(self.owner)
-                    position = len(self.choices.setdefault(len(template.slots), []))
-                    self.choices[len(template.slots)].append(skeleton)
-                    postings = self.postings.setdefault(len(template.slots), {})
-                    for word in set(skeleton.split()) - {SLOT_MARK}:
-                        postings.setdefault(word, []).append(position)
-                    self.keys.setdefault(len(template.slots), []).append(len(self.owner))
                     self.owner.append([])
                     self.words.append(frozenset(skeleton.split()))
                 self.owner[seen[key]].append((intent, template.normalized, template.slots))
+        for (slots, skeleton), owner_key in sorted(seen.items(), key=lambda item: (len(item[0][1]), item[1])):
+            position = len(self.choices.setdefault(slots, []))
+            self.choices[slots].append(skeleton)
+            self.lengths.setdefault(slots, []).append(len(skeleton))
+            self.keys.setdefault(slots, []).append(owner_key)
+            postings = self.postings.setdefault(slots, {})
+            for word in set(skeleton.split()) - {SLOT_MARK}:
+                postings.setdefault(word, []).append(position)
 
     def skeleton(self, question: Question, fillers: list[str]) -> str:
         """Return the question with each mention (and each year) replaced by the slot marker."""
@@ -159,23 +167,43 @@ class IntentMatcher:
     def _extract(self, skeleton: str, slot_count: int, q_words: list[str]) -> list[tuple[str, float, int]]:
         """Return the templates closest to ``skeleton`` as (skeleton, ratio, owner key), best first.
 
-        Only skeletons sharing a word with the question are compared, when there are any: one that shares
-        none covers none of the question's words and scores at most 0.3 of its ratio, too little to be read
-        (about half of the comparisons, and a third of the matching time, went to those).
+        A template scores ``ratio * (0.3 + 0.7 * coverage)``; one that shares no word with the question
+        covers only its slots, so it can reach ``READING_FLOOR`` only with a ratio of at least ``needed``
+        below, which is more than 1 unless slots are over a third of the question's words ("aqim
+        objectifs"). So the templates sharing a word are compared at the usual cutoff and the others only
+        when they could matter, at that higher cutoff: about half of the ~3,200 comparisons per new
+        question shape were spent on templates that could not be read. Only templates of a length within
+        reach of the cutoff are compared at all (the choices are sorted by length: one slice).
         """
         choices = self.choices[slot_count]
         keys = self.keys[slot_count]
-        postings = self.postings.get(slot_count, {})
-        positions: set[int] = set()
-        for word in q_words:
-            positions.update(postings.get(word, ()))
-        if positions and len(positions) < len(choices):
-            chosen = sorted(positions)
+        lengths = self.lengths[slot_count]
+        size = len(skeleton)
+        # a ratio is at most 2 * shorter / (both lengths)
+        lo = bisect.bisect_left(lengths, size * _CUTOFF / (2 - _CUTOFF) - 1e-9)
+        hi = bisect.bisect_right(lengths, size * (2 - _CUTOFF) / _CUTOFF + 1e-9)
+        content = [w for w in q_words if w != SLOT_MARK]
+        needed = READING_FLOOR / (0.3 + 0.7 * (len(q_words) - len(content)) / len(q_words)) if q_words else 0.0
+        found: dict[int, float] = {}
+        if content:
+            postings = self.postings.get(slot_count, {})
+            positions: set[int] = set()
+            for word in content:
+                positions.update(postings.get(word, ()))
+            chosen = sorted(p for p in positions if lo <= p < hi)
             subset = [choices[i] for i in chosen]
-            found = process.extract(skeleton, subset, scorer=fuzz.ratio, processor=None, limit=20, score_cutoff=55)
-            return [(choice, ratio, keys[chosen[i]]) for choice, ratio, i in found]
-        found = process.extract(skeleton, choices, scorer=fuzz.ratio, processor=None, limit=20, score_cutoff=55)
-        return [(choice, ratio, keys[i]) for choice, ratio, i in found]
+            for _, ratio, i in process.extract(
+                skeleton, subset, scorer=fuzz.ratio, processor=None, limit=20, score_cutoff=_CUTOFF * 100
+            ):
+                found[chosen[i]] = ratio
+        if not content or needed <= 1.0:
+            cutoff = max(_CUTOFF, needed) * 100
+            for _, ratio, i in process.extract(
+                skeleton, choices[lo:hi], scorer=fuzz.ratio, processor=None, limit=20, score_cutoff=cutoff
+            ):
+                found[lo + i] = ratio
+        best = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:20]
+        return [(choices[i], ratio, keys[i]) for i, ratio in best]
 
     def _fill(self, slots: tuple[str, ...], fillers: list[str]) -> tuple[tuple[str, str], ...] | None:
         """Return (slot, filler) pairs when every slot gets a filler of a fitting type, else ``None``."""
