@@ -849,7 +849,9 @@ class Engine:
         for ent in parallel:
             # the same question about each subject; what else the question names must hold for each
             found = [
-                s for s in self.index.score(question, (ent, *others), words) if s.lexical >= 0.2 and s.typed >= 1.0
+                s
+                for s in self.index.score(question, (ent, *others), words, min_lexical=0.2)
+                if s.lexical >= 0.2 and s.typed >= 1.0
             ]
             if not found:
                 return None
@@ -1130,14 +1132,16 @@ class Engine:
             previous = [self.facts[f] for f in context.facts if f in self.facts]
             options: list[tuple[float, list[FactScore], str]] = []
             for rank, ent in enumerate(ctx_ids):
-                found = [s for s in self.index.score(question, (ent,), words) if s.lexical >= 0.3]
+                found = [s for s in self.index.score(question, (ent,), words, min_lexical=0.3) if s.lexical >= 0.3]
                 if found:
                     options.append((found[0].score * (0.95 - 0.03 * rank), found, self.entities[ent].short))
             if previous:
                 ent = previous[0].subject
                 near = {f.id: f for p in previous for f in self.index.by_entity.get(p.subject, ())}
                 found = [
-                    s for s in self.index.score(question, (ent,), words, candidates=near.values()) if s.lexical >= 0.3
+                    s
+                    for s in self.index.score(question, (ent,), words, candidates=near.values(), min_lexical=0.3)
+                    if s.lexical >= 0.3
                 ]
                 if found:
                     options.append((found[0].score * 0.95, found, "the last answer"))

@@ -176,8 +176,13 @@ class FactIndex:
         candidates: Iterable[Fact] | None = None,
         relations: frozenset[str] | None = None,
         limit: int = 40,
+        min_lexical: float = 0.0,
     ) -> list[FactScore]:
-        """Return facts scored against the question, best first (only facts with some evidence)."""
+        """Return facts scored against the question, best first (only facts with some evidence).
+
+        ``min_lexical`` leaves out, before any other work on them, facts with less than that share of the
+        question's words: for callers that would drop them anyway (scoring each subject of "X and Y").
+        """
         # unknown words are counted by the engine's own penalty, not against every fact twice
         total = sum(w for _, s, w in words if s is not None)
         pool: Iterable[Fact]
@@ -228,8 +233,11 @@ class FactIndex:
                 for fid, share in self.postings.get(s, ()):
                     gained[fid] = gained.get(fid, 0.0) + share * w
         out: list[tuple[float, Fact, float, float, float]] = []
+        needed = min_lexical * total
         for fact in pool:
             if relations is not None and fact.relation not in relations:
+                continue
+            if needed and gained.get(fact.id, 0.0) < needed:
                 continue
             roles = self.roles[fact.id]
             missing_situation = False
