@@ -210,6 +210,37 @@ class Engine:
             relation = knowledge.relations.get(f.relation)
             vocabulary = {stem(w) for k in (relation.keywords if relation else ()) for w in k.split()}
             self.topical[f.id] = len(vocabulary & {stem(w) for w in normalize(f.statement).split()})
+        self.overviews = {
+            (e, compose): self._overview(e, compose) for e in self.index.by_entity for compose in ("about", "timeline")
+        }
+
+    def _overview(self, ent: str, compose: str) -> tuple[tuple[Fact, ...], tuple[FactScore, ...]]:
+        """Return an entity's facts in the order an overview ("about") or a timeline tells them.
+
+        Built once per entity with the engine: the order depends on the facts alone, not on the question.
+        The facts are not ranked by any question, so each carries a plain score of 1.
+        """
+        facts = list(self.index.by_entity.get(ent, ()))
+        if compose == "timeline":
+            dated: dict[int, list[Fact]] = {}
+            for f in facts:
+                if f.year_from:
+                    dated.setdefault(f.year_from, []).append(f)
+            # every year first (its most central fact), then a second fact per year while there is room
+            ranked = {y: sorted(fs, key=lambda f: (-f.weight, f.id)) for y, fs in dated.items()}
+            picked = {y: fs[:1] for y, fs in ranked.items()}
+            room = 16 - len(picked)
+            for y in sorted(ranked):
+                if room <= 0:
+                    break
+                if len(ranked[y]) > 1:
+                    picked[y].append(ranked[y][1])
+                    room -= 1
+            facts = [f for y in sorted(picked) for f in sorted(picked[y], key=lambda f: (_month(f.date), f.id))]
+        else:
+            roles = self.index.roles
+            facts.sort(key=lambda f: (roles[f.id].get(ent) != "subject", -f.weight, f.year_from or 9999, f.id))
+        return tuple(facts), tuple(FactScore(f, 1.0, 1.0, 1.0, 1.0, ()) for f in facts)
 
     # -- entry point ---------------------------------------------------------------
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
@@ -452,13 +483,14 @@ class Engine:
         when an earlier fact of the same quote already names everything it is about.
         """
         kept: list[Fact] = []
+        by_quote: dict[tuple[str, ...], list[Fact]] = {}  # kept facts by the sentence they cite first
         for fact in facts:
             roles = self.index.roles[fact.id]
+            same = by_quote.setdefault(fact.cites[:1], [])
             earlier = [
                 k
-                for k in kept
-                if k.cites[:1] == fact.cites[:1]
-                and (
+                for k in same
+                if (
                     k.quote == fact.quote
                     # the same sentence said again with no word of its own ("Al Murabitoun and AQIM's Sahel-based
                     # emirate announced ..." after "AQIM's Sahel-based emirate and Al Murabitoun announced ...")
@@ -468,6 +500,7 @@ class Engine:
             if earlier and any(self._names_all(k, roles.keys() - self.index.roles[k.id].keys()) for k in earlier):
                 continue
             kept.append(fact)
+            same.append(fact)
         return kept
 
     def _names_all(self, fact: Fact, entity_ids: set[str]) -> bool:
@@ -1245,27 +1278,7 @@ class Engine:
             if not slot_entities:
                 return None
             ent = slot_entities[0]
-            facts = list(self.index.by_entity.get(ent, ()))
-            if compose == "timeline":
-                dated: dict[int, list[Fact]] = {}
-                for f in facts:
-                    if f.year_from:
-                        dated.setdefault(f.year_from, []).append(f)
-                # every year first (its most central fact), then a second fact per year while there is room
-                ranked = {y: sorted(fs, key=lambda f: (-f.weight, f.id)) for y, fs in dated.items()}
-                picked = {y: fs[:1] for y, fs in ranked.items()}
-                room = 16 - len(picked)
-                for y in sorted(ranked):
-                    if room <= 0:
-                        break
-                    if len(ranked[y]) > 1:
-                        picked[y].append(ranked[y][1])
-                        room -= 1
-                facts = [f for y in sorted(picked) for f in sorted(picked[y], key=lambda f: (_month(f.date), f.id))]
-            else:
-                roles = self.index.roles
-                facts.sort(key=lambda f: (roles[f.id].get(ent) != "subject", -f.weight, f.year_from or 9999, f.id))
-            scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in facts)
+            facts, scored = self.overviews.get((ent, compose), ((), ()))
             score = match.score
             if compose == "about" and question.answer_type in ("when", "how_many", "where", "name", "why", "meaning"):
                 # "what is X's date of birth" is not "what is X": an overview does not answer a pointed question
