@@ -1188,7 +1188,8 @@ class Engine:
             return None
         top = scored[0]
         limit = 6 if question.answer_type == "which" else 3
-        band = 0.75 if question.answer_type == "which" else 0.85
+        # a yes-or-no answer shows its evidence: a second close fact often holds the when and where
+        band = 0.75 if question.answer_type == "which" else 0.8 if question.is_yesno else 0.85
         near = [s for s in scored if s.score >= top.score * band and s.score >= self.settings.answer_threshold * 0.9]
         # one sentence read as several facts takes one place, not all of them
         distinct = {f.id for f in self._unrepeated([s.fact for s in near])}
