@@ -108,6 +108,19 @@ def test_yes_no_keeps_the_hedge(bot: Bot) -> None:
     assert no.text.startswith("No")
 
 
+def test_a_place_the_question_reaches_beyond_is_set_aside(bot: Bot) -> None:
+    reply = bot.ask("have the militants moved beyond northern mali?")
+    assert reply.answered
+    assert "central" in reply.text or "southern" in reply.text
+    # the region stands for its country, and the explanation says why
+    (mali,) = reply.explanation.entities
+    assert (mali.entity, mali.method, mali.words) == ("mali", "beyond", "northern mali")
+    # "outside" sets a country aside: the answer names the others, not the word "outside" in another fact
+    outside = bot.ask("where has aqim attacked outside algeria")
+    assert "Mauritania" in outside.text
+    assert "outside" not in outside.text
+
+
 def test_reply_type(bot: Bot) -> None:
     assert isinstance(bot.ask("hello"), Reply)
 

@@ -294,7 +294,12 @@ class Engine:
         mentions, role_note = self._resolve_roles(tokens, mentions)
         if role_note:
             context_note = f"{context_note}; {role_note}" if context_note else role_note
+        mentions, beyond = self._beyond(tokens, mentions)
         question = analyse(text, tokens, mentions, self.knowledge.synonyms)
+        if beyond:
+            # the word that set the place aside is not what the facts should share ("outside their areas")
+            content = tuple(w for w in question.content if w not in ("beyond", "outside", "other", "than"))
+            question = replace(question, beyond=beyond, content=content)
         if question.answer_type == "how_many" and not question.content and {"have", "has", "had"} & set(tokens):
             # "how many does Al Murabitoun have?": of a group, its members is what one has
             question = replace(question, content=("members",))
@@ -1796,6 +1801,28 @@ class Engine:
             explanation=replace(explanation, reason=reason),
         )
         return reply, context
+
+    def _beyond(self, tokens: list[str], mentions: list[Mention]) -> tuple[list[Mention], tuple[str, ...]]:
+        """Set aside the places a question reaches past: "moved beyond northern Mali", "outside Algeria".
+
+        Such a place is not what the question is about: a region stands for its country (the facts about
+        the rest of Mali answer), a place without one is dropped; either way it joins ``Question.beyond``
+        so answers name somewhere else.
+        """
+        kept: list[Mention] = []
+        beyond: list[str] = []
+        for m in mentions:
+            before = tokens[max(0, m.start - 2) : m.start]
+            if self.entities[m.entity].type in ("place", "country") and (
+                before[-1:] in (["beyond"], ["outside"]) or before == ["other", "than"]
+            ):
+                beyond.append(m.entity)
+                parents = self.entities[m.entity].part_of
+                if parents and parents[0] in self.entities:
+                    kept.append(replace(m, entity=parents[0], method="beyond"))
+                continue
+            kept.append(m)
+        return kept, tuple(beyond)
 
     def _linked(self, m: Mention, tokens: list[str]) -> LinkedEntity:
         entity = self.entities[m.entity]

@@ -209,6 +209,8 @@ class Question:
     wanted: tuple[str, ...] = ()
     #: years the answer must fall in, from "before 2013", "since 2015", "after the French intervention"
     period: tuple[int, int] | None = None
+    #: places the question sets aside ("beyond northern Mali", "outside Algeria"): named, not asked about
+    beyond: tuple[str, ...] = ()
 
     @property
     def normalized(self) -> str:
@@ -216,8 +218,8 @@ class Question:
 
     @property
     def asked(self) -> frozenset[str]:
-        """The entities the question names."""
-        return frozenset(m.entity for m in self.mentions)
+        """The entities the question names (those it sets aside included: the answer must name others)."""
+        return frozenset((*(m.entity for m in self.mentions), *self.beyond))
 
 
 def _answer_type(tokens: list[str]) -> tuple[str, bool]:

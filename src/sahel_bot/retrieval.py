@@ -324,6 +324,9 @@ class FactIndex:
             return 1.0
         if asked is None:
             asked = question.asked
+        if question.beyond and not self.places[fact.id] - asked:
+            # "have they moved beyond northern Mali?": a fact naming no other place does not reach past it
+            return 0.7
         if question.wanted and kind in ("which", "what", "where", "who"):
             # "which countries ...": the fact must name a country the question did not
             wanted = question.wanted
