@@ -23,6 +23,9 @@ from .question import STOPWORDS, Question, stem
 __all__ = ["PLACE_RELATIONS", "FactIndex", "FactScore"]
 
 _ROLE_WEIGHT = {"subject": 1.0, "object": 1.0, "place": 0.9, "source": 0.9, "mention": 0.8}
+#: roles in which a fact speaks of a whole (the 2015-2016 hotel attacks) itself: not a mere mention, and not
+#: inherited from a part (see ``FactIndex.inherited``), which would make one part's facts answer for another
+_OF_THE_WHOLE = frozenset({"subject", "object"})
 #: Relations whose facts say where something is or happens.
 PLACE_RELATIONS = frozenset({"operates_in", "attacked_in", "location_of", "biography", "whereabouts", "threatened"})
 _MEANING_RELATIONS = frozenset({"name_meaning", "acronym", "alias"})
@@ -95,6 +98,9 @@ class FactIndex:
         self.strong: dict[str, set[str]] = {}
         self.weak: dict[str, set[str]] = {}
         self.roles: dict[str, dict[str, str]] = {}
+        #: per fact, the wholes whose role it has only through a part it names (a fact about central Mali is
+        #: about Mali): what is said of the whole holds for its parts, but not what is said of another part
+        self.inherited: dict[str, frozenset[str]] = {}
         df: dict[str, int] = {}
         for fact in facts:
             words = _bag([fact.statement, fact.quote, fact.value or "", fact.role or "", fact.date or ""])
@@ -117,12 +123,16 @@ class FactIndex:
             for ent in fact.mentions:
                 roles.setdefault(ent, "mention")
             # a fact about a part (AQIM "central") is also about the whole (AQIM)
+            inherited = set()
             for ent, role in list(roles.items()):
                 if role == "mention":
                     continue
                 for parent in entities[ent].part_of if ent in entities else ():
-                    roles.setdefault(parent, role)
+                    if parent not in roles:
+                        roles[parent] = role
+                        inherited.add(parent)
             self.roles[fact.id] = roles
+            self.inherited[fact.id] = frozenset(inherited)
         n = max(1, len(facts))
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self.max_idf = math.log(1 + n)
@@ -249,7 +259,9 @@ class FactIndex:
                     if role is not None:
                         got += _ROLE_WEIGHT[role]
                         hit += 1
-                    elif parents and any(p in roles for p in parents):
+                    elif parents and any(
+                        roles.get(p) in _OF_THE_WHOLE and p not in self.inherited[fact.id] for p in parents
+                    ):
                         # what is said of the whole (the 2015-2016 hotel attacks) holds for its parts
                         got += 0.8
                         hit += 1
