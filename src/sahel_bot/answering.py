@@ -44,6 +44,7 @@ _PERIOD_WORDS: dict[str, tuple[int | None, int | None]] = {
 }
 _YEAR_TOKEN = re.compile(r"1[89]\d\d|20\d\d")
 #: Kinds of answer that are one detail (a number, a date, a place, a name), not an account.
+_TOWN_WORDS = frozenset({"town", "towns", "city", "cities", "village", "villages"})
 _POINTED = frozenset({"how_many", "size", "when", "duration", "where", "who"})
 _ELSE_WORDS = frozenset("else elsewhere other others besides additional further".split())
 _PLACE_WORDS = frozenset("where anywhere elsewhere somewhere place places country countries region regions".split())
@@ -450,6 +451,9 @@ class Engine:
             and not _same_facts(best, readings[1])
             and not entity_ids
         )
+        if self._town_not_named(question, best):
+            # "which town in Côte d'Ivoire did AQIM attack?": the brief names the country, not the town
+            return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
         if best.score < threshold and self._pointed_but_not_given(question, best, entity_ids):
             # "how many fighters does Ansar al Dine have?": understood, and the brief's facts about it give no
             # number; say so, with what it does say, rather than ask what was meant
@@ -526,6 +530,23 @@ class Engine:
         fits = top.fact.relation in best.match.intent.relations if best.match is not None else top.lexical >= 0.5
         roles = self.index.roles[top.fact.id]
         return top.typed < 1 and fits and all(e in roles for e in entity_ids)
+
+    def _town_not_named(self, question: Question, best: Reading) -> bool:
+        """Whether a town or city was asked for and none of the answer's facts names one (in the country asked).
+
+        An answer naming only countries, or a town elsewhere, would answer another question than the one asked.
+        """
+        if question.answer_type != "where" or not _TOWN_WORDS & set(question.tokens) or not best.facts:
+            return False
+        asked = question.asked
+        # "which town in Mali": a town of the country asked about (a town elsewhere answers another question)
+        countries = {e for e in asked if e in self.entities and self.entities[e].type == "country"}
+        for s in best.facts[:3]:
+            for e in self.index.places[s.fact.id] - asked:
+                place = self.entities[e]
+                if place.type != "country" and (not countries or countries & set(place.part_of)):
+                    return False
+        return True
 
     def _spell(self, tokens: list[str], mentions: list[Mention]) -> tuple[list[str], list[tuple[str, str]]]:
         """Return the tokens with misspelt words (outside entity mentions) corrected, and the corrections."""
