@@ -25,7 +25,8 @@ STOPWORDS = frozenset(
     please thanks thank hi hey hello ok okay about regarding concerning according per brief report crs document
     paper text one ones thing things something anything someone anyone way kind sort part lot lots much many more
     most less least few several into onto over under up down out off through across between among within without
-    against upon via s t d ll re ve m get got gets make made makes go goes went gone come came take took
+    against upon via s t d ll re ve m get got gets make made makes go goes went gone come came take took play plays
+    played playing
     happen happens happened happening occur occurs occurred take place took place going ok okay
     month year date day time exactly specifically reportedly allegedly apparently supposedly really actually
     manage managed manages try tried tries trying able effort efforts problem problems issue issues situation
