@@ -297,6 +297,9 @@ class FactIndex:
                 # "how much did they earn in 2016?" is not answered by a figure from 2012
                 if not any(fact.year_from <= y <= (fact.year_to or fact.year_from) for y in question.years):
                     typed *= 0.5
+            elif question.years and question.answer_type in ("how_many", "size"):
+                # ... nor by an amount the brief gives for no year in particular
+                typed *= 0.6
             # a fact that leaves out something the question names answers another question; leaving
             # out a place or an event ("... in Benghazi") means it is about another occasion altogether
             score = base * typed * (0.4 + 0.6 * present)
