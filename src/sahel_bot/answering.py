@@ -617,12 +617,16 @@ class Engine:
             after = tokens[m.end : m.end + 2]
             before = tokens[max(0, m.start - 3) : m.start]
             noun = next((t for t in after if t in _LEADER_NOUNS), None)
+            # the mention grows to take in the noun: "leader" names the person here, it is not asked about
+            start, end = m.start, m.end
             if noun is not None:
                 # "Al Murabitoun's Algerian leader": words between the group and the noun describe the leader
                 noun_at = m.end + after.index(noun)
                 out = [x for x in out if not (m.end <= x.start and x.end <= noun_at)]
+                end = noun_at + 1
             if noun is None and len(before) >= 2 and before[-1] == "of" and before[-2] in _LEADER_NOUNS:
                 noun = before[-2]
+                start = m.start - 2
             if noun is None:
                 continue
             leaders = sorted(
@@ -640,9 +644,9 @@ class Engine:
                 continue
             leader = leaders[0].subject
             out = [x for x in out if x is not m] + [
-                Mention(leader, m.start, m.end, self.entities[leader].name, m.words, 100.0, "role")
+                Mention(leader, start, end, self.entities[leader].name, " ".join(tokens[start:end]), 100.0, "role")
             ]
-            notes.append(f"'{m.words} {noun}' = {self.entities[leader].short}")
+            notes.append(f"'{' '.join(tokens[start:end])}' = {self.entities[leader].short}")
         out.sort(key=lambda x: x.start)
         return out, ("read " + ", ".join(notes)) if notes else ""
 
@@ -1383,6 +1387,11 @@ class Engine:
         if any(s is not None for _, s, _ in own_words):
             # the question's own words must be borne out by the facts, not only by the template
             score *= 0.55 + 0.45 * top.lexical
+        asked = {s for _, s, _ in words if s is not None}
+        if question.is_yesno and asked and not any(asked & self.index.strong[s.fact.id] for s in keep[:3]):
+            # "is Droukdel still alive?": a yes or a no needs a fact that speaks of what is asked (alive) in its
+            # own words, not only one of the intent's relation (where he is based, whose keywords say 'dead')
+            score *= 0.6
         if top.typed < 1:
             score *= top.typed + (1 - top.typed) * 0.3
         return Reading(intent.id, score, tuple(keep[:limit]), compose, detail, ids, match=match)
