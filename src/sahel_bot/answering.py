@@ -44,6 +44,7 @@ _PERIOD_WORDS: dict[str, tuple[int | None, int | None]] = {
 }
 _YEAR_TOKEN = re.compile(r"1[89]\d\d|20\d\d")
 #: Kinds of answer that are one detail (a number, a date, a place, a name), not an account.
+_WH_WORDS = frozenset({"what", "whats", "where", "wheres", "when", "who", "whos", "which", "why", "how", "hows"})
 _TOWN_WORDS = frozenset({"town", "towns", "city", "cities", "village", "villages"})
 _POINTED = frozenset({"how_many", "size", "when", "duration", "where", "who"})
 _ELSE_WORDS = frozenset("else elsewhere other others besides additional further".split())
@@ -1500,8 +1501,12 @@ class Engine:
             body = "Yes. " + " ".join(_distinct(f.statement for f in facts[:2]))
         elif compose == "check_no":
             body = "No. " + " ".join(_distinct(f.statement for f in facts[:2]))
-        elif compose == "yesno" or (question.is_yesno and compose in ("all", "best")):
-            facts = self._covering(facts, question)
+        elif (compose == "yesno" and question.tokens[0] not in _WH_WORDS) or (
+            question.is_yesno and compose in ("all", "best")
+        ):
+            # a yes or a no, unless the question asks what or where ("what does AQIM do in Mauritania?" reads
+            # like "is AQIM active in Mauritania?" but is answered with the facts alone)
+            facts = self._covering(self._unrepeated(facts), question)
             top = facts[0]
             body = self._yes_no(top, facts)
             facts = facts[:3]
