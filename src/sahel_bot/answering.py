@@ -44,6 +44,7 @@ _PERIOD_WORDS: dict[str, tuple[int | None, int | None]] = {
 }
 _YEAR_TOKEN = re.compile(r"1[89]\d\d|20\d\d")
 #: Kinds of answer that are one detail (a number, a date, a place, a name), not an account.
+_YEAR = re.compile(r"(1[89]|20)\d\d")
 _WH_WORDS = frozenset({"what", "whats", "where", "wheres", "when", "who", "whos", "which", "why", "how", "hows"})
 _TOWN_WORDS = frozenset({"town", "towns", "city", "cities", "village", "villages"})
 _POINTED = frozenset({"how_many", "size", "when", "duration", "where", "who"})
@@ -389,7 +390,9 @@ class Engine:
         if follow is not None:
             readings.insert(0, follow)
         pointing = self._pointing_back(question, tokens, explicit, aged)
-        if pointing is not None and (not readings or pointing.score > readings[0].score):
+        # "who leads it?" with 'it' resolved is the leader question, whatever the last answer said
+        exact = bool(readings) and _is_exact(readings[0])
+        if pointing is not None and not exact and (not readings or pointing.score > readings[0].score):
             readings.insert(0, pointing)
         elliptical = self._elliptical(question, tokens, entity_ids, aged)
         if elliptical is not None and (not readings or elliptical.score > readings[0].score):
@@ -958,6 +961,12 @@ class Engine:
         )
         if not opener and (entity_ids or len(question.content) > 2):
             return None
+        rest = [t for t in tokens if t not in STOPWORDS and not _YEAR.fullmatch(t)]
+        if not opener and not entity_ids and rest:
+            own = self.index.resolve_words(tuple(rest))
+            if all(s is None for _, s, _ in own):
+                # "what is 2+2?", "tell me a joke": nothing the brief knows amends the last question
+                return None
         new_types = {self.entities[e].type for e in entity_ids}
         kept = tuple(e for e in context.asked if self.entities[e].type not in new_types)
         if {"else", "other", "others"} & set(tokens) and question.answer_type in ("who", "which"):
@@ -1443,8 +1452,17 @@ class Engine:
                 "answered with a list of entities",
                 facts=facts,
             )
+            # "which groups are linked to AQIM?" ... "who leads it?": the subject stays what was asked about,
+            # the listed names are the conversation's other entities
+            subject = entity_ids[0] if entity_ids else context.subject
             return reply, replace(
-                context, intent=reading.intent, entities=reading.entities[:12], facts=tuple(f.id for f in facts), age=0
+                context,
+                subject=subject,
+                subject_name=self.entities[subject].short if subject else context.subject_name,
+                intent=reading.intent,
+                entities=tuple(dict.fromkeys((*entity_ids, *reading.entities)))[:12],
+                facts=tuple(f.id for f in facts),
+                age=0,
             )
         if compose == "brief":
             body, citations = self._about_the_brief(question)
@@ -1989,6 +2007,12 @@ def _lexicon(knowledge: Knowledge) -> set[str]:
     for phrase in knowledge.synonyms:
         words.update(phrase.split())
     return words
+
+
+def _is_exact(reading: Reading) -> bool:
+    """Whether a reading's template matched the whole question and it found facts to answer with."""
+    match = reading.match
+    return bool(reading.facts) and match is not None and match.ratio >= 0.95 and match.coverage >= 0.99
 
 
 def _same_facts(a: Reading, b: Reading) -> bool:
