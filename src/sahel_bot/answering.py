@@ -602,12 +602,41 @@ class Engine:
         )
         return reply, replace(context, intent=intent.id, age=0)
 
+    def _appositions(self, tokens: list[str], mentions: list[Mention]) -> list[Mention]:
+        """Fold a title into the person it describes: "AQIM leader Abdelmalik Droukdel", "Koufa, the MLF's chief".
+
+        The group and its title say who the person is; the question is about the person, and a fact need
+        not name the group to answer it.
+        """
+        people = [m for m in mentions if self.entities[m.entity].type == "person"]
+        if not people:
+            return mentions
+        out = list(mentions)
+        for m in mentions:
+            if self.entities[m.entity].type != "group":
+                continue
+            after = tokens[m.end : m.end + 2]
+            noun = next((i for i, t in enumerate(after) if t in _LEADER_NOUNS), None)
+            if noun is None:
+                continue
+            noun_end = m.end + noun + 1
+            for p in people:
+                # the person right after the title, or right before the group ("Koufa the MLF leader")
+                if p.start == noun_end or p.end == m.start or (p.end == m.start - 1 and tokens[p.end] == "the"):
+                    out = [x for x in out if x is not m and x is not p]
+                    start, end = min(p.start, m.start), max(p.end, noun_end)
+                    out.append(replace(p, start=start, end=end, words=" ".join(tokens[start:end])))
+                    break
+        out.sort(key=lambda x: x.start)
+        return out
+
     def _resolve_roles(self, tokens: list[str], mentions: list[Mention]) -> tuple[list[Mention], str]:
         """Read "AQIM's leader" as the person who leads AQIM, when the question asks something else about them.
 
         "Where is AQIM's top leader based?" is a question about Droukdel; "who is AQIM's leader?"
         is left alone, since there the leader is the answer.
         """
+        mentions = self._appositions(tokens, mentions)
         if not tokens or tokens[0] in ("who", "whos", "whom", "which", "name", "list"):
             return mentions, ""
         if any(self.entities[m.entity].type == "person" for m in mentions):
