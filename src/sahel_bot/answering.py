@@ -267,21 +267,13 @@ class Engine:
         if not tokens:
             return self._decline(text, HELP_TEXT, "empty question", aged, tokens=tokens)
 
-        mentions = self.linker.link(tokens)
-        # "this CRS brief", "the CRS report": the publisher's name is part of the brief's name here
-        mentions = [
-            m
-            for m in mentions
-            if not (
-                self.entities[m.entity].type == "organisation"
-                and m.end < len(tokens)
-                and tokens[m.end] in ("brief", "report", "document", "in")
-            )
-        ]
-        if not _US.search(text):
-            # "tell us about ..." is not the United States: "us" only counts when typed as U.S. or US
-            mentions = [m for m in mentions if m.words != "us"]
+        mentions = self._link(text, tokens)
         tokens, corrections = self._spell(tokens, mentions)
+        if corrections:
+            # "macina liberaton front": with the typo mended, the whole name links (not "macina" alone)
+            relinked = self._link(text, tokens)
+            if sum(m.end - m.start for m in relinked) > sum(m.end - m.start for m in mentions):
+                mentions = relinked
         outside = [m for m in mentions if self.entities[m.entity].type == "outside"]
         mentions = [m for m in mentions if self.entities[m.entity].type != "outside"]
         if set(tokens) <= _SMALL_TALK:
@@ -601,6 +593,24 @@ class Engine:
             ),
         )
         return reply, replace(context, intent=intent.id, age=0)
+
+    def _link(self, text: str, tokens: list[str]) -> list[Mention]:
+        """Return the entities named in ``tokens``, without the two readings that are never meant."""
+        mentions = self.linker.link(tokens)
+        # "this CRS brief", "the CRS report": the publisher's name is part of the brief's name here
+        mentions = [
+            m
+            for m in mentions
+            if not (
+                self.entities[m.entity].type == "organisation"
+                and m.end < len(tokens)
+                and tokens[m.end] in ("brief", "report", "document", "in")
+            )
+        ]
+        if not _US.search(text):
+            # "tell us about ..." is not the United States: "us" only counts when typed as U.S. or US
+            mentions = [m for m in mentions if m.words != "us"]
+        return mentions
 
     def _appositions(self, tokens: list[str], mentions: list[Mention]) -> list[Mention]:
         """Fold a title into the person it describes: "AQIM leader Abdelmalik Droukdel", "Koufa, the MLF's chief".
