@@ -769,7 +769,10 @@ class Engine:
                 kind = _NOUN_ANAPHORA[token]
             if kind is None:
                 continue
-            if mentions and kind == "any":
+            # a pronoun before every name in the question cannot stand for one of them: "is it tied to the
+            # Islamic State?", "did that make it richer than other Al Qaeda branches?" ask about the subject
+            first = bool(mentions) and i < min(m.start for m in mentions)
+            if mentions and kind == "any" and not first:
                 if token not in ("it", "its") or taken - {"country", "place"}:
                     continue
                 kind = "group"
@@ -785,7 +788,9 @@ class Engine:
                 topic=definite,
                 merged=adjective in ("new", "merged", "combined", "resulting"),
             )
-            if entity is None or self.entities[entity].type in taken or any(m.entity == entity for m in mentions):
+            if entity is None or any(m.entity == entity for m in mentions):
+                continue
+            if self.entities[entity].type in taken and not first:
                 continue
             added.append(Mention(entity, i, i + 1, self.entities[entity].name, token, 100.0, "context"))
             break
