@@ -1326,8 +1326,15 @@ class Engine:
                 ]
                 for e in (first, second)
             ]
-            if all(sides):
-                scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in (sides[0][0], sides[1][0]))
+            if sides[0] and (sides[1] or self.entities[second].type in ("country", "place")):
+                # "is Koufa the leader of Ansar al Dine?": no, with what is true of each; "is Abu el Hammam
+                # Malian?": no, with what the brief says of him (a place has no such facts of its own)
+                if self.entities[second].type in ("country", "place"):
+                    # where the person is from, not what else is said of the place
+                    found = (min(sides[0], key=lambda f: not self.index.places[f.id]),)
+                else:
+                    found = (sides[0][0], sides[1][0])
+                scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in found)
                 return Reading(intent.id, match.score, scored, "check_no", detail, slot_entities, match=match)
             return Reading(
                 intent.id,
