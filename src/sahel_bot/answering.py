@@ -667,9 +667,12 @@ class Engine:
                 noun_at = m.end + after.index(noun)
                 out = [x for x in out if not (m.end <= x.start and x.end <= noun_at)]
                 end = noun_at + 1
+            article = 1 if before[-1:] == ["the"] else 0  # "the head of the MLF"
+            if article:
+                before = before[:-1]
             if noun is None and len(before) >= 2 and before[-1] == "of" and before[-2] in _LEADER_NOUNS:
                 noun = before[-2]
-                start = m.start - 2
+                start = m.start - 2 - article
             if noun is None:
                 continue
             leaders = sorted(
