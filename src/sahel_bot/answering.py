@@ -289,12 +289,15 @@ class Engine:
         mentions, role_note = self._resolve_roles(tokens, mentions)
         if role_note:
             context_note = f"{context_note}; {role_note}" if context_note else role_note
+        named = {i for m in mentions for i in range(m.start, m.end)}
         mentions, beyond = self._beyond(tokens, mentions)
         question = analyse(text, tokens, mentions, self.knowledge.synonyms)
         if beyond:
-            # the word that set the place aside is not what the facts should share ("outside their areas")
-            content = tuple(w for w in question.content if w not in ("beyond", "outside", "other", "than"))
-            question = replace(question, beyond=beyond, content=content)
+            # neither the word that set the place aside ("outside their areas") nor the name of a place set
+            # aside without a country to stand for it is what the facts should share
+            dropped = {tokens[i] for i in named - {i for m in mentions for i in range(m.start, m.end)}}
+            aside = {"beyond", "outside", "other", "than", *dropped}
+            question = replace(question, beyond=beyond, content=tuple(w for w in question.content if w not in aside))
         if question.answer_type == "how_many" and not question.content and {"have", "has", "had"} & set(tokens):
             # "how many does Al Murabitoun have?": of a group, its members is what one has
             question = replace(question, content=("members",))
@@ -1918,11 +1921,14 @@ class Engine:
         """
         kept: list[Mention] = []
         beyond: list[str] = []
+        last_aside = -1  # where the last place set aside ends: "beyond North and West Africa" sets both aside
         for m in mentions:
             before = tokens[max(0, m.start - 2) : m.start]
+            listed = last_aside >= 0 and all(t in ("and", "or") for t in tokens[last_aside : m.start])
             if self.entities[m.entity].type in ("place", "country") and (
-                before[-1:] in (["beyond"], ["outside"]) or before == ["other", "than"]
+                before[-1:] in (["beyond"], ["outside"]) or before == ["other", "than"] or listed
             ):
+                last_aside = m.end
                 beyond.append(m.entity)
                 parents = self.entities[m.entity].part_of
                 if parents and parents[0] in self.entities:
