@@ -63,7 +63,10 @@ _NOT_GIVEN = {
     "who": "The brief doesn't say who.",
     "why": "The brief doesn't say why.",
     "name": "The brief doesn't give that name.",
+    "exact": "The brief gives no exact figure.",
 }
+_EXACT_WORDS = frozenset({"exact", "exactly", "precise", "precisely"})
+_ROUGH_AMOUNTS = frozenset("millions thousands hundreds dozens several some many limited few tens billions".split())
 #: Hedges that put a fact in doubt: among equally good facts, those come after the ones the brief asserts.
 _DOUBTFUL = frozenset({"debated", "unclear", "uncertain", "unconfirmed", "possibly", "may"})
 _ANAPHORIC_ADJECTIVES = frozenset("new merged combined latter resulting".split())
@@ -450,6 +453,11 @@ class Engine:
             and not _same_facts(best, readings[1])
             and not entity_ids
         )
+        if self._exact_not_given(question, best):
+            # "what was the exact dollar total of ransoms?": the brief says "millions of dollars", no more
+            inexact = replace(best, facts=tuple(replace(f, typed=min(f.typed, 0.99)) for f in best.facts[:1]))
+            exact = replace(question, answer_type="exact")
+            return self._decline_nearby(text, exact, entity_ids, unknown, inexact, explanation, aged)
         if self._town_not_named(question, best):
             # "which town in Côte d'Ivoire did AQIM attack?": the brief names the country, not the town
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
@@ -529,6 +537,15 @@ class Engine:
         fits = top.fact.relation in best.match.intent.relations if best.match is not None else top.lexical >= 0.5
         roles = self.index.roles[top.fact.id]
         return top.typed < 1 and fits and all(e in roles for e in entity_ids)
+
+    def _exact_not_given(self, question: Question, best: Reading) -> bool:
+        """Whether an exact figure was asked for and the answer's fact gives only a rough one ("millions")."""
+        if not _EXACT_WORDS & set(question.tokens) or not best.facts:
+            return False
+        statement = best.facts[0].fact.statement.lower()
+        rough = any(w in _ROUGH_AMOUNTS for w in re.findall(r"[a-z]+", statement))
+        # a number other than a year would be a figure
+        return rough and not re.search(r"\b(?!(?:19|20)\d\d\b)\d+", statement)
 
     def _town_not_named(self, question: Question, best: Reading) -> bool:
         """Whether a town or city was asked for and none of the answer's facts names one (in the country asked).
