@@ -46,6 +46,14 @@ _YEAR_TOKEN = re.compile(r"1[89]\d\d|20\d\d")
 #: Kinds of answer that are one detail (a number, a date, a place, a name), not an account.
 _YEAR = re.compile(r"(1[89]|20)\d\d")
 _WH_WORDS = frozenset({"what", "whats", "where", "wheres", "when", "who", "whos", "which", "why", "how", "hows"})
+# words after "that" that leave it pointing at the last subject: verbs ("did that make it richer?") and the
+# events a conversation is about ("that siege", "that operation"); any other noun names something else
+_SKIP_AFTER_THAT = frozenset(
+    """make made makes mean means happen happened year time day date
+    attack attacks siege operation assault strike airstrike raid kidnapping abduction murder killing bombing
+    incident event episode merger pledge oath split intervention agreement deal arrest arrests announcement
+    video claim""".split()
+)
 _TOWN_WORDS = frozenset({"town", "towns", "city", "cities", "village", "villages"})
 _POINTED = frozenset({"how_many", "size", "when", "duration", "where", "who"})
 _ELSE_WORDS = frozenset("else elsewhere other others besides additional further".split())
@@ -780,8 +788,12 @@ class Engine:
         for i, token in enumerate(tokens):
             if any(m.start <= i < m.end for m in mentions):
                 continue
-            if token in ("that", "this", "these", "those") and i + 1 < len(tokens) and tokens[i + 1] in _NOUN_ANAPHORA:
-                continue  # "that group": the noun says what kind of thing is meant
+            if token in ("that", "this", "these", "those") and i + 1 < len(tokens):
+                following = tokens[i + 1]
+                if following in _NOUN_ANAPHORA or (following not in STOPWORDS and following not in _SKIP_AFTER_THAT):
+                    # "that group": the noun says what kind of thing is meant; "that affiliate": something
+                    # this bot has no name for, not the last subject
+                    continue
             kind = ANAPHORA.get(token)
             previous = tokens[i - 1] if i else ""
             adjective = ""

@@ -87,7 +87,9 @@ _YES_NO_STARTS = frozenset(
 )
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 # "what is it called", "was X called anything else" — but not "called for", "called on"
-_CALLED = re.compile(r" (is|was|are|were|be|being|s) (\w+ ){0,8}called (?!for |on |upon |in |out |off |to )")
+_CALLED = re.compile(
+    r"( (is|was|are|were|be|being|s) (\w+ ){0,8}|^ what (\w+ ){1,6})called (?!for |on |upon |in |out |off |to )"
+)
 MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
