@@ -254,7 +254,7 @@ class Engine:
         else:
             roles = self.index.roles
             facts.sort(key=lambda f: (roles[f.id].get(ent) != "subject", -f.weight, f.year_from or 9999, f.id))
-        return tuple(facts), tuple(FactScore(f, 1.0, 1.0, 1.0, 1.0, ()) for f in facts)
+        return tuple(facts), tuple(FactScore(f, 1.0, 1.0, 1.0, 1.0) for f in facts)
 
     # -- entry point ---------------------------------------------------------------
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
@@ -1023,7 +1023,7 @@ class Engine:
             fitting = [s.fact for s in scored if s.typed >= 1.0] or fitting
         if not fitting:
             return None
-        chosen = tuple(FactScore(f, 0.88, 1.0, 1.0, 1.0, ()) for f in fitting[:2])
+        chosen = tuple(FactScore(f, 0.88, 1.0, 1.0, 1.0) for f in fitting[:2])
         return Reading("follow_up", 0.88, chosen, "all", "a short question about what the last answer said")
 
     def _elliptical(
@@ -1110,7 +1110,7 @@ class Engine:
         if not fitting:
             what = {"when": "when", "where": "where", "how_many": "how many", "who": "who"}[kind]
             return Reading("follow_up", 0.9, (), "all", detail, missing=what)
-        scored = tuple(FactScore(f, 0.9, 1.0, 1.0, 1.0, ()) for f in fitting[:3])
+        scored = tuple(FactScore(f, 0.9, 1.0, 1.0, 1.0) for f in fitting[:3])
         return Reading("follow_up", 0.9, scored, "all", detail)
 
     def _else_follow_up(self, question: Question, context: Context) -> Reading | None:
@@ -1244,7 +1244,7 @@ class Engine:
                 chosen.append(f)
                 if len(chosen) == 8:
                     break
-        scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in chosen)
+        scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0) for f in chosen)
         return Reading(intent_id, match.score, scored, "entities", detail, tuple(names), match=match)
 
     def _fits(self, fact: Fact, intent: Intent, ids: tuple[str, ...]) -> bool:
@@ -1351,7 +1351,7 @@ class Engine:
                 if f.relation in relations and {first, second} <= set(self.index.roles[f.id])
             ]
             if both:
-                scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in both)
+                scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0) for f in both)
                 return Reading(intent.id, match.score, scored, "check", detail, slot_entities, match=match)
             sides = [
                 [
@@ -1369,7 +1369,7 @@ class Engine:
                     found = (min(sides[0], key=lambda f: not self.index.places[f.id]),)
                 else:
                     found = (sides[0][0], sides[1][0])
-                scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in found)
+                scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0) for f in found)
                 return Reading(intent.id, match.score, scored, "check_no", detail, slot_entities, match=match)
             return Reading(
                 intent.id,
@@ -1385,11 +1385,11 @@ class Engine:
             previous = [self.facts[f] for f in context.facts if f in self.facts]
             if not previous:
                 return None
-            scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in previous)
+            scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0) for f in previous)
             return Reading(intent.id, match.score, scored, compose, detail + "; the last answer's facts", match=match)
         if compose == "sources":
             facts = [f for f in self.knowledge.facts if f.source]
-            scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in facts)
+            scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0) for f in facts)
             return Reading(intent.id, match.score, scored, "sources", detail, match=match)
         if compose == "year":
             if not years:
@@ -1397,7 +1397,7 @@ class Engine:
             y = years[0]
             facts = [f for f in self.knowledge.facts if f.year_from and f.year_from <= y <= (f.year_to or f.year_from)]
             facts.sort(key=lambda f: (-f.weight, f.id))
-            scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0, ()) for f in facts)
+            scored = tuple(FactScore(f, match.score, 1.0, 1.0, 1.0) for f in facts)
             if not scored:
                 return Reading(intent.id, match.score, (), compose, detail, match=match, missing=f"anything in {y}")
             return Reading(intent.id, match.score, scored, compose, detail, match=match)
@@ -1417,7 +1417,7 @@ class Engine:
                 best_lex = max(
                     s.lexical
                     for s in self.index.score(question, (ent,), own, candidates=facts)[:1]
-                    or [FactScore(facts[0], 0, 0, 0, 0, ())]
+                    or [FactScore(facts[0], 0, 0, 0, 0)]
                 )
                 score *= 0.55 + 0.45 * best_lex
             return Reading(intent.id, score, scored, compose, detail, (ent,), match=match)
@@ -1437,7 +1437,7 @@ class Engine:
             every = sorted(
                 (f for f in self.knowledge.facts if f.relation in relations), key=lambda f: (-f.weight, f.id)
             )
-            scored = [FactScore(f, 0.75, 0.0, 1.0, 1.0, ()) for f in every]
+            scored = [FactScore(f, 0.75, 0.0, 1.0, 1.0) for f in every]
         else:
             scored = self.index.score(question, ids, own_words, relations=relations)
         if ids:

@@ -84,7 +84,12 @@ class EntityLinker:
             and k.split()[0] not in _NO_FUZZ
             and entities[self.exact[k]].type != "outside"
         }
-        self.first_tokens = {k.split()[0] for k in self.exact}
+        # the first word of every exact or weak name, and the longest name starting with it: most words of a
+        # question start none, and the exact pass skips them without building any n-gram
+        self.starts: dict[str, int] = {}
+        for k in (*self.exact, *self.weak):
+            words = k.split()
+            self.starts[words[0]] = max(self.starts.get(words[0], 0), len(words))
         #: correctly spelt ordinary words (set by the engine): never the start of a misspelt name
         self.plain_words: frozenset[str] = frozenset()
 
@@ -93,9 +98,10 @@ class EntityLinker:
         taken = [False] * len(tokens)
         mentions: list[Mention] = []
         # 1. exact, longest first
+        starts = self.starts
         for n in range(min(self.max_len, len(tokens)), 0, -1):
             for i in range(0, len(tokens) - n + 1):
-                if any(taken[i : i + n]):
+                if starts.get(tokens[i], 0) < n or any(taken[i : i + n]):
                     continue
                 key = " ".join(tokens[i : i + n])
                 if tokens[i] in ("the", "a", "an") and i + n < len(tokens) and not taken[i + n]:

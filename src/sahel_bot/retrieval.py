@@ -51,7 +51,6 @@ class FactScore:
     entity: float
     lexical: float
     typed: float
-    matched: tuple[str, ...]
 
 
 def _bag(texts: Iterable[str]) -> set[str]:
@@ -315,13 +314,8 @@ class FactIndex:
                 continue
             out.append((score, fact, ent, lexical, typed))
         out.sort(key=lambda s: (-s[0], -s[1].weight, s[1].id))
-        # only the best few are ever looked at: build result objects (and their matched words) for those alone
-        return [FactScore(f, sc, e, lx, ty, self._matched(f, words)) for sc, f, e, lx, ty in out[:limit]]
-
-    def _matched(self, fact: Fact, words: list[tuple[str, str | None, float]]) -> tuple[str, ...]:
-        strong = self.strong[fact.id]
-        weak = self.weak[fact.id]
-        return tuple(word for word, s, _ in words if s is not None and (s in strong or s in weak))
+        # only the best few are ever looked at: build result objects for those alone
+        return [FactScore(f, sc, e, lx, ty) for sc, f, e, lx, ty in out[:limit]]
 
     def _is_place(self, entity_id: str) -> bool:
         entity = self.entities.get(entity_id)
