@@ -23,7 +23,8 @@ STOPWORDS = frozenset(
     same other another also too very just only even ever still yet already again really actually exactly
     tell say says said saying know knows think explain describe give show list name mention mentions mentioned
     please thanks thank hi hey hello ok okay about regarding concerning according per brief report crs document
-    paper text one ones thing things something anything someone anyone way kind sort part lot lots much many more
+    paper text one ones thing things something anything someone anyone way kind kinds sort sorts type types
+    developments part lot lots much many more
     most less least few several into onto over under up down out off through across between among within without
     against upon via s t d ll re ve m get got gets make made makes go goes went gone come came take took play plays
     played playing
