@@ -54,6 +54,8 @@ _SKIP_AFTER_THAT = frozenset(
     incident event episode merger pledge oath split intervention agreement deal arrest arrests announcement
     video claim""".split()
 )
+# words that open a clause after "since" / "after" ("since it moved into the Sahel")
+_CLAUSE_SUBJECTS = frozenset({"it", "they", "he", "she", "the", "aqim", "we", "its", "their"})
 _TOWN_WORDS = frozenset({"town", "towns", "city", "cities", "village", "villages"})
 _POINTED = frozenset({"how_many", "size", "when", "duration", "where", "who"})
 _ELSE_WORDS = frozenset("else elsewhere other others besides additional further".split())
@@ -333,6 +335,8 @@ class Engine:
             if anchor is not None:
                 content += tuple(w for w in tokens[anchor.start : anchor.end] if w not in STOPWORDS and not w.isdigit())
             question = replace(question, years=(), period=period, mentions=tuple(mentions), content=content)
+        else:
+            question = self._after_clause(question, tokens)
         linked = tuple(self._linked(m, tokens) for m in mentions)
 
         if not mentions and aged.is_empty and len(tokens) <= 6 and set(tokens) & {"it", "its", "they", "them", "their"}:
@@ -756,6 +760,25 @@ class Engine:
             lo, hi = _PERIOD_WORDS[word]
             return (0 if lo is None else year + lo, 9999 if hi is None else year + hi), anchor
         return None, None
+
+    def _after_clause(self, question: Question, tokens: list[str]) -> Question:
+        """ "What has AQIM done since it moved into the Sahel?": the clause says when, not what is asked.
+
+        Its verbs and nouns are no content words (a fact repeating the move would answer nothing); the places
+        it names stay, since what followed happened there.
+        """
+        for i, token in enumerate(tokens[:-2]):
+            if token not in ("since", "after", "once", "following") or tokens[i + 1] not in _CLAUSE_SUBJECTS:
+                continue
+            if not any(m.start > i + 1 for m in question.mentions):
+                # "after it was created": no place or event to anchor the clause; its words may be the point
+                break
+            clause = set(tokens[i + 2 :])
+            content = tuple(w for w in question.content if w not in clause)
+            if content != question.content:
+                return replace(question, content=content)
+            break
+        return question
 
     def _after_the_brief(self, question: Question) -> str:
         """Return how the question reaches past the brief's date ("in 2020", "since it was written"), or ""."""
