@@ -44,7 +44,6 @@ _PERIOD_WORDS: dict[str, tuple[int | None, int | None]] = {
 }
 _YEAR_TOKEN = re.compile(r"1[89]\d\d|20\d\d")
 #: Kinds of answer that are one detail (a number, a date, a place, a name), not an account.
-_YEAR = re.compile(r"(1[89]|20)\d\d")
 _WH_WORDS = frozenset({"what", "whats", "where", "wheres", "when", "who", "whos", "which", "why", "how", "hows"})
 # words after "that" that leave it pointing at the last subject: verbs ("did that make it richer?") and the
 # events a conversation is about ("that siege", "that operation"); any other noun names something else
@@ -1063,7 +1062,7 @@ class Engine:
         )
         if not opener and (entity_ids or len(question.content) > 2):
             return None
-        rest = [t for t in tokens if t not in STOPWORDS and not _YEAR.fullmatch(t)]
+        rest = [t for t in tokens if t not in STOPWORDS and not _YEAR_TOKEN.fullmatch(t)]
         if not opener and not entity_ids and rest:
             own = self.index.resolve_words(tuple(rest))
             if all(s is None for _, s, _ in own):
