@@ -227,7 +227,8 @@ class Question:
 
 
 def _answer_type(tokens: list[str]) -> tuple[str, bool]:
-    text = " " + " ".join(tokens) + " "
+    # "which hotel attacks ..." asks which attacks, not the hotel's name
+    text = (" " + " ".join(tokens) + " ").replace(" hotel attack", " attack").replace(" restaurant attack", " attack")
     first = tokens[0] if tokens else ""
     is_yesno = first in _YES_NO_STARTS
     checks = (

@@ -46,6 +46,10 @@ SHORT_FORMS: dict[str, str] = {
     "pls": "please",
     "plz": "please",
     "info": "information",
+    "yr": "year",
+    "yrs": "years",
+    "mth": "month",
+    "approx": "approximately",
 }
 
 
