@@ -157,6 +157,14 @@ _NOUN_ANAPHORA = {
     "town": "place",
     "region": "place",
     "area": "place",
+    # events: only when the question names nothing else ("what was the operation called?")
+    "operation": "event",
+    "offensive": "event",
+    "intervention": "event",
+    "siege": "event",
+    "attack": "event",
+    "kidnapping": "event",
+    "merger": "event",
 }
 _AFTER_BRIEF = re.compile(
     r"\b(since|after) (the|this) (brief|report|document)( was| came)?( written| published| released| out| issued)?\b"
@@ -827,6 +835,8 @@ class Engine:
                 adjective, previous = previous, tokens[i - 2]
             if token in _NOUN_ANAPHORA and previous in ("the", "this", "that", "these", "those", "same"):
                 kind = _NOUN_ANAPHORA[token]
+                if kind == "event" and mentions:
+                    continue  # "who claimed the attack in Bamako?": the question says which
             if kind is None:
                 continue
             # a pronoun before every name in the question cannot stand for one of them: "is it tied to the
@@ -895,6 +905,7 @@ class Engine:
             "person": ("person",),
             "group": ("group", "organisation"),
             "place": ("country", "place"),
+            "event": ("event",),
             "any": None,
         }[kind]
         if next_word in ("movement", "group", "faction", "organisation", "organization"):
