@@ -288,6 +288,8 @@ def _answer_type(tokens: list[str]) -> tuple[str, bool]:
             (
                 " why ",
                 " what reason ",
+                " what explains ",
+                " what accounts for ",
                 " for what reason ",
                 " how come ",
                 " what circumstances ",
