@@ -55,6 +55,8 @@ _SKIP_AFTER_THAT = frozenset(
 )
 # words that open a clause after "since" / "after" ("since it moved into the Sahel")
 _CLAUSE_SUBJECTS = frozenset({"it", "they", "he", "she", "the", "aqim", "we", "its", "their"})
+# words that set a place aside ("beyond northern Mali", "outside Algeria", "other than Mali")
+_ASIDE_WORDS = frozenset({"beyond", "outside", "other", "than"})
 _TOWN_WORDS = frozenset({"town", "towns", "city", "cities", "village", "villages"})
 _POINTED = frozenset({"how_many", "size", "when", "duration", "where", "who"})
 _ELSE_WORDS = frozenset("else elsewhere other others besides additional further".split())
@@ -309,14 +311,9 @@ class Engine:
         mentions, role_note = self._resolve_roles(tokens, mentions)
         if role_note:
             context_note = f"{context_note}; {role_note}" if context_note else role_note
-        named = {i for m in mentions for i in range(m.start, m.end)}
-        mentions, beyond = self._beyond(tokens, mentions)
+        mentions, beyond, aside = self._beyond(tokens, mentions)
         question = analyse(text, tokens, mentions, self.knowledge.synonyms)
         if beyond:
-            # neither the word that set the place aside ("outside their areas") nor the name of a place set
-            # aside without a country to stand for it is what the facts should share
-            dropped = {tokens[i] for i in named - {i for m in mentions for i in range(m.start, m.end)}}
-            aside = {"beyond", "outside", "other", "than", *dropped}
             question = replace(question, beyond=beyond, content=tuple(w for w in question.content if w not in aside))
         if question.answer_type == "how_many" and not question.content and {"have", "has", "had"} & set(tokens):
             # "how many does Al Murabitoun have?": of a group, its members is what one has
@@ -408,8 +405,8 @@ class Engine:
             readings.insert(0, follow)
         pointing = self._pointing_back(question, tokens, explicit, aged)
         # "who leads it?" with 'it' resolved is the leader question, whatever the last answer said
-        exact = bool(readings) and _is_exact(readings[0])
-        if pointing is not None and not exact and (not readings or pointing.score > readings[0].score):
+        whole_question = bool(readings) and _is_exact(readings[0])
+        if pointing is not None and not whole_question and (not readings or pointing.score > readings[0].score):
             readings.insert(0, pointing)
         elliptical = self._elliptical(question, tokens, entity_ids, aged)
         if elliptical is not None and (not readings or elliptical.score > readings[0].score):
@@ -475,8 +472,8 @@ class Engine:
         if self._exact_not_given(question, best):
             # "what was the exact dollar total of ransoms?": the brief says "millions of dollars", no more
             inexact = replace(best, facts=tuple(replace(f, typed=min(f.typed, 0.99)) for f in best.facts[:1]))
-            exact = replace(question, answer_type="exact")
-            return self._decline_nearby(text, exact, entity_ids, unknown, inexact, explanation, aged)
+            for_exact = replace(question, answer_type="exact")
+            return self._decline_nearby(text, for_exact, entity_ids, unknown, inexact, explanation, aged)
         if self._town_not_named(question, best):
             # "which town in Côte d'Ivoire did AQIM attack?": the brief names the country, not the town
             return self._decline_nearby(text, question, entity_ids, unknown, best, explanation, aged)
@@ -561,10 +558,9 @@ class Engine:
         """Whether an exact figure was asked for and the answer's fact gives only a rough one ("millions")."""
         if not _EXACT_WORDS & set(question.tokens) or not best.facts:
             return False
-        statement = best.facts[0].fact.statement.lower()
-        rough = any(w in _ROUGH_AMOUNTS for w in re.findall(r"[a-z]+", statement))
+        statement = normalize(best.facts[0].fact.statement)
         # a number other than a year would be a figure
-        return rough and not re.search(r"\b(?!(?:19|20)\d\d\b)\d+", statement)
+        return bool(_ROUGH_AMOUNTS & set(statement.split())) and not re.search(r"\b(?!(?:19|20)\d\d\b)\d+", statement)
 
     def _town_not_named(self, question: Question, best: Reading) -> bool:
         """Whether a town or city was asked for and none of the answer's facts names one (in the country asked).
@@ -574,7 +570,7 @@ class Engine:
         asks = question.answer_type in ("where", "which", "what", "name")
         if not asks or not _TOWN_WORDS & set(question.tokens) or not best.facts:
             return False
-        if _TOWN_WORDS & set(re.findall(r"[a-z]+", best.facts[0].fact.statement.lower())):
+        if _TOWN_WORDS & set(normalize(best.facts[0].fact.statement).split()):
             return False  # "ousted Islamist leaders from major towns": as far as the brief goes
         asked = question.asked
         # "which town in Mali": a town of the country asked about (a town elsewhere answers another question)
@@ -940,11 +936,7 @@ class Engine:
             reading = self._intent_reading(question, entity_ids, words, match, context)
             if reading is not None:
                 readings.append(reading)
-        exact = [
-            r
-            for r in readings
-            if r.facts and r.match is not None and r.match.ratio >= 0.95 and r.match.coverage >= 0.99
-        ]
+        exact = [r for r in readings if _is_exact(r)]
         # a bag of words never beats a question whose whole shape a template recognised: when such a
         # reading is confident, the (costly) fact lookup over every fact of the subject is not needed
         generic = (
@@ -1397,10 +1389,11 @@ class Engine:
                 ]
                 for e in (first, second)
             ]
-            if sides[0] and (sides[1] or self.entities[second].type in ("country", "place")):
+            place = self.entities[second].type in ("country", "place")
+            if sides[0] and (sides[1] or place):
                 # "is Koufa the leader of Ansar al Dine?": no, with what is true of each; "is Abu el Hammam
                 # Malian?": no, with what the brief says of him (a place has no such facts of its own)
-                if self.entities[second].type in ("country", "place"):
+                if place:
                     # where the person is from, not what else is said of the place
                     found = (min(sides[0], key=lambda f: not self.index.places[f.id]),)
                 else:
@@ -1977,15 +1970,19 @@ class Engine:
         )
         return reply, context
 
-    def _beyond(self, tokens: list[str], mentions: list[Mention]) -> tuple[list[Mention], tuple[str, ...]]:
+    def _beyond(
+        self, tokens: list[str], mentions: list[Mention]
+    ) -> tuple[list[Mention], tuple[str, ...], frozenset[str]]:
         """Set aside the places a question reaches past: "moved beyond northern Mali", "outside Algeria".
 
         Such a place is not what the question is about: a region stands for its country (the facts about
         the rest of Mali answer), a place without one is dropped; either way it joins ``Question.beyond``
-        so answers name somewhere else.
+        so answers name somewhere else.  Also returns the words that are no content words any more: the
+        word that set the place aside ("outside their areas" is no match) and the name of a place dropped.
         """
         kept: list[Mention] = []
         beyond: list[str] = []
+        aside = set(_ASIDE_WORDS)
         last_aside = -1  # where the last place set aside ends: "beyond North and West Africa" sets both aside
         for m in mentions:
             before = tokens[max(0, m.start - 2) : m.start]
@@ -1998,9 +1995,11 @@ class Engine:
                 parents = self.entities[m.entity].part_of
                 if parents and parents[0] in self.entities:
                     kept.append(replace(m, entity=parents[0], method="beyond"))
+                else:
+                    aside.update(tokens[m.start : m.end])
                 continue
             kept.append(m)
-        return kept, tuple(beyond)
+        return kept, tuple(beyond), frozenset(aside)
 
     def _linked(self, m: Mention, tokens: list[str]) -> LinkedEntity:
         entity = self.entities[m.entity]

@@ -214,8 +214,9 @@ class MissLog:
         assert self.path is not None
         fh = self._handle
         if fh is not None:
+            opened = os.fstat(fh.fileno())
             try:
-                same = os.path.samestat(os.fstat(fh.fileno()), os.stat(self.path))
+                same = os.path.samestat(opened, os.stat(self.path))
             except FileNotFoundError:
                 same = False
             if not same:
@@ -224,7 +225,8 @@ class MissLog:
         if fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fh = self._open()
-        size = os.fstat(fh.fileno()).st_size
+            opened = os.fstat(fh.fileno())
+        size = opened.st_size
         if size and size + len(data) > self.max_bytes:
             self._drop_handle()
             self._rotate()

@@ -21,11 +21,10 @@ from typing import Any
 
 from ..errors import ConfigError
 from .cli import add_knowledge_argument, load_bot
-from .webhook_config import ENVIRONMENT, SECRETS, WebhookConfigError, WebhookSettings
+from .webhook_config import ACCESS_LOG, ENVIRONMENT, SECRETS, WebhookConfigError, WebhookSettings
 
 __all__ = ["add_arguments", "configure_logging", "run"]
 
-access_log_name = "sahel_bot.webhook.access"  # webhook.access_log's name (webhook imports starlette: not here)
 
 #: settings with a flag of their own (secrets come from the environment or a file, never the command line)
 FLAGS: dict[str, str] = {
@@ -205,7 +204,7 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
             if int(created) != second:
                 second = int(created)
                 stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
-                head = f'{{"time": "{stamp}", "level": "info", "logger": "{access_log_name}", "message": "request"'
+                head = f'{{"time": "{stamp}", "level": "info", "logger": "{ACCESS_LOG}", "message": "request"'
             body = encode(fields)
             lines.append(head + (", " + body[1:] if len(body) > 2 else "}"))
         self._heads = (second, head)

@@ -41,12 +41,12 @@ from ..misses import MissLog
 from ..reply import DECLINE, Reply
 from .slack_blocks import plain_text, slack_message, slack_to_plain, strip_leading_mention
 from .store import KeyValueStore, TTLStore
-from .webhook_config import WebhookConfigError, WebhookSettings
+from .webhook_config import ACCESS_LOG, WebhookConfigError, WebhookSettings
 
 __all__ = ["Answerer", "SlackVerifier", "app_from_env", "create_app"]
 
 log = logging.getLogger("sahel_bot.webhook")
-access_log = logging.getLogger("sahel_bot.webhook.access")
+access_log = logging.getLogger(ACCESS_LOG)
 
 ABOUT = "I answer questions about AQIM and related groups in the Sahel, from CRS In Focus IF10172 (March 2017)."
 SORRY = "Sorry, something went wrong while answering. Please try again."

@@ -13,8 +13,11 @@ from typing import Any
 
 from ..errors import ConfigError
 
-__all__ = ["ENVIRONMENT", "WebhookConfigError", "WebhookSettings"]
+__all__ = ["ACCESS_LOG", "ENVIRONMENT", "WebhookConfigError", "WebhookSettings"]
 
+#: the logger of the webhook's access lines (here, not in webhook.py, so that `sahel-bot serve` can name it
+#: without importing Starlette)
+ACCESS_LOG = "sahel_bot.webhook.access"
 SLACK_API_URL = "https://slack.com/api/"
 #: Slack drops a slash command whose reply takes more than 3 s; leave room for the network.
 MAX_ANSWER_BUDGET = 2.9
