@@ -84,6 +84,10 @@ author_email: aarieff@crs.loc.gov
 author_phone: 7-2459
 publisher: Congressional Research Service
 url: www.crs.gov
+about:
+  scope: AQIM and related groups in North and West Africa (their leaders, areas of operation, attacks, financing and ties to Al Qaeda and the Islamic State)
+  examples: ["Who leads AQIM?", "What is MUJAO?", "Where is AQIM active?"]
+  link: https://crsreports.congress.gov/product/pdf/IF/IF10172
 figures:
   - section: Overview
     caption: "Figure 1. AQIM Insignia"

@@ -170,3 +170,25 @@ def test_a_sentence_said_again_in_other_words_is_left_out(bot: Bot) -> None:
     hostage = bot.ask("what happened to the us citizen kidnapped in niger").text
     assert "Christian aid organization" in hostage
     assert "decades" in hostage
+
+
+def test_about_comes_from_the_brief_front_matter(bot, tmp_path) -> None:
+    about = bot.about
+    assert about.number == "IF10172"
+    assert about.date_printed == "March 20, 2017"
+    assert "AQIM" in about.scope
+    assert about.examples
+    assert all(e.endswith("?") for e in about.examples)
+    assert about.intro.startswith("I answer questions about ")
+    assert "IF10172" in about.intro
+
+
+def test_about_without_scope_falls_back_to_the_title() -> None:
+    from pathlib import Path
+
+    from sahel_bot import Bot
+
+    small = Bot.load(Path(__file__).parent / "data" / "good")
+    assert small.about.scope == "A Test Brief"
+    assert small.about.examples == ()
+    assert "AQIM" not in small.about.intro

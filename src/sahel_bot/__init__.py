@@ -18,6 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
+    "About",
     "Bot",
     "Candidate",
     "Citation",
@@ -39,6 +40,7 @@ __all__ = [
 __version__ = "0.1.0"
 
 _HOMES = {
+    "About": "about",
     "Bot": "bot",
     "Conversation": "bot",
     "Settings": "config",
@@ -58,6 +60,7 @@ _HOMES = {
 }
 
 if TYPE_CHECKING:
+    from .about import About
     from .bot import Bot, Conversation
     from .config import Settings
     from .context import Context

@@ -10,6 +10,7 @@ import functools
 import gc
 from pathlib import Path
 
+from .about import About
 from .answering import Engine
 from .cache import knowledge_digest, load_cached, store_cached
 from .config import Settings
@@ -85,6 +86,11 @@ class Bot:
     def conversation(self) -> Conversation:
         """Return a new conversation, so follow-ups ("where is he from?") use earlier turns."""
         return Conversation(self)
+
+    @functools.cached_property
+    def about(self) -> About:
+        """Return what the loaded brief is and covers (title, date, scope, example questions)."""
+        return About.from_brief(self.knowledge.brief)
 
     @property
     def title(self) -> str:
