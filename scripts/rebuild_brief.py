@@ -88,6 +88,15 @@ about:
   scope: AQIM and related groups in North and West Africa (their leaders, areas of operation, attacks, financing and ties to Al Qaeda and the Islamic State)
   examples: ["Who leads AQIM?", "What is MUJAO?", "Where is AQIM active?"]
   link: https://crsreports.congress.gov/product/pdf/IF/IF10172
+# short, stable ids for the headings: sentence ids (overview.1.2) are built from them
+section_ids:
+  Overview: overview
+  Objectives: objectives
+  Leadership: leadership
+  Areas of Operation: areas
+  Attacks against U.S. Personnel and Facilities: attacks
+  Size and Financing: size
+  Relationship with Al Qaeda and/or the Islamic State organization: relationship
 figures:
   - section: Overview
     caption: "Figure 1. AQIM Insignia"

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from sahel_bot.errors import KnowledgeErrors
-from sahel_bot.knowledge.brief import SECTION_IDS, join_lines, parse_brief, split_sentences
+from sahel_bot.knowledge.brief import join_lines, parse_brief, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "brief" / "source" / "IF10172.pdf.txt"
@@ -45,7 +45,11 @@ def test_rebuild_uses_every_seed_line_exactly_once_and_adds_nothing() -> None:
 
 def test_sections_in_the_briefs_order() -> None:
     brief = parse_brief(BRIEF)
-    assert [s.title for s in brief.sections] == list(SECTION_IDS)
+    ids = brief.metadata["section_ids"]
+    assert [s.title for s in brief.sections] == list(ids)
+    # each section's id comes from the front matter, and sentence ids start with it
+    assert [s.id for s in brief.sections] == list(ids.values())
+    assert brief.sections[3].sentences[0].id == "areas.1.1"
     assert brief.number == "IF10172"
     assert brief.date == "2017-03-20"
     assert brief.date_printed == "March 20, 2017"

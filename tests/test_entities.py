@@ -3,6 +3,7 @@ from __future__ import annotations
 from sahel_bot import Bot
 from sahel_bot.entities import EntityLinker
 from sahel_bot.knowledge.schema import Entity, Location
+from sahel_bot.language import load_language
 
 L = Location("t.yaml", 1)
 
@@ -17,7 +18,8 @@ def _linker() -> EntityLinker:
         Entity("boko", "group", "Boko Haram", "Boko Haram", (), "d", (), L),
         Entity("ansar_al_dine", "group", "Ansar al Dine", "Ansar al Dine", ("Ansar Dine",), "d", (), L),
     ]
-    return EntityLinker({e.id: e for e in entities})
+    classes = {e.id: {"country": "place"}.get(e.type, e.type) for e in entities}
+    return EntityLinker({e.id: e for e in entities}, classes, load_language())
 
 
 def test_exact_longest_match_wins() -> None:
@@ -57,7 +59,7 @@ def test_real_aliases(bot: Bot) -> None:
         ("isgs attacks", "is_gs"),
         ("the masked ones", "al_mulathamun"),
     ]:
-        mentions = bot._engine.linker.link(text.split())
+        mentions = bot._engine.model.linker.link(text.split())
         assert expected in [m.entity for m in mentions], text
 
 
@@ -68,7 +70,8 @@ def _places() -> EntityLinker:
         Entity("centre", "place", "central Mali", "central Mali", (), "d", (), L),
         Entity("south", "place", "southern Mali", "southern Mali", (), "d", (), L),
     ]
-    return EntityLinker({e.id: e for e in entities})
+    classes = {e.id: {"country": "place"}.get(e.type, e.type) for e in entities}
+    return EntityLinker({e.id: e for e in entities}, classes, load_language())
 
 
 def test_a_shared_tail_left_out_in_a_list_still_names_each_place() -> None:
@@ -101,6 +104,6 @@ def test_an_article_does_not_steal_the_start_of_a_longer_name() -> None:
         Entity("france", "country", "France", "France", ("the French", "French"), "d", (), L),
         Entity("op", "event", "French intervention", "French intervention", (), "d", (), L),
     ]
-    linker = EntityLinker({e.id: e for e in entities})
+    linker = EntityLinker({e.id: e for e in entities}, {"france": "place", "op": "event"}, load_language())
     assert [m.entity for m in linker.link("after the french intervention".split())] == ["op"]
     assert [m.entity for m in linker.link("did the french leave".split())] == ["france"]

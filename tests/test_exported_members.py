@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pkgutil
+
 import sahel_bot
 
 
@@ -8,26 +10,8 @@ def test_all_is_sorted_and_complete() -> None:
     for name in sahel_bot.__all__:
         assert hasattr(sahel_bot, name), name
     public = {n for n in dir(sahel_bot) if n.isidentifier() and not n.startswith("_") and n != "annotations"}
-    modules = {
-        "about",
-        "answering",
-        "bot",
-        "cache",
-        "config",
-        "context",
-        "entities",
-        "errors",
-        "evaluation",
-        "intents",
-        "interfaces",
-        "knowledge",
-        "misses",
-        "normalize",
-        "question",
-        "reply",
-        "retrieval",
-        "spelling",
-    }
+    # submodules imported while the tests ran show up as attributes; they are not part of the front door
+    modules = {m.name for m in pkgutil.iter_modules(sahel_bot.__path__)}
     helpers = {"TYPE_CHECKING", "Any", "importlib"}
     assert public - modules - helpers == set(sahel_bot.__all__)
 

@@ -11,12 +11,12 @@ import gc
 from pathlib import Path
 
 from .about import About
-from .answering import Engine
 from .cache import knowledge_digest, load_cached, store_cached
 from .config import Settings
 from .context import Context
 from .knowledge.loader import default_knowledge_dir, load_knowledge
 from .knowledge.schema import Knowledge
+from .pipeline import Engine
 from .reply import Reply
 
 __all__ = ["Bot", "Conversation"]

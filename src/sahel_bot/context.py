@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-__all__ = ["Context"]
+__all__ = ["Context", "answered", "asked_back"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +40,55 @@ class Context:
         if self.age + 1 >= max_turns:
             return Context(turn=self.turn + 1)
         return replace(self, age=self.age + 1, turn=self.turn + 1)
+
+
+def answered(
+    context: Context,
+    *,
+    shape: str,
+    intent: str,
+    words: tuple[str, ...],
+    answer_type: str,
+    asked: tuple[str, ...],
+    subject: str | None,
+    subject_name: str | None,
+    facts: tuple[str, ...],
+    entities: tuple[str, ...],
+) -> Context:
+    """Return the context after an answer of ``shape``: what the next turn may point back to."""
+    if shape in ("acronym", "brief"):
+        # an expansion or the brief's metadata: the subject (if any) changes, nothing else is said
+        if subject is None:
+            return replace(context, intent=intent, age=0)
+        return replace(context, subject=subject, subject_name=subject_name, intent=intent, age=0)
+    if shape == "entities":
+        # "which groups are linked to X?" ... "who leads it?": the subject stays what was asked about,
+        # the listed names are the conversation's other entities
+        return replace(
+            context,
+            subject=subject,
+            subject_name=subject_name,
+            intent=intent,
+            entities=entities[:12],
+            facts=facts,
+            age=0,
+        )
+    return Context(
+        subject=subject,
+        subject_name=subject_name,
+        entities=entities[:12],
+        intent=intent,
+        facts=facts,
+        age=0,
+        turn=context.turn,
+        # a bare "when?" keeps the words of the question it followed
+        words=words or context.words,
+        asked=asked or context.asked,
+        answer_type=answer_type,
+        recent=(*context.recent, *((subject,) if subject else ()))[-4:],
+    )
+
+
+def asked_back(context: Context, intent: str | None) -> Context:
+    """Return the context after a "did you mean": remember what was asked, so a bare answer completes it."""
+    return replace(context, intent=intent or context.intent, age=0)

@@ -4,7 +4,7 @@ Exact alias lookup over the question's n-grams first (longest match wins),
 then a typo-tolerant fallback with rapidfuzz for the words left over.  Short
 acronyms (four letters or fewer) are matched exactly only: one wrong letter
 in "mlf" already makes another word.  May import: ``normalize``,
-``knowledge.schema``, ``reply``, rapidfuzz.
+``knowledge.schema``, ``language``, rapidfuzz.
 """
 
 from __future__ import annotations
@@ -16,24 +16,12 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
 from .knowledge.schema import Entity
+from .language import Language
 from .normalize import normalize
 
 __all__ = ["EntityLinker", "Mention"]
 
 MAX_NGRAM = 8
-#: Words joining names in a list ("central and southern Mali").
-_COORDINATORS = frozenset({"and", "or", "nor"})
-# Words that never start or make up a fuzzy match: they are too common to be a typo of a name.
-_NO_FUZZ = frozenset(
-    """
-    the a an of in on at to for from by with and or but is are was were be been do does did has have had
-    who what when where why how which whom whose that this these those there their they them it its he his him
-    she her we you your our me my i not no yes any all some many much more most other another also than then
-    about into over under after before during since until while group groups leader leaders attack attacks
-    brief say says said tell know known name called like people country countries state states islamic
-    islamist islam west western north northern south southern central east eastern africa african
-    """.split()
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,16 +40,23 @@ class Mention:
 class EntityLinker:
     """Built once from the entities; ``link(tokens)`` is pure and fast."""
 
-    def __init__(self, entities: Mapping[str, Entity], cutoff: float = 85.0) -> None:
+    def __init__(
+        self, entities: Mapping[str, Entity], classes: Mapping[str, str], language: Language, cutoff: float = 85.0
+    ) -> None:
         self.entities = entities
         self.cutoff = cutoff
+        # words too common to be a typo of a name never start or end a fuzzy match
+        self.no_fuzz = language.not_names
+        self.coordinators = language.coordinators
+        self.articles = language.articles
+        outside = {e for e, c in classes.items() if c == "outside"}
         self.exact: dict[str, str] = {}
         self.weak: dict[str, str] = {}
         self.display: dict[str, str] = {}
         for entity in entities.values():
             for name in entity.names:
                 key = normalize(name)
-                if entity.type == "outside" and key.split()[:1] == ["is"] and len(key.split()) > 1:
+                if entity.id in outside and key.split()[0] in language.yes_no_starts and len(key.split()) > 1:
                     # "IS West Africa" would swallow the verb of "what is West Africa": names outside
                     # the brief never win over an ordinary word
                     continue
@@ -80,9 +75,7 @@ class EntityLinker:
         self.fuzzy_choices: dict[str, str] = {
             k: k
             for k in self.exact
-            if len(k.replace(" ", "")) > 4
-            and k.split()[0] not in _NO_FUZZ
-            and entities[self.exact[k]].type != "outside"
+            if len(k.replace(" ", "")) > 4 and k.split()[0] not in self.no_fuzz and self.exact[k] not in outside
         }
         # the first word of every exact or weak name, and the longest name starting with it: most words of a
         # question start none, and the exact pass skips them without building any n-gram
@@ -104,7 +97,7 @@ class EntityLinker:
                 if starts.get(tokens[i], 0) < n or any(taken[i : i + n]):
                     continue
                 key = " ".join(tokens[i : i + n])
-                if tokens[i] in ("the", "a", "an") and i + n < len(tokens) and not taken[i + n]:
+                if tokens[i] in self.articles and i + n < len(tokens) and not taken[i + n]:
                     # "the french intervention": "french intervention" says more than "the french"
                     if " ".join(tokens[i + 1 : i + n + 1]) in self.exact:
                         continue
@@ -127,7 +120,7 @@ class EntityLinker:
                 if any(taken[i : i + n]):
                     continue
                 words = tokens[i : i + n]
-                if words[0] in _NO_FUZZ or words[-1] in _NO_FUZZ:
+                if words[0] in self.no_fuzz or words[-1] in self.no_fuzz:
                     continue
                 key = " ".join(words)
                 if len(key.replace(" ", "")) < 5 or any(w.isdigit() for w in words):
@@ -156,9 +149,9 @@ class EntityLinker:
         tail = " ".join(tokens[m.start + 1 : m.end])
         out: list[Mention] = []
         i = m.start - 1
-        if i >= 1 and tokens[i] in _COORDINATORS:
+        if i >= 1 and tokens[i] in self.coordinators:
             i -= 1
-        while i >= 0 and not taken[i] and tokens[i] not in _COORDINATORS:
+        while i >= 0 and not taken[i] and tokens[i] not in self.coordinators:
             key = f"{tokens[i]} {tail}"
             entity = self.exact.get(key)
             if entity is None or entity == m.entity:
@@ -166,7 +159,7 @@ class EntityLinker:
             out.append(Mention(entity, i, i + 1, self.display[key], tokens[i], 100.0, "elided"))
             taken[i] = True
             i -= 1
-            if i >= 1 and tokens[i] in _COORDINATORS:
+            if i >= 1 and tokens[i] in self.coordinators:
                 i -= 1
         return out
 

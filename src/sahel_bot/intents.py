@@ -4,7 +4,7 @@ Entities are linked first and replaced by a slot marker, so "who leads aqim"
 and "who leads ansar al dine" both become "who leads ⟨slot⟩" and match the
 same template; the entity is scored separately.  A coverage check keeps a
 lone shared keyword from matching.  May import: ``knowledge.schema``,
-``knowledge.intents_file``, ``question``, rapidfuzz.
+``knowledge.intents_file``, ``entities``, ``language``, rapidfuzz.
 """
 
 from __future__ import annotations
@@ -16,27 +16,20 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .knowledge.intents_file import SLOT_TYPES
+from .entities import Mention
+from .knowledge.intents_file import YEAR_SLOT
 from .knowledge.schema import Entity, Intent
-from .question import STOPWORDS, Question
+from .language import Language
 
 __all__ = ["READING_FLOOR", "SLOT_MARK", "IntentMatch", "IntentMatcher"]
 
 SLOT_MARK = "xslotx"
-# Words that open or close a question without changing it ("ok, who leads aqim").
-_FILLERS = frozenset("ok okay so well hmm um uh please hey hi thanks alright".split())
-# Adverbs that hedge or stress a question without changing what it asks.
-_ARTICLES = frozenset(("the", "a", "an"))
-_SKIP = frozenset(
-    "reportedly allegedly apparently supposedly really actually exactly ever thought believed then".split()
-)
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 #: the lowest score at which a template's reading is weighed at all (answering reads no match below it)
 READING_FLOOR = 0.55
 # the lowest template ratio worth scoring: below it no reading reaches the floor
 _CUTOFF = READING_FLOOR
-# question words that count towards a template's coverage although they are stopwords
-_WH = frozenset(("who", "when", "where", "why", "how"))
+_YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +44,27 @@ class IntentMatch:
     slots: tuple[tuple[str, str], ...]
 
 
-def _strip_articles(text: str) -> str:
-    return " ".join(w for w in text.split() if w not in _ARTICLES)
-
-
 class IntentMatcher:
     """Built once from the intents; ``match`` returns the best readings, best first."""
 
-    def __init__(self, intents: Mapping[str, Intent], entities: Mapping[str, Entity]) -> None:
+    def __init__(
+        self,
+        intents: Mapping[str, Intent],
+        entities: Mapping[str, Entity],
+        language: Language,
+        slot_types: Mapping[str, tuple[str, ...]],
+    ) -> None:
         self.intents = intents
         self.entities = entities
+        self.slot_types = slot_types
+        self.articles = language.articles
+        # words that open or close a question without changing it ("ok, who leads X"), and adverbs that
+        # hedge or stress it: left out of the skeleton
+        self.fillers = language.fillers
+        self.adverbs = language.adverbs
+        self.stopwords = language.stopwords
+        # question words that count towards a template's coverage although they are stopwords
+        self.covering = language.covering_question_words
         # Choices grouped by how many slots they have: a question with one entity is only
         # compared with one-slot templates (fewer comparisons, and no wrong-arity matches).
         # Articles are dropped on both sides ("who leads [the] {group}" is one sentence, not two), and
@@ -77,7 +81,7 @@ class IntentMatcher:
         seen: dict[tuple[int, str], int] = {}
         for intent in intents.values():
             for template in intent.templates:
-                skeleton = _strip_articles(_SLOT.sub(SLOT_MARK, template.normalized))
+                skeleton = self._strip_articles(_SLOT.sub(SLOT_MARK, template.normalized))
                 key = (len(template.slots), skeleton)
                 if key not in seen:
                     seen[key] = len(self.owner)
@@ -93,12 +97,14 @@ class IntentMatcher:
             for word in set(skeleton.split()) - {SLOT_MARK}:
                 postings.setdefault(word, []).append(position)
 
-    def skeleton(self, question: Question, fillers: list[str]) -> str:
+    def _strip_articles(self, text: str) -> str:
+        return " ".join(w for w in text.split() if w not in self.articles)
+
+    def skeleton(self, tokens: tuple[str, ...], mentions: tuple[Mention, ...], fillers: list[str]) -> str:
         """Return the question with each mention (and each year) replaced by the slot marker."""
         words = []
         i = 0
-        starts = {m.start: m for m in question.mentions}
-        tokens = question.tokens
+        starts = {m.start: m for m in mentions}
         while i < len(tokens):
             m = starts.get(i)
             if m is not None:
@@ -106,10 +112,10 @@ class IntentMatcher:
                 fillers.append(m.entity)
                 i = m.end
                 continue
-            if (tokens[i] in _FILLERS and (i == 0 or i == len(tokens) - 1)) or tokens[i] in _SKIP:
+            if (tokens[i] in self.fillers and (i == 0 or i == len(tokens) - 1)) or tokens[i] in self.adverbs:
                 i += 1
                 continue
-            if re.fullmatch(r"(1[89]\d\d|20\d\d)", tokens[i]):
+            if _YEAR.fullmatch(tokens[i]):
                 words.append(SLOT_MARK)
                 fillers.append("year:" + tokens[i])
             else:
@@ -117,25 +123,27 @@ class IntentMatcher:
             i += 1
         return " ".join(words)
 
-    def match(self, question: Question, limit: int = 5) -> list[IntentMatch]:
+    def match(self, tokens: tuple[str, ...], mentions: tuple[Mention, ...], limit: int = 5) -> list[IntentMatch]:
         """Return up to ``limit`` intents that fit the question, best first (empty when none does).
 
         Parameters
         ----------
-        question:
-            The analysed question; its mentions become slots.
+        tokens:
+            The question's normalised words.
+        mentions:
+            The entities named in it (spans over ``tokens``); they become slots.
         limit:
             How many intents to return.
         """
         fillers: list[str] = []
-        skeleton = self.skeleton(question, fillers)
+        skeleton = self.skeleton(tokens, mentions, fillers)
         if not skeleton:
             return []
         choices = self.choices.get(len(fillers))
         if not choices:
             return []
-        skeleton = _strip_articles(skeleton)
-        q_words = [w for w in skeleton.split() if w not in STOPWORDS or w in _WH]
+        skeleton = self._strip_articles(skeleton)
+        q_words = [w for w in skeleton.split() if w not in self.stopwords or w in self.covering]
         key = (len(fillers), skeleton)
         hits = self._hits.get(key)
         if hits is None:
@@ -211,14 +219,14 @@ class IntentMatcher:
             return None
         out = []
         for slot, filler in zip(slots, fillers, strict=True):
-            if slot == "year":
+            if slot == YEAR_SLOT:
                 if not filler.startswith("year:"):
                     return None
             else:
                 if filler.startswith("year:"):
                     return None
                 entity = self.entities.get(filler)
-                if entity is None or entity.type not in SLOT_TYPES.get(slot, ()):
+                if entity is None or entity.type not in self.slot_types.get(slot, ()):
                     return None
             out.append((slot, filler))
         return tuple(out)

@@ -5,41 +5,30 @@ statement, quote, keywords, value, date and its relation's keywords); a
 question's content words are weighted by how rare they are across facts, and
 a word no fact knows counts against every fact, which is what makes
 off-topic and not-in-the-brief questions score low.  May import:
-``normalize``, ``question``, ``knowledge.schema``, rapidfuzz.
+``normalize``, ``knowledge.schema`` (and, for types only, ``frame`` and ``model``).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .knowledge.schema import Entity, Fact, Relation
 from .normalize import normalize
-from .question import STOPWORDS, Question, stem
 
-__all__ = ["PLACE_RELATIONS", "FactIndex", "FactScore"]
+if TYPE_CHECKING:
+    from .frame import Frame
+    from .model import Model
+
+__all__ = ["FactIndex", "FactScore"]
 
 _ROLE_WEIGHT = {"subject": 1.0, "object": 1.0, "place": 0.9, "source": 0.9, "mention": 0.8}
 #: roles in which a fact speaks of a whole (the 2015-2016 hotel attacks) itself: not a mere mention, and not
 #: inherited from a part (see ``FactIndex.inherited``), which would make one part's facts answer for another
 _OF_THE_WHOLE = frozenset({"subject", "object"})
-#: Relations whose facts say where something is or happens.
-PLACE_RELATIONS = frozenset({"operates_in", "attacked_in", "location_of", "biography", "whereabouts", "threatened"})
-_MEANING_RELATIONS = frozenset({"name_meaning", "acronym", "alias"})
-_MEASURE = re.compile(
-    r"\b((?!(?:19|20)\d\d\b)\d+|one|two|three|seven|several|hundreds?|thousands?|millions?|dollars|vast|large|small|limited|"
-    r"sparsely|multi-day|days?|weeks?|months?|years?|decades?|long)\b",
-    re.IGNORECASE,
-)
-_WHY_RELATIONS = frozenset({"event_context", "objective", "us_policy"})
-_BECAUSE = re.compile(
-    r"\b(because|in a bid|bid to|led .* to|taking advantage|in the context|as security|so as|in order|possibly|due to|"
-    r"thus|therefore|as a result|hence)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,16 +42,7 @@ class FactScore:
     typed: float
 
 
-def _bag(texts: Iterable[str]) -> set[str]:
-    out = set()
-    for text in texts:
-        for token in normalize(text).split():
-            if token not in STOPWORDS and len(token) > 1:
-                out.add(stem(token))
-    return out
-
-
-def _alternatives(question: Question) -> frozenset[str]:
+def _alternatives(question: Frame) -> frozenset[str]:
     """Return the entities the question offers as alternatives ("X or Y"), or an empty set.
 
     Names sharing an elided tail ("central and southern Mali") count too: a fact about either is about
@@ -90,9 +70,21 @@ class FactIndex:
         facts: tuple[Fact, ...],
         entities: Mapping[str, Entity],
         relations: Mapping[str, Relation],
+        model: Model,
     ) -> None:
         self.facts = facts
         self.entities = entities
+        self.stopwords = model.lang.stopwords
+        self.stem = model.stem
+        self.cls = model.cls
+        self.agent = model.agent
+        self.answering_hedges = model.lang.answering_hedges
+        # relations whose facts say where something is, why, or what a name is or means
+        self.place_relations = model.giving.get("place", frozenset())
+        self.why_relations = model.giving.get("reason", frozenset())
+        self.meaning_relations = model.giving.get("meaning", frozenset()) | model.giving.get("name", frozenset())
+        self.size_relations = model.giving.get("size", frozenset())
+        _bag = self._bag
         self.by_id = {f.id: f for f in facts}
         self.strong: dict[str, set[str]] = {}
         self.weak: dict[str, set[str]] = {}
@@ -138,14 +130,14 @@ class FactIndex:
         self.vocabulary = {w: w for w in df if len(w) >= 4}
         # what is said of a whole holds for its parts (AQIM -> AQIM "central"), but not of places: a fact about
         # Mali says nothing of central Mali in particular (a fact about central Mali is about Mali, above)
-        self.parents = {e.id: e.part_of for e in entities.values() if e.part_of and e.type not in ("country", "place")}
+        self.parents = {e.id: e.part_of for e in entities.values() if e.part_of and self.cls[e.id] != "place"}
         # what kind of answer each fact can give, worked out once (type_fit runs for every fact of every question)
         self.places = {f.id: frozenset(e for e in self.roles[f.id] if self._is_place(e)) for f in facts}
         self.agents = {f.id: frozenset(e for e in self.roles[f.id] if self._is_agent(e)) for f in facts}
         # each fact's entities with their types, for "which countries ..." (type_fit runs per fact per question)
         self.kinds = {f.id: tuple((e, entities[e].type) for e in self.roles[f.id] if e in entities) for f in facts}
-        self.measured = frozenset(f.id for f in facts if _MEASURE.search(f.statement))
-        self.explained = frozenset(f.id for f in facts if _BECAUSE.search(f.statement))
+        self.measured = frozenset(f.id for f in facts if model.lang.measure.search(f.statement))
+        self.explained = frozenset(f.id for f in facts if model.lang.because.search(f.statement))
         self.by_word: dict[str, list[str]] = {}
         # postings with the weight a word earns in each fact (a strong word counts fully, a weak one 0.6):
         # scoring adds up a question's few words over their postings instead of testing every fact
@@ -163,12 +155,20 @@ class FactIndex:
             for ent in self.roles[fact.id]:
                 self.by_entity.setdefault(ent, []).append(fact)
 
+    def _bag(self, texts: Iterable[str]) -> set[str]:
+        out = set()
+        for text in texts:
+            for token in normalize(text).split():
+                if token not in self.stopwords and len(token) > 1:
+                    out.add(self.stem(token))
+        return out
+
     # -- question words ----------------------------------------------------------
     def resolve_words(self, content: Iterable[str]) -> list[tuple[str, str | None, float]]:
         """Return (word, known stem or None, weight) for each content word; typos map to a known stem."""
         out = []
         for word in content:
-            s = stem(word)
+            s = self.stem(word)
             if s in self.idf:
                 out.append((word, s, self.idf[s]))
                 continue
@@ -179,7 +179,7 @@ class FactIndex:
     # -- scoring -------------------------------------------------------------------
     def score(
         self,
-        question: Question,
+        question: Frame,
         entity_ids: tuple[str, ...],
         words: list[tuple[str, str | None, float]],
         candidates: Iterable[Fact] | None = None,
@@ -230,9 +230,7 @@ class FactIndex:
             (
                 e,
                 self.parents.get(e, ()),
-                e in self.entities
-                and (pointed or self.entities[e].type in ("country", "place", "event"))
-                and e not in either,
+                e in self.entities and (pointed or self.cls[e] in ("place", "event")) and e not in either,
             )
             for e in entity_ids
         ]
@@ -318,17 +316,15 @@ class FactIndex:
         return [FactScore(f, sc, e, lx, ty) for sc, f, e, lx, ty in out[:limit]]
 
     def _is_place(self, entity_id: str) -> bool:
-        entity = self.entities.get(entity_id)
-        return entity is not None and entity.type in ("country", "place")
+        return self.cls.get(entity_id) == "place"
 
     def _is_agent(self, entity_id: str) -> bool:
-        entity = self.entities.get(entity_id)
-        return entity is not None and entity.type in ("person", "group", "organisation", "document", "concept")
+        return self.agent.get(entity_id, False)
 
-    def type_fit(self, question: Question, fact: Fact, asked: frozenset[str] | None = None) -> float:
+    def type_fit(self, question: Frame, fact: Fact, asked: frozenset[str] | None = None) -> float:
         """Return 1 when the fact can give the kind of answer asked for, less when it cannot."""
         kind = question.answer_type
-        if fact.hedge in ("unclear", "uncertain", "unconfirmed") and kind in ("who", "why", "how", "where", "when"):
+        if fact.hedge in self.answering_hedges and kind in ("who", "why", "how", "where", "when"):
             # "who funds Ansar al Islam?" -- "sources of funding ... are unclear" is the brief's answer
             return 1.0
         if asked is None:
@@ -349,21 +345,21 @@ class FactIndex:
             return 1.0 if fact.date or fact.id in self.measured else 0.4
         if kind == "size":
             # "how big", "how much", "how long": a number, a size or a duration in the fact's own words
-            return 1.0 if fact.count or fact.relation == "size" or fact.id in self.measured else 0.4
+            return 1.0 if fact.count or fact.relation in self.size_relations or fact.id in self.measured else 0.4
         if kind == "where":
             # the answer is a place the question did not already name
             if self.places[fact.id] - asked or (fact.place and fact.place not in asked):
                 return 1.0
-            return 0.8 if fact.relation in PLACE_RELATIONS else 0.5
+            return 0.8 if fact.relation in self.place_relations else 0.5
         if kind == "who":
             # the answer is someone the question did not already name
             return 1.0 if self.agents[fact.id] - asked else 0.4
         if kind == "why":
-            return 1.0 if fact.relation in _WHY_RELATIONS or fact.id in self.explained else 0.4
+            return 1.0 if fact.relation in self.why_relations or fact.id in self.explained else 0.4
         if kind == "name":
-            return 1.0 if fact.relation in _MEANING_RELATIONS else 0.3
+            return 1.0 if fact.relation in self.meaning_relations else 0.3
         if kind == "meaning":
-            return 1.0 if fact.relation in _MEANING_RELATIONS else 0.5
+            return 1.0 if fact.relation in self.meaning_relations else 0.5
         if question.years:
             if fact.year_from is None:
                 return 0.75

@@ -5,53 +5,17 @@ the templates and the entity names never use is compared with those that
 they do; a close one (by edit ratio, or Jaro-Winkler for words that share a
 first letter) replaces it.  Words with no close match stay as they are, so an
 off-topic word ("weather", "recipe") still counts against an answer.
-May import: ``normalize``, ``question``, rapidfuzz.
+May import: rapidfuzz.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 __all__ = ["SpellChecker"]
-
-#: Chat spellings too short for edit distance to tell apart safely.
-SHORT_FORMS: dict[str, str] = {
-    "wat": "what",
-    "wht": "what",
-    "wut": "what",
-    "wen": "when",
-    "whn": "when",
-    "wher": "where",
-    "whr": "where",
-    "hw": "how",
-    "dose": "does",
-    "doe": "does",
-    "u": "you",
-    "ur": "your",
-    "r": "are",
-    "abt": "about",
-    "bc": "because",
-    "cuz": "because",
-    "y": "why",
-    "teh": "the",
-    "thier": "their",
-    "ther": "there",
-    "govt": "government",
-    "gov": "government",
-    "intl": "international",
-    "ppl": "people",
-    "pls": "please",
-    "plz": "please",
-    "info": "information",
-    "yr": "year",
-    "yrs": "years",
-    "mth": "month",
-    "approx": "approximately",
-}
-
 
 #: An English word seen at least this often (in pyspellchecker's frequency list) is a real word,
 #: not a typo: "staying" and "heading" are left alone even though the brief never uses them.
@@ -75,9 +39,15 @@ class SpellChecker:
     """Built once from the knowledge's words; ``correct`` is pure."""
 
     def __init__(
-        self, words: Iterable[str], common: frozenset[str] = frozenset(), preferred: Iterable[str] = ()
+        self,
+        words: Iterable[str],
+        common: frozenset[str] = frozenset(),
+        preferred: Iterable[str] = (),
+        short_forms: Mapping[str, str] | None = None,
     ) -> None:
         self.known = frozenset(w for w in words if w)
+        # chat spellings too short for edit distance to tell apart safely ("wat", "ppl"), from the language
+        self.short_forms = dict(short_forms or {})
         self.common = common
         # words questions are made of ("wrote", "leads"): on a tie they win over the brief's other words
         self.preferred = frozenset(preferred)
@@ -99,10 +69,10 @@ class SpellChecker:
         """Return the word ``token`` was probably meant to be, or ``None`` when it is fine or unknown."""
         if token in self.known or token.isdigit():
             return None
-        if token in self.common and token not in SHORT_FORMS:
+        if token in self.common and token not in self.short_forms:
             return None
-        if token in SHORT_FORMS:
-            return SHORT_FORMS[token]
+        if token in self.short_forms:
+            return self.short_forms[token]
         if len(token) < 4:
             return None
         # One edit (a transposition counts as one) for ordinary words, two for long ones: "seige",

@@ -18,18 +18,7 @@ import yaml
 from ..errors import KnowledgeError, KnowledgeErrors
 from .schema import Brief, Location, Paragraph, Section, Sentence
 
-__all__ = ["SECTION_IDS", "join_lines", "parse_brief", "split_sentences"]
-
-#: Short, stable ids for the brief's headings (the heading text is what users see).
-SECTION_IDS: dict[str, str] = {
-    "Overview": "overview",
-    "Objectives": "objectives",
-    "Leadership": "leadership",
-    "Areas of Operation": "areas",
-    "Attacks against U.S. Personnel and Facilities": "attacks",
-    "Size and Financing": "size",
-    "Relationship with Al Qaeda and/or the Islamic State organization": "relationship",
-}
+__all__ = ["join_lines", "parse_brief", "split_sentences"]
 
 # A sentence ends at . ? or ! (optionally inside a closing quote or bracket) followed by
 # a space and an upper-case letter, digit or opening quote.  Dotted initialisms
@@ -150,8 +139,11 @@ def parse_brief(path: Path, display: str | None = None) -> Brief:
     flush_para()
 
     built: list[Section] = []
+    ids = meta.get("section_ids") if isinstance(meta.get("section_ids"), dict) else {}
+    assert isinstance(ids, dict)
     for title, at, paragraphs in sections:
-        section_id = SECTION_IDS.get(title) or re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")
+        # the front matter may give a heading a short id ("Size and Financing": size); else a slug of it
+        section_id = str(ids.get(title) or re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_"))
         paras: list[Paragraph] = []
         for p_index, (p_line, p_lines) in enumerate(paragraphs, start=1):
             sentences = tuple(

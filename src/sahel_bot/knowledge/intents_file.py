@@ -13,21 +13,24 @@ from collections.abc import Mapping
 
 from ..errors import KnowledgeError
 from ..normalize import normalize
-from .schema import Intent, Relation, Template
+from .schema import EntityType, Intent, Relation, Template
 from .yamlfile import Doc, did_you_mean, records, top_keys
 
-__all__ = ["COMPOSE_MODES", "INTENT_KINDS", "SLOT_TYPES", "expand_template", "load_intents"]
+__all__ = ["COMPOSE_MODES", "INTENT_KINDS", "YEAR_SLOT", "expand_template", "load_intents", "slot_types"]
 
-#: Slot name -> the entity types that may fill it ("year" is filled by a number, not an entity).
-SLOT_TYPES: dict[str, tuple[str, ...]] = {
-    "group": ("group",),
-    "person": ("person",),
-    "place": ("country", "place"),
-    "org": ("organisation",),
-    "event": ("event",),
-    "entity": ("group", "person", "country", "place", "organisation", "event", "document", "concept"),
-    "year": (),
-}
+#: The slot a year fills (a number, not an entity); every other slot is declared by the entity types.
+YEAR_SLOT = "year"
+
+
+def slot_types(types: Mapping[str, EntityType]) -> dict[str, tuple[str, ...]]:
+    """Return slot name -> the entity types that may fill it, from the types' ``slots`` (and the year slot)."""
+    out: dict[str, tuple[str, ...]] = {YEAR_SLOT: ()}
+    for t in types.values():
+        for slot in t.slots:
+            out[slot] = (*out.get(slot, ()), t.id)
+    return out
+
+
 INTENT_KINDS = ("relation", "list", "yesno", "about", "timeline", "year", "brief", "sources", "meta")
 COMPOSE_MODES = (
     "all",
@@ -51,10 +54,8 @@ INTENT_FIELDS = (
     "relations",
     "slots",
     "templates",
-    "keywords",
     "answer_types",
     "compose",
-    "lead",
     "slot_roles",
 )
 MAX_EXPANSIONS = 512
@@ -113,8 +114,17 @@ def expand_template(text: str) -> list[str]:
     return list(out)
 
 
-def load_intents(docs: list[Doc], relations: Mapping[str, Relation], errors: list[KnowledgeError]) -> dict[str, Intent]:
-    """Return the intents in ``docs`` by id, appending every problem to ``errors``."""
+def load_intents(
+    docs: list[Doc],
+    relations: Mapping[str, Relation],
+    errors: list[KnowledgeError],
+    types: Mapping[str, EntityType] | None = None,
+) -> dict[str, Intent]:
+    """Return the intents in ``docs`` by id, appending every problem to ``errors``.
+
+    Slots are checked against those the entity ``types`` declare.
+    """
+    SLOT_TYPES = slot_types(types or {})
     intents: dict[str, Intent] = {}
     skeleton_owner: dict[str, tuple[str, str]] = {}
     for doc in docs:
@@ -214,10 +224,8 @@ def load_intents(docs: list[Doc], relations: Mapping[str, Relation], errors: lis
                 relations=tuple(rels),
                 slots=tuple(slots),
                 templates=tuple(templates),
-                keywords=tuple(normalize(k) for k, _ in view.strings("keywords", errors) if normalize(k)),
                 answer_types=answer_types,
                 compose=compose,
-                lead=view.string("lead", errors, "an intent"),
                 location=doc.location(view.node),
                 slot_roles=slot_roles,
             )

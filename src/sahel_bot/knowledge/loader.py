@@ -17,13 +17,15 @@ from ..errors import KnowledgeError, KnowledgeErrors
 from ..normalize import normalize
 from .brief import parse_brief
 from .intents_file import load_intents
-from .schema import ENTITY_TYPES, HEDGES, Brief, Entity, Fact, Knowledge, Location, Relation
+from .schema import ENTITY_CLASSES, HEDGES, VALUE_KINDS, Brief, Entity, EntityType, Fact, Knowledge, Location, Relation
 from .yamlfile import Doc, MappingView, did_you_mean, load_yaml, records, top_keys
 
 __all__ = ["default_knowledge_dir", "knowledge_files", "load_knowledge"]
 
 ENTITY_FIELDS = ("id", "type", "name", "short", "aliases", "weak_aliases", "description", "cites", "part_of")
-RELATION_FIELDS = ("id", "description", "answers", "keywords")
+RELATION_FIELDS = ("id", "description", "keywords", "gives", "role_nouns", "current", "result")
+TYPE_FIELDS = ("id", "class", "nouns", "descriptors", "slots", "agent", "scale")
+_SCALES = ("country", "local")
 FACT_FIELDS = (
     "id",
     "subject",
@@ -45,22 +47,6 @@ FACT_FIELDS = (
     "keywords",
     "weight",
 )
-ANSWER_TYPES = (
-    "who",
-    "what",
-    "when",
-    "where",
-    "how_many",
-    "why",
-    "how",
-    "yesno",
-    "meaning",
-    "which",
-    "name",
-    "size",
-    "duration",
-)
-
 # Words by which the brief hedges or attributes; a fact quoting them must keep them.
 _QUOTE_HEDGE = re.compile(
     r"\b(reportedly|reported|appears?|appeared|apparently|may|possibly|suggests?|"
@@ -122,6 +108,8 @@ class _Loader:
         self.fact_views: list[tuple[Doc, MappingView]] = []
         self.synonyms: dict[str, tuple[str, Location]] = {}
         self.canonicals: dict[str, Location] = {}
+        self.stems: dict[str, tuple[str, Location]] = {}
+        self.types: dict[str, EntityType] = {}
 
     # -- files -------------------------------------------------------------
     def docs(self, folder: str) -> Iterable[Doc]:
@@ -151,14 +139,16 @@ class _Loader:
             return
         if not re.fullmatch(r"[a-z][a-z0-9_]*", entity_id):
             e.append(doc.error(view.where("id"), f"entity id '{entity_id}' must be snake_case"))
-        if etype not in ENTITY_TYPES:
-            e.append(doc.error(view.where("type"), f"unknown entity type '{etype}'{did_you_mean(etype, ENTITY_TYPES)}"))
+        if etype not in self.types:
+            hint = did_you_mean(etype, tuple(self.types))
+            e.append(doc.error(view.where("type"), f"unknown entity type '{etype}'{hint}"))
         if entity_id in self.entities:
             first = self.entities[entity_id].location
             e.append(doc.error(view.where("id"), f"duplicate entity id '{entity_id}' (first at {first})"))
             return
         description = view.string("description", e, "an entity") or ""
-        if etype != "outside" and not description:
+        outside = etype in self.types and self.types[etype].cls == "outside"
+        if not outside and not description:
             e.append(doc.error(view.node, f"entity '{entity_id}' has no 'description'"))
         self.entities[entity_id] = Entity(
             id=entity_id,
@@ -185,18 +175,74 @@ class _Loader:
                 doc.error(view.where("id"), f"duplicate relation id '{rid}' (first at {self.relations[rid].location})")
             )
             return
-        answers = []
-        for a, node in view.strings("answers", e):
-            if a not in ANSWER_TYPES:
-                e.append(doc.error(node, f"unknown answer type '{a}'{did_you_mean(a, ANSWER_TYPES)}"))
-            answers.append(a)
+        gives = []
+        for kind, node in view.strings("gives", e):
+            if kind not in VALUE_KINDS:
+                e.append(doc.error(node, f"unknown value kind '{kind}'{did_you_mean(kind, VALUE_KINDS)}"))
+            gives.append(kind)
+        result = view.string("result", e, "a relation") or ""
+        if result and result not in ("subject", "object"):
+            e.append(doc.error(view.where("result"), f"'result' must be 'subject' or 'object', not '{result}'"))
         self.relations[rid] = Relation(
             id=rid,
             description=view.string("description", e, "a relation", required=True) or "",
-            answers=tuple(answers),
             keywords=tuple(normalize(k) for k, _ in view.strings("keywords", e) if normalize(k)),
             location=doc.location(view.node),
+            gives=tuple(gives),
+            role_nouns=tuple(normalize(n) for n, _ in view.strings("role_nouns", e) if normalize(n)),
+            current=view.boolean("current", e),
+            result=result,
         )
+
+    def read_type(self, doc: Doc, view: MappingView) -> None:
+        e = self.errors
+        view.check_keys(TYPE_FIELDS, "an entity type", e)
+        tid = view.string("id", e, "an entity type", required=True)
+        cls = view.string("class", e, "an entity type", required=True)
+        if tid is None or cls is None:
+            return
+        if tid in self.types:
+            first = self.types[tid].location
+            e.append(doc.error(view.where("id"), f"duplicate entity type '{tid}' (first at {first})"))
+            return
+        if cls not in ENTITY_CLASSES:
+            e.append(doc.error(view.where("class"), f"unknown class '{cls}'{did_you_mean(cls, ENTITY_CLASSES)}"))
+        scale = view.string("scale", e, "an entity type") or ""
+        if scale and (cls != "place" or scale not in _SCALES):
+            e.append(
+                doc.error(view.where("scale"), f"'scale' is 'country' or 'local', for places only (not '{scale}')")
+            )
+        agent = view.values.get("agent")
+        self.types[tid] = EntityType(
+            id=tid,
+            cls=cls,
+            nouns=tuple(normalize(n) for n, _ in view.strings("nouns", e) if normalize(n)),
+            descriptors=tuple(normalize(n) for n, _ in view.strings("descriptors", e) if normalize(n)),
+            slots=tuple(s for s, _ in view.strings("slots", e)),
+            agent=view.boolean("agent", e) if agent is not None else cls in ("person", "group"),
+            scale=scale,
+            location=doc.location(view.node),
+        )
+
+    def read_stems(self, doc: Doc, view: MappingView) -> None:
+        e = self.errors
+        view.check_keys(("canonical", "words"), "a stem group", e)
+        canonical = view.string("canonical", e, "a stem group", required=True)
+        if canonical is None:
+            return
+        key = normalize(canonical)
+        if len(key.split()) != 1:
+            e.append(doc.error(view.where("canonical"), f"canonical word '{canonical}' must be a single word"))
+            return
+        for word, node in view.strings("words", e):
+            w = normalize(word)
+            if len(w.split()) != 1:
+                e.append(doc.error(node, f"stem word '{word}' must be a single word"))
+            elif w in self.stems and self.stems[w][0] != key:
+                first = self.stems[w]
+                e.append(doc.error(node, f"'{word}' is folded into '{first[0]}' (at {first[1]}) and into '{key}'"))
+            else:
+                self.stems.setdefault(w, (key, doc.location(node)))
 
     # -- facts ------------------------------------------------------------------
     def read_fact(self, doc: Doc, view: MappingView) -> None:
@@ -409,11 +455,18 @@ def load_knowledge(root: Path | str | None = None) -> Knowledge:
 
     fact_docs = list(loader.docs("facts"))
     for doc in fact_docs:
-        top_keys(doc, ("entities", "facts", "relations", "synonyms"), loader.errors)
+        top_keys(doc, ("entities", "facts", "relations", "synonyms", "stems", "types"), loader.errors)
         for view in records(doc, "relations", loader.errors):
             loader.read_relation(doc, view)
         for view in records(doc, "synonyms", loader.errors):
             loader.read_synonyms(doc, view)
+        for view in records(doc, "stems", loader.errors):
+            loader.read_stems(doc, view)
+        for view in records(doc, "types", loader.errors):
+            loader.read_type(doc, view)
+    if not loader.types:
+        loader.errors.append(KnowledgeError(str(root / "facts"), 1, 1, "no entity 'types:' defined in facts/"))
+    for doc in fact_docs:
         for view in records(doc, "entities", loader.errors):
             loader.read_entity(doc, view)
     for doc in fact_docs:
@@ -428,6 +481,7 @@ def load_knowledge(root: Path | str | None = None) -> Knowledge:
         list(loader.docs("intents")),
         relations=loader.relations,
         errors=loader.errors,
+        types=loader.types,
     )
     for doc in fact_docs:
         doc.close()
@@ -447,4 +501,6 @@ def load_knowledge(root: Path | str | None = None) -> Knowledge:
         intents=intents,
         digest=digest.hexdigest(),
         synonyms={w: c for w, (c, _) in loader.synonyms.items()},
+        types=loader.types,
+        stems={w: c for w, (c, _) in loader.stems.items()},
     )

@@ -14,6 +14,7 @@ __all__ = [
     "HEDGES",
     "Brief",
     "Entity",
+    "EntityType",
     "Fact",
     "Intent",
     "Knowledge",
@@ -39,16 +40,25 @@ HEDGES: tuple[str, ...] = (
     "debated",
 )
 
-ENTITY_TYPES: tuple[str, ...] = (
-    "group",
-    "person",
-    "country",
+#: How the engine treats the entities of a type (each type of the knowledge's types.yaml names one):
+#: a person is "he", answers "who"; a group is "it"/"they", answers "who"; a place answers "where"; an
+#: event has a date; an outside name is one the brief does not cover, which is declined honestly.
+ENTITY_CLASSES: tuple[str, ...] = ("person", "group", "place", "event", "thing", "outside")
+
+#: The kinds of value a relation's facts may hold (``Relation.gives``).
+VALUE_KINDS: tuple[str, ...] = (
     "place",
-    "organisation",
-    "event",
-    "document",
-    "concept",
-    "outside",
+    "date",
+    "count",
+    "size",
+    "reason",
+    "name",
+    "meaning",
+    "expansion",
+    "origin",
+    "agent",
+    "status",
+    "description",
 )
 
 
@@ -138,6 +148,23 @@ class Brief:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityType:
+    """A kind of entity: its engine class, the words that name or describe it, the template slots it fills."""
+
+    id: str
+    cls: str
+    #: words naming the kind itself ("group", "country"): "which groups" wants entities of the type
+    nouns: tuple[str, ...]
+    #: words describing an entity of the type by something more ("offshoot", "siege"): they point at one
+    descriptors: tuple[str, ...]
+    slots: tuple[str, ...]
+    agent: bool
+    #: for places: "country" or "local" (a town or region within a country); "" otherwise
+    scale: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class Entity:
     """Something the brief talks about, with every name a user may type for it."""
 
@@ -159,13 +186,20 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class Relation:
-    """A kind of fact ("leads", "funded") and the questions it can answer."""
+    """A kind of fact ("leads", "funded"): the words that ask for it and what its facts can tell."""
 
     id: str
     description: str
-    answers: tuple[str, ...]
     keywords: tuple[str, ...]
     location: Location
+    #: the kinds of value its facts hold (``VALUE_KINDS``): what questions it can answer
+    gives: tuple[str, ...] = ()
+    #: nouns naming its subject by its object ("the leader of X")
+    role_nouns: tuple[str, ...] = ()
+    #: its facts describe a state that may have changed since the brief
+    current: bool = False
+    #: the role that names what the relation produces ("object": a merger's new group), or ""
+    result: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,10 +263,8 @@ class Intent:
     relations: tuple[str, ...]
     slots: tuple[str, ...]
     templates: tuple[Template, ...]
-    keywords: tuple[str, ...]
     answer_types: tuple[str, ...]
     compose: str
-    lead: str | None
     location: Location
     #: relation -> the role ("subject" or "object") the last slot's entity must play in facts of it
     slot_roles: Mapping[str, str] = field(default_factory=dict)
@@ -251,3 +283,7 @@ class Knowledge:
     digest: str
     #: user word or phrase (normalised) -> the brief's own word for it
     synonyms: Mapping[str, str] = field(default_factory=dict)
+    #: the kinds of entity, by id
+    types: Mapping[str, EntityType] = field(default_factory=dict)
+    #: word -> the word it is folded into on both sides before matching ("died" -> "die")
+    stems: Mapping[str, str] = field(default_factory=dict)

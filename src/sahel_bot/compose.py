@@ -1,0 +1,239 @@
+"""The compose stage: the answer's shape (a single fact, a list, a yes or no, an overview, a timeline,
+...) put in words from the chosen facts' statements, hedges kept, each cited by its verbatim quote.
+
+A statement is said once, and a fact that only repeats part of another's sentence is left out.
+May import: ``model``, ``frame``, ``reading``, ``reply``, ``statements``, ``document``, ``context``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import METADATA_SECTION, about_the_document
+from .frame import Frame
+from .knowledge.schema import Fact
+from .model import Model
+from .reading import Reading, expansion_of
+from .reply import Citation
+from .statements import distinct, unrepeated
+
+__all__ = ["Composed", "compose", "join", "sentence_citation"]
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    """An answer: its text, its citations, the facts it says, and what it is about."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    facts: tuple[Fact, ...]
+    #: the entity the answer is about, for the conversation (None: the answer names none in particular)
+    subject: str | None
+    #: the entities an answer listed ("which groups ...?"), in order
+    listed: tuple[str, ...] = ()
+
+
+def join(items: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def first_clause(description: str) -> str:
+    """Return a description's first clause, short enough for a list."""
+    clause = re.split(r"[;,(]| which | who | whose ", description, maxsplit=1)[0].strip().rstrip(".")
+    return re.sub(r"\s+(with|of|to|in|by|for|that)$", "", clause[:90])
+
+
+def sentence_citation(model: Model, sentence_id: str) -> Citation:
+    """Cite a whole sentence (an entity's, when no fact is quoted)."""
+    sentence = model.sentences[sentence_id]
+    return Citation(sentence.section, sentence.text, sentence_id)
+
+
+def citations(model: Model, facts: list[Fact] | tuple[Fact, ...]) -> tuple[Citation, ...]:
+    """Each fact's quote, cited at the sentence that holds it; one citation per (sentence, quote)."""
+    out: dict[tuple[str, str], Citation] = {}
+    for f in facts:
+        sid = f.cites[0]
+        for candidate in f.cites:
+            sentence = model.sentences.get(candidate)
+            if sentence is not None and f.quote in sentence.text:
+                sid = candidate
+                break
+        sentence = model.sentences[sid]
+        out.setdefault((sid, f.quote), Citation(sentence.section, f.quote, sid))
+    return tuple(out.values())
+
+
+def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | None) -> Composed:
+    """Return the answer ``reading`` gives to the question framed by ``frame``."""
+    lang = model.lang
+    facts = [s.fact for s in reading.facts]
+    shape = reading.compose
+    entity_ids = frame.entity_ids
+    if shape == "acronym":
+        expansion = expansion_of(model, reading.entities[0])
+        assert expansion is not None
+        name, where = expansion
+        entity = model.entities[reading.entities[0]]
+        if where.startswith("meta."):
+            citation = Citation(METADATA_SECTION, name if where != "meta.title" else model.about.title, where)
+        else:
+            citation = Citation(model.sentences[where].section, name, where)
+        body = lang.message("stands_for", short=entity.short, name=name)
+        return Composed(body, (citation,), (), reading.entities[0])
+    if shape == "entities":
+        listed = [model.entities[e] for e in reading.entities]
+        shown = "; ".join(
+            f"{e.short} ({first_clause(e.description)})" if e.description else e.short for e in listed[:12]
+        )
+        body = lang.message("listed", count=len(listed), names=shown)
+        body += "." if len(listed) <= 12 else lang.message("listed_more", count=len(listed) - 12)
+        cites = citations(model, facts) if facts else ()
+        if not cites:
+            cites = tuple(
+                sentence_citation(model, e.cites[0]) for e in listed[:6] if e.cites and e.cites[0] in model.sentences
+            )
+        subject = entity_ids[0] if entity_ids else subject_hint
+        return Composed(body, tuple(dict.fromkeys(cites)), tuple(facts), subject, tuple(reading.entities))
+    if shape == "brief":
+        body, cites = about_the_document(model, frame)
+        return Composed(body, cites, (), None)
+    if shape == "sources":
+        by_source: dict[str, list[Fact]] = {}
+        for f in facts:
+            assert f.source
+            by_source.setdefault(f.source, []).append(f)
+        used = [fs[0] for fs in by_source.values()]
+        body = lang.message("sources", names=join([model.entities[s].name for s in by_source]))
+        body += " " + " ".join(dict.fromkeys(f.statement for f in used[:4]))
+        facts = used
+    elif shape == "attribution":
+        sourced = [f for f in facts if f.source]
+        if sourced:
+            names = join(list(dict.fromkeys(model.entities[f.source].name for f in sourced if f.source)))
+            body = (
+                lang.message("attributed", names=names)
+                + " "
+                + " ".join(dict.fromkeys(f.statement for f in sourced[:3]))
+            )
+            facts = sourced[:3]
+        else:
+            body = lang.message("unattributed") + " " + " ".join(dict.fromkeys(f.statement for f in facts[:2]))
+            facts = facts[:2]
+    elif shape in ("timeline", "year"):
+        lines: dict[str, Fact] = {}
+        for f in facts:
+            lines.setdefault(f"{f.date}: {f.statement}" if f.date else f.statement, f)
+            if len(lines) >= 16:
+                break
+        body = "\n".join(lines)
+        facts = list(lines.values())
+    elif shape == "about":
+        ent = model.entities[reading.entities[0]] if reading.entities else None
+        statements = list(dict.fromkeys(f.statement for f in facts[:4]))
+        lead = ""
+        if ent is not None and ent.description:
+            lead = (
+                f"{ent.name}: {ent.description}" if ent.name.lower() not in ent.description.lower() else ent.description
+            )
+        body = " ".join([lead, *statements]).strip()
+        facts = facts[:4]
+    elif shape == "check":
+        body = lang.message("yes") + " " + " ".join(distinct(f.statement for f in facts[:2]))
+    elif shape == "check_no":
+        body = lang.message("no") + " " + " ".join(distinct(f.statement for f in facts[:2]))
+    elif (shape == "yesno" and frame.tokens[0] not in lang.question_words) or (
+        frame.is_yesno and shape in ("all", "best")
+    ):
+        # a yes or a no, unless the question asks what or where ("what does X do in Y?" reads like "is X
+        # active in Y?" but is answered with the facts alone)
+        facts = _covering(model, unrepeated(model, facts), frame)
+        body = _yes_no(model, facts[0], facts)
+        facts = facts[:3]
+    elif shape in ("subjects", "objects") and len(facts) > 1:
+        names = _listed(model, facts, reading, shape)
+        statements = distinct(f.statement for f in unrepeated(model, facts))
+        body = (f"{join(names)}. " if len(names) > 1 else "") + " ".join(statements[:4])
+    else:
+        facts = _with_siblings(model, facts, frame)
+        body = " ".join(distinct(f.statement for f in unrepeated(model, facts)))
+    if frame.present and facts and facts[0].relation in model.current:
+        body += lang.message("as_of", date=model.about.date_printed)
+    cites = citations(model, facts)
+    if shape == "about" and reading.entities:
+        ent = model.entities[reading.entities[0]]
+        extra = tuple(sentence_citation(model, c) for c in ent.cites[:2] if c in model.sentences)
+        cites = tuple(dict.fromkeys(extra + cites))
+    if reading.entities:
+        subject: str | None = reading.entities[0]
+    elif entity_ids:
+        subject = entity_ids[0]
+    else:
+        subject = facts[0].subject if facts else None
+    return Composed(body, cites, tuple(facts), subject)
+
+
+def _listed(model: Model, facts: list[Fact], reading: Reading, shape: str) -> list[str]:
+    """Return the names a list answer enumerates: the facts' subjects (or objects), not the slot itself."""
+    slot = set(reading.entities)
+    names: dict[str, None] = {}
+    for f in facts:
+        ent = f.subject if shape == "subjects" else f.object
+        if ent and ent not in slot and ent in model.entities:
+            names.setdefault(model.entities[ent].short, None)
+    return list(names)
+
+
+def _with_siblings(model: Model, facts: list[Fact], frame: Frame) -> list[Fact]:
+    """Add facts that say more of the same sentence about the same subject, so an answer is not half a sentence."""
+    if not facts or len(facts) >= 4:
+        return facts
+    top = facts[0]
+    chosen = {f.id for f in facts}
+    # a "why" or "how" question wants the rest of the sentence too (the motive beside the event)
+    any_relation = frame.answer_type in ("why", "how")
+    same_sentences = {f.id: f for sid in top.cites for f in model.index.by_sentence.get(sid, ())}
+    siblings = [
+        f
+        for f in same_sentences.values()
+        if f.id not in chosen
+        and (
+            (top.subject in (f.subject, f.object) and (f.relation == top.relation or any_relation))
+            or (f.relation == top.relation and frame.answer_type in ("what", "how"))
+        )
+    ]
+    return facts + siblings[: 4 - len(facts)]
+
+
+def _covering(model: Model, facts: list[Fact], frame: Frame) -> list[Fact]:
+    """Put next to the top fact one that covers what it leaves out of the question.
+
+    "Has X spread into central and southern Y?": the brief says both, in one sentence read as two facts;
+    a yes/no answer shows two statements, and they should be the two the question names.
+    """
+    if len(frame.asked) < 2 or not facts:
+        return facts
+    top = facts[0]
+    roles = model.index.roles
+    missing = [e for e in frame.asked if e not in roles[top.id]]
+    if not missing:
+        return facts
+    same_sentence = [f for sid in top.cites for f in model.index.by_sentence.get(sid, ()) if f.relation == top.relation]
+    for candidate in (*facts[1:], *same_sentence):
+        if candidate.id != top.id and any(e in roles[candidate.id] for e in missing):
+            return [top, candidate, *(f for f in facts[1:] if f.id != candidate.id)]
+    return facts
+
+
+def _yes_no(model: Model, top: Fact, facts: list[Fact]) -> str:
+    statements = " ".join(dict.fromkeys(f.statement for f in facts[:2]))
+    lang = model.lang
+    if top.negated:
+        return f"{lang.message('no')} {statements}"
+    if top.hedge in lang.hedge_leads:
+        return f"{lang.hedge_leads[top.hedge]}. {statements}"
+    return f"{lang.message('yes')} {statements}"

@@ -1,0 +1,185 @@
+"""The decide stage: answer, ask back, or decline — every such decision is made here and nowhere else.
+
+Early decisions need no reading (an empty turn, small talk, a pronoun with nothing to point at, a name
+the brief does not cover, a question about after the brief's date); the others weigh the best reading:
+its confidence against the thresholds, its lead over the runner-up, and the verify checks.  A
+``Decision`` carries a reason code (what ``messages`` words) and the reason in plain words (what
+``--explain`` shows).  May import: ``model``, ``frame``, ``linking``, ``readings``, ``verify``,
+``context``, ``prepare``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .context import Context
+from .entities import Mention
+from .frame import Frame
+from .linking import Mentions
+from .model import Model
+from .prepare import Turn
+from .reading import Reading, same_facts
+from .readings import Readings
+from .verify import exact_not_given, finer_place_not_named, pointed_but_not_given
+
+__all__ = ["ANSWER", "CLARIFY", "DECLINE", "Decision", "decide", "decide_early"]
+
+ANSWER = "answer"
+CLARIFY = "clarify"
+DECLINE = "decline"
+#: Compose modes that answer without facts of their own (the brief's metadata, an overview, a name).
+_FACTLESS = frozenset({"brief", "about", "acronym", "entities"})
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to do with the turn, why (a code and a sentence), and what the reply is built from."""
+
+    outcome: str
+    #: the reason code: what the reply says (``messages``) — "answer", "help", "small_talk", "vague",
+    #: "unresolved", "outside", "after_brief", "follow_up_missing", "not_answered", "clarify"
+    code: str
+    reason: str
+    reading: Reading | None = None
+    #: for a decline that says what the brief does say: the kind of value that was not given
+    asked_type: str = ""
+    #: the pronoun a vague or unresolved reference used
+    pronoun: str = ""
+    #: for "which one do you mean?": the candidate entities
+    candidates: tuple[str, ...] = ()
+    #: for "did you mean": the close readings, best first
+    alternatives: tuple[Reading, ...] = ()
+
+
+def decide_early(
+    model: Model, turn: Turn, mentions: Mentions | None, frame: Frame | None, context: Context
+) -> Decision | None:
+    """Return the decision that needs no reading (empty, small talk, vague, outside, too late), or ``None``."""
+    if turn.empty:
+        return Decision(DECLINE, "help", "empty question")
+    if turn.small_talk:
+        return Decision(DECLINE, "small_talk", "small talk, not a question about the brief")
+    if mentions is None or frame is None:
+        return None
+    lang = model.lang
+    tokens = frame.tokens
+    if not frame.mentions and context.is_empty and len(tokens) <= 6:
+        pronoun = next((t for t in tokens if t in lang.plural_pronouns), "")
+        if pronoun:
+            # "who leads it?" with nothing said before: ask which, rather than guess
+            vague = _which_one(model, frame, pronoun)
+            if vague is not None:
+                return vague
+    unresolved = [t for t in tokens if t in lang.personal_pronouns]
+    if unresolved and not frame.mentions:
+        return Decision(
+            DECLINE,
+            "unresolved",
+            f"the pronoun '{unresolved[0]}' refers to nobody in this conversation",
+            pronoun=unresolved[0],
+        )
+    if mentions.outside:
+        names = ", ".join(model.entities[m.entity].name for m in mentions.outside)
+        return Decision(DECLINE, "outside", f"mentions {names}, which the brief does not cover")
+    if frame.after_brief:
+        return Decision(DECLINE, "after_brief", f"asks about {frame.after_brief}, after the brief's date")
+    return None
+
+
+def _which_one(model: Model, frame: Frame, pronoun: str) -> Decision | None:
+    """Ask which group "it" means when nothing came before, if the question reads as one about a group."""
+    groups = sorted(
+        (e for e in model.entities.values() if model.cls[e.id] == "group" and model.index.by_entity.get(e.id)),
+        key=lambda e: (-len(model.index.by_entity.get(e.id, ())), e.id),
+    )[:3]
+    if not groups:
+        return None
+    at = frame.tokens.index(pronoun)
+    probe = Mention(groups[0].id, at, at + 1, groups[0].name, pronoun, 100.0, "probe")
+    matches = [m for m in model.matcher.match(frame.tokens, (probe,)) if m.intent.slots and m.score >= 0.7]
+    if not matches:
+        return None
+    intent = matches[0].intent
+    reading = Reading(intent.id, matches[0].score, (), intent.compose, "", match=matches[0])
+    reason = f"'{pronoun}' refers to nothing said before; the question reads as {intent.id}"
+    return Decision(CLARIFY, "vague", reason, reading=reading, pronoun=pronoun, candidates=tuple(g.id for g in groups))
+
+
+def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -> Decision:
+    """Return what to do with the question, given its readings."""
+    settings = model.settings
+    threshold = settings.answer_threshold
+    ranked = readings.ranked
+    best = readings.best
+    entity_ids = frame.entity_ids
+    follow_intent = mentions.follow_intent
+    if follow_intent:
+        # "and Ansar Dine?" after "how many fighters does AQIM have?": if the brief has no number for it,
+        # that is the answer, not an overview of Ansar Dine
+        again = next(
+            (
+                r
+                for r in ranked
+                if (readings.follow_match is not None and r.match is readings.follow_match)
+                or (r.intent == follow_intent and follow_intent not in model.intents)
+            ),
+            None,
+        )
+        if again is not None and pointed_but_not_given(model, frame, again):
+            return _not_answered(model, frame, again, readings)
+    if best is not None and best.intent == "follow_up" and not best.facts:
+        return Decision(DECLINE, "follow_up_missing", "a follow-up the last answer's facts cannot answer", best)
+    if best is None or best.score < settings.clarify_threshold or (not best.facts and best.compose not in _FACTLESS):
+        return _not_answered(model, frame, best, readings)
+    ambiguous = (
+        len(ranked) > 1
+        and ranked[1].score >= threshold
+        and best.score - ranked[1].score < settings.ambiguity_margin
+        and ranked[1].intent != best.intent
+        and not same_facts(best, ranked[1])
+        and not entity_ids
+    )
+    if exact_not_given(model, frame, best):
+        # "what was the exact dollar total of ransoms?": the brief says "millions of dollars", no more
+        top = replace(best.facts[0], typed=min(best.facts[0].typed, 0.99))
+        return _not_answered(model, frame, replace(best, facts=(top,)), readings, asked_type="exact")
+    if finer_place_not_named(model, frame, best):
+        # "which town in X did they attack?": the brief names the country, not the town
+        return _not_answered(model, frame, best, readings)
+    if best.score < threshold and pointed_but_not_given(model, frame, best):
+        # understood, and the brief's facts about it give no number: say so, with what it does say, rather
+        # than ask what was meant
+        return _not_answered(model, frame, best, readings)
+    if best.score < threshold or ambiguous:
+        # only a question that names something in the brief, or whose shape a template recognised, is worth
+        # a "did you mean"; anything else is simply off-topic
+        grounded = bool(entity_ids) or (best.match is not None and best.match.ratio >= 0.85)
+        if grounded and any(r.match is not None or r.facts for r in ranked[:3]):
+            close = "is close to the runner-up" if ambiguous else f"is below the answer threshold {threshold}"
+            reason = f"confidence {best.score:.2f} {close}"
+            return Decision(CLARIFY, "clarify", reason, best, alternatives=tuple(ranked[:3]))
+        return _not_answered(model, frame, best, readings)
+    reason = f"answered: confidence {min(1.0, best.score):.2f} >= {threshold}"
+    return Decision(ANSWER, "answer", reason, best)
+
+
+def _not_answered(
+    model: Model, frame: Frame, best: Reading | None, readings: Readings, asked_type: str = ""
+) -> Decision:
+    """Decline: the brief does not answer this; say what it does say nearby when the question names something."""
+    entity_ids = frame.entity_ids
+    unknown = readings.unknown
+    if entity_ids:
+        short = model.entities[entity_ids[0]].short
+        reason = "no fact answers this question about " + short
+        if best is not None and best.missing:
+            reason += f" (understood as {best.intent}, but the brief has no such fact)"
+        elif best is not None:
+            reason += f" (best reading {best.intent} {best.score:.2f} < {model.settings.answer_threshold})"
+    else:
+        reason = "no entity of the brief and no confident reading"
+        if best is not None:
+            reason += f" (best {best.intent} {best.score:.2f})"
+    if unknown:
+        reason += "; words the brief never uses: " + ", ".join(unknown[:5])
+    return Decision(DECLINE, "not_answered", reason, best, asked_type=asked_type or frame.answer_type)

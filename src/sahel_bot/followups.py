@@ -1,0 +1,184 @@
+"""Follow-up readings: a short turn read against what the last answer said.
+
+"when?", "where are they?", "who else?", "and in Bamako?": each is the last question again, amended, or
+a question about the last answer's facts.  When the last answer's facts cannot answer it, the reading
+says what is missing ("The brief doesn't say who else"), rather than letting the words find some other
+fact.  May import: ``model``, ``frame``, ``context``, ``retrieval``, ``reading``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .context import Context
+from .frame import YEAR, Frame
+from .model import Model
+from .reading import Reading, scored
+
+__all__ = ["elliptical_reading", "else_reading", "pointing_reading", "wh_reading"]
+
+
+def pointing_reading(model: Model, frame: Frame, explicit: bool, context: Context) -> Reading | None:
+    """Answer a short question that points back ("where are they?", "who was blamed for that?") from the last facts."""
+    tokens = frame.tokens
+    if explicit or len(tokens) > 6 or not context.facts or not set(tokens) & model.lang.pointers:
+        return None
+    if frame.answer_type not in ("where", "when", "who", "how_many", "why"):
+        return None
+    previous = [model.facts[f] for f in context.facts if f in model.facts]
+    words = model.index.resolve_words(frame.content)
+    found = model.index.score(frame, (), words, candidates=previous) if words else []
+    fitting = [f for f in previous if model.index.type_fit(frame, f, frozenset()) >= 1.0]
+    if found:
+        fitting = [s.fact for s in found if s.typed >= 1.0] or fitting
+    if not fitting:
+        return None
+    return Reading(
+        "follow_up", 0.88, scored(fitting[:2], 0.88), "all", "a short question about what the last answer said"
+    )
+
+
+def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading | None:
+    """Read "and in Bamako?", "and how many escaped?", "anywhere else?" as the last question, amended."""
+    if not context.words and not context.asked:
+        return None
+    lang = model.lang
+    tokens = frame.tokens
+    entity_ids = frame.entity_ids
+    joined = " ".join(tokens)
+    opener = bool(tokens) and (
+        any(joined == o or joined.startswith(o + " ") for o in lang.elliptical_openers)
+        or "same" in tokens
+        or "else" in tokens
+    )
+    if not opener and (entity_ids or len(frame.content) > 2):
+        return None
+    rest = [t for t in tokens if t not in lang.stopwords and not YEAR.fullmatch(t)]
+    if not opener and not entity_ids and rest:
+        own = model.index.resolve_words(tuple(rest))
+        if all(s is None for _, s, _ in own):
+            # "what is 2+2?", "tell me a joke": nothing the brief knows amends the last question
+            return None
+    new_classes = {model.cls[e] for e in entity_ids}
+    kept = tuple(e for e in context.asked if e in model.entities and model.cls[e] not in new_classes)
+    if lang.someone_else & set(tokens) and frame.answer_type in ("who", "which"):
+        # "who else ...?" asks for someone other than the last subject: do not carry it over
+        kept = ()
+    ids = tuple(dict.fromkeys((*entity_ids, *kept)))
+    if not ids:
+        return None
+    merged_words = tuple(dict.fromkeys((*frame.content, *(w for w in context.words if w not in frame.content))))
+    amended = replace(
+        frame,
+        content=merged_words,
+        answer_type=frame.answer_type
+        if frame.answer_type not in ("what", "yesno")
+        else (context.answer_type or "what"),
+    )
+    words = model.index.resolve_words(amended.content)
+    found = model.index.score(amended, ids, words)
+    if set(tokens) & lang.more_words:
+        # "anywhere else?": not what the last answer already said
+        found = [s for s in found if s.fact.id not in context.facts]
+    if not found:
+        return None
+    top = found[0]
+    chosen = [s for s in found if s.score >= top.score * 0.85][:3]
+    detail = (
+        "the last question again, amended: "
+        + " ".join(merged_words)
+        + " about "
+        + ", ".join(model.entities[e].short for e in ids)
+    )
+    return Reading("follow_up", top.score * 0.97, tuple(chosen), "all", detail, ids)
+
+
+def wh_reading(model: Model, frame: Frame, context: Context) -> Reading | None:
+    """Answer a bare "when?", "where?", "by whom?" from the facts of the last answer."""
+    last = model.intents.get(context.intent or "")
+    if last is not None and last.compose == "brief":
+        # "who wrote this?" ... "when?": the same question about the brief, another detail
+        return Reading(last.id, 0.9, (), "brief", "a bare follow-up about the brief")
+    if not context.facts:
+        return None
+    previous = [model.facts[f] for f in context.facts if f in model.facts]
+    kind = frame.answer_type
+    if kind == "when":
+        fitting = [f for f in previous if f.date]
+    elif kind == "where":
+        places = model.giving.get("place", frozenset())
+        fitting = [f for f in previous if f.place or f.relation in places]
+        fitting = fitting or [f for f in previous if f.object and model.cls.get(f.object) == "place"]
+    elif kind == "how_many":
+        fitting = [f for f in previous if f.count]
+    elif kind == "who":
+        fitting = previous
+    else:
+        return None
+    detail = f"a bare '{' '.join(frame.tokens)}' about the last answer's facts"
+    if not fitting:
+        return Reading("follow_up", 0.9, (), "all", detail, missing=model.lang.missing_kinds[kind])
+    return Reading("follow_up", 0.9, scored(fitting[:3], 0.9), "all", detail)
+
+
+def else_reading(model: Model, frame: Frame, context: Context) -> Reading | None:
+    """Answer "who else?", "anywhere else?", "any others?": the last question again, minus what was said.
+
+    When the brief has nothing more, that is the answer ("The brief doesn't say who else"), rather than
+    whatever else the words happen to match.
+    """
+    lang = model.lang
+    tokens = set(frame.tokens)
+    if not context.facts or not tokens & lang.else_words or len(frame.tokens) > 6 or frame.mentions:
+        return None
+    if tokens & lang.place_words:
+        kind = "where"
+    elif tokens & lang.person_words:
+        kind = "who"
+    elif "when" in tokens:
+        kind = "when"
+    else:
+        kind = context.answer_type or frame.answer_type
+    ids = context.asked or ((context.subject,) if context.subject else ())
+    ids = tuple(e for e in ids if e in model.entities)
+    again = replace(frame, answer_type=kind, content=context.words)
+    words = model.index.resolve_words(context.words)
+    said = set(context.facts)
+    # what shares a quote with what was said was said too ("concentrated in Algeria, as well as in Mali")
+    said |= {
+        other.id
+        for f in list(said)
+        if f in model.facts
+        for other in model.index.by_sentence.get(model.facts[f].cites[0], ())
+        if other.quote == model.facts[f].quote
+    }
+    intent = model.intents.get(context.intent or "")
+    by_intent = intent is not None and intent.kind == "relation" and bool(intent.relations)
+    if intent is not None and by_intent:
+        relations = frozenset(intent.relations)
+    else:
+        # more of the same: facts of the relations the last answer's facts were of
+        relations = frozenset(model.facts[f].relation for f in said if f in model.facts)
+    roles = model.index.roles
+    found = [
+        s
+        for s in model.index.score(again, ids, words, relations=relations or None, limit=60)
+        if s.fact.id not in said
+        and all(e in roles[s.fact.id] for e in ids)
+        and s.typed >= 1.0
+        and (s.lexical >= 0.2 or not words or by_intent)
+    ]
+    if kind == "where":
+        places = model.giving.get("place", frozenset())
+        named = {e for f in said if f in model.facts for e in model.index.places[f]}
+        found = [
+            s
+            for s in found
+            if (s.fact.place or s.fact.relation in places) and model.index.places[s.fact.id] - named - set(ids)
+        ]
+    detail = f"'{' '.join(frame.tokens)}': the last question again, without what the last answer said"
+    if not found:
+        return Reading(
+            "follow_up", 0.9, (), "all", detail, missing=lang.else_missing.get(kind, lang.else_missing["other"])
+        )
+    return Reading("follow_up", 0.9, tuple(replace(s, score=0.9) for s in found[:3]), "all", detail)

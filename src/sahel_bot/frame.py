@@ -1,0 +1,264 @@
+"""The frame stage: read the question's words once — what kind of answer it wants, its content words,
+the kinds of entity asked for, and the constraints that limit the answer (a period, places set aside,
+an exact figure, the present tense).
+
+The ``Frame`` built here is what every later stage reads; none of them looks at the words again to
+decide what is asked.  A follow-up's frame takes what it leaves unsaid from the last one ("and Ansar
+Dine?" after "how many fighters ...?" asks for a number too).
+May import: ``language``, ``entities``, ``model``, ``context``, ``linking``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from .context import Context
+from .entities import Mention
+from .linking import Mentions
+from .model import Model
+
+__all__ = ["YEAR", "Frame", "build_frame"]
+
+YEAR = re.compile(r"1[89]\d\d|20\d\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A question read once: tokens, the entities it names, the answer it wants and what limits it."""
+
+    text: str
+    tokens: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+    answer_type: str
+    is_yesno: bool
+    #: the words that carry what is asked (no stopwords, names, years or months), in the brief's words
+    content: tuple[str, ...]
+    years: tuple[int, ...]
+    #: entity types the answer should name ("which countries ..." wants countries)
+    wanted: tuple[str, ...] = ()
+    #: years the answer must fall in, from "before 2013", "since 2015", "after the French intervention"
+    period: tuple[int, int] | None = None
+    #: places the question sets aside ("beyond northern Mali", "outside Algeria"): named, not asked about
+    beyond: tuple[str, ...] = ()
+    #: an exact figure asked for ("exactly how much")
+    exact: bool = False
+    #: the kind of value the question's relation must give, when its words name none ("how many do they have")
+    gives: str = ""
+    #: how the question reaches past the brief's date ("in 2020"), or ""
+    after_brief: str = ""
+    #: the question is in the present tense (the answer holds as of the brief's date)
+    present: bool = False
+
+    @property
+    def normalized(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def asked(self) -> frozenset[str]:
+        """The entities the question names (those it sets aside included: the answer must name others)."""
+        return frozenset((*(m.entity for m in self.mentions), *self.beyond))
+
+    @property
+    def entity_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.entity for m in self.mentions))
+
+
+def answer_type(model: Model, tokens: tuple[str, ...] | list[str]) -> tuple[str, bool]:
+    """Return (answer type, is yes/no) from the question's first cue ("who was its leader when ..." asks who)."""
+    lang = model.lang
+    text = " " + " ".join(tokens) + " "
+    for noun in lang.attack_kind_nouns:
+        # "which hotel attacks ..." asks which attacks, not the hotel's name
+        text = text.replace(f" {noun} attack", " attack")
+    first = tokens[0] if tokens else ""
+    if first in lang.yes_no_starts:
+        # "does the U.S. publish how big the groups are?" asks yes or no, whatever words follow
+        return "yesno", True
+    found: list[tuple[int, int, str]] = []
+    called = lang.called.search(text)
+    if called:
+        found.append((called.start(), -1, "name"))
+    for order, cue in enumerate(lang.answer_types):
+        positions = [text.find(c) for c in cue.cues if c in text]
+        if positions:
+            found.append((min(positions), order, cue.type))
+    # at one position the more specific cue wins ("how many" over "how")
+    for _, _, kind in sorted(found):
+        return kind, False
+    return "what", False
+
+
+def _with_synonyms(
+    tokens: tuple[str, ...], in_mention: list[bool], synonyms: Mapping[str, str]
+) -> list[tuple[int, str]]:
+    """Return (position, word) with user phrases replaced by the brief's word ("used to be" -> "formerly")."""
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(tokens):
+        for n in (4, 3, 2, 1):
+            phrase = tokens[i : i + n]
+            if len(phrase) < n or any(in_mention[i : i + n]):
+                continue
+            canonical = synonyms.get(" ".join(phrase))
+            if canonical is not None:
+                out.append((i, canonical))
+                i += n
+                break
+        else:
+            out.append((i, tokens[i]))
+            i += 1
+    return out
+
+
+def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Mention, ...]) -> Frame:
+    """Return the frame of the words alone, before any constraint or follow-up is applied."""
+    lang = model.lang
+    in_mention = [False] * len(tokens)
+    for m in mentions:
+        for i in range(m.start, m.end):
+            in_mention[i] = True
+    kind, is_yesno = answer_type(model, tokens)
+    years = tuple(int(t) for t in tokens if YEAR.fullmatch(t))
+    months = set(lang.months) | set(lang.month_abbreviations)
+    content = tuple(
+        t
+        for i, t in _with_synonyms(tokens, in_mention, model.knowledge.synonyms)
+        if not in_mention[i] and t not in lang.stopwords and not YEAR.fullmatch(t) and t not in months and len(t) > 1
+    )
+    # "which countries", "what groups": the noun says what kind of thing the answer names; it is matched
+    # against the facts' entities, not against their words
+    # ("which Malian city": a name before the noun says where, the noun what kind)
+    wanted: list[str] = []
+    for i, t in enumerate(tokens[:-1]):
+        if t in lang.kind_question_words:
+            j = i + 1
+            while j < len(tokens) - 1 and in_mention[j] and j - i <= 2:
+                j += 1
+            noun = tokens[j]
+            types = model.type_nouns.get(noun)
+            if types and not in_mention[j]:
+                wanted.extend(types)
+                content = tuple(w for w in content if w != noun)
+    return Frame(
+        text=text,
+        tokens=tokens,
+        mentions=mentions,
+        answer_type=kind,
+        is_yesno=is_yesno,
+        content=content,
+        years=years,
+        wanted=tuple(dict.fromkeys(wanted)),
+        exact=bool(lang.exact_words & set(tokens)),
+        present=bool(lang.present_words & set(tokens)),
+    )
+
+
+def build_frame(
+    model: Model, text: str, mentions: Mentions, context: Context, follow_intent: str | None
+) -> tuple[Frame, str]:
+    """Return the question's frame, and a note of what limits it (for the explanation)."""
+    lang = model.lang
+    tokens = mentions.tokens
+    found = mentions.found
+    frame = _read(model, text, tokens, found)
+    if mentions.beyond:
+        frame = replace(
+            frame, beyond=mentions.beyond, content=tuple(w for w in frame.content if w not in mentions.aside)
+        )
+    if frame.answer_type == "how_many" and not frame.content and lang.have_words & set(tokens):
+        # "how many does Al Murabitoun have?": what a group has, counted, is its size
+        frame = replace(frame, gives="size")
+    if follow_intent and not frame.content and context.answer_type:
+        # "and Ansar Dine?" after "how many fighters does AQIM have?" asks for a number too
+        frame = replace(frame, answer_type=context.answer_type)
+        if follow_intent not in model.intents and context.answer_type in lang.pointed_types:
+            # the last question ("how many fighters ...?") was read by its words, not by an intent: the
+            # same words, about the new name
+            frame = replace(frame, content=context.words)
+    if not frame.years and context.facts and lang.same_year.search(" ".join(tokens)):
+        # "who else swore allegiance to him that year?": the year of the last answer
+        years = [model.facts[f].year_from for f in context.facts if f in model.facts and model.facts[f].year_from]
+        if years:
+            frame = replace(frame, years=(years[0],))
+    note = ""
+    period, anchor = _period(model, tokens, found)
+    if period is not None:
+        # "before the 2013 gas plant siege": a time, not a subject; facts of the period answer
+        kept = tuple(m for m in found if m is not anchor)
+        # the period word is no content word; the event's own words still say what the facts are near
+        content = tuple(w for w in frame.content if w not in lang.period_words and w != "to")
+        if anchor is not None:
+            content += tuple(
+                w for w in tokens[anchor.start : anchor.end] if w not in lang.stopwords and not w.isdigit()
+            )
+        frame = replace(frame, years=(), period=period, mentions=kept, content=content)
+        note = f"period {period[0]}-{period[1]}"
+    else:
+        frame = _after_clause(model, frame)
+    later = [y for y in frame.years if y > model.brief_year]
+    if later:
+        frame = replace(frame, after_brief=f"in {later[0]}")
+    elif lang.after_the_document.search(" ".join(tokens)):
+        frame = replace(frame, after_brief="after it was written")
+    return frame, note
+
+
+def _period(
+    model: Model, tokens: tuple[str, ...], mentions: tuple[Mention, ...]
+) -> tuple[tuple[int, int] | None, Mention | None]:
+    """Return the years "before 2013" or "since the French intervention" allow, and the event named as the time."""
+    lang = model.lang
+    starts = {m.start: m for m in mentions}
+    for i, token in enumerate(tokens[:-1]):
+        word = "prior" if token == "prior" and tokens[i + 1] == "to" else token
+        if word not in lang.period_words:
+            continue
+        j = i + (2 if word == "prior" else 1)
+        while j < len(tokens) and tokens[j] in lang.period_fillers:
+            j += 1
+        if j >= len(tokens):
+            return None, None
+        anchor = starts.get(j) or next((m for m in mentions if m.start < j < m.end), None)
+        year: int | None = None
+        if YEAR.fullmatch(tokens[j]):
+            year = int(tokens[j])
+            if anchor is None:
+                # "before the 2013 gas plant siege": the year opens the event's name, or comes just before it
+                anchor = next((m for m in mentions if m.start <= j < m.end or m.start == j + 1), None)
+        elif anchor is not None and model.cls[anchor.entity] == "event":
+            inside = [int(t) for t in tokens[anchor.start : anchor.end] if YEAR.fullmatch(t)]
+            dated = [f.year_from for f in model.index.by_entity.get(anchor.entity, ()) if f.year_from]
+            year = inside[0] if inside else min(dated) if dated else None
+        if year is None or year > model.brief_year:
+            return None, None
+        if anchor is not None and model.cls[anchor.entity] != "event":
+            anchor = None
+        lo, hi = lang.period_words[word]
+        return (0 if lo is None else year + lo, 9999 if hi is None else year + hi), anchor
+    return None, None
+
+
+def _after_clause(model: Model, frame: Frame) -> Frame:
+    """ "What has X done since it moved into Y?": the clause says when, not what is asked.
+
+    Its verbs and nouns are no content words (a fact repeating the move would answer nothing); the places
+    it names stay, since what followed happened there.
+    """
+    lang = model.lang
+    tokens = frame.tokens
+    for i, token in enumerate(tokens[:-2]):
+        subject = tokens[i + 1]
+        named = any(m.start == i + 1 for m in frame.mentions)
+        if token not in lang.clause_openers or (subject not in lang.clause_subjects and not named):
+            continue
+        if not any(m.start > i + 1 for m in frame.mentions):
+            # "after it was created": no place or event to anchor the clause; its words may be the point
+            break
+        clause = set(tokens[i + 2 :])
+        content = tuple(w for w in frame.content if w not in clause)
+        if content != frame.content:
+            return replace(frame, content=content)
+        break
+    return frame

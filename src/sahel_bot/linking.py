@@ -1,0 +1,215 @@
+"""The link stage: which entities the question is about — named, pointed at in the conversation, or
+described by a title or role ("AQIM leader X", "the head of the MLF") — and which places it sets aside.
+
+Names the brief does not cover are kept apart (the question is then declined honestly), and a place the
+question reaches past ("beyond northern Mali") stays named without being asked about.  The references
+to earlier turns are resolved by ``dialogue``; everything else about mentions is decided here.
+May import: ``entities``, ``model``, ``context``, ``dialogue``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .context import Context
+from .dialogue import resolve_references
+from .entities import Mention
+from .model import Model
+
+__all__ = ["Mentions", "link", "names_in"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """What the question points at: the brief's entities (with spans over ``tokens``) and what else."""
+
+    tokens: tuple[str, ...]
+    #: the brief's entities, left to right: named, resolved from the conversation, or by role
+    found: tuple[Mention, ...]
+    #: names the brief does not cover
+    outside: tuple[Mention, ...] = ()
+    #: the question itself names one of the brief's entities (not only through the conversation)
+    explicit: bool = False
+    #: places set aside ("beyond northern Mali"), and the words that are no content words any more
+    beyond: tuple[str, ...] = ()
+    aside: frozenset[str] = frozenset()
+    #: the last question's intent, when this one is that question about something new ("and the MLF?")
+    follow_intent: str | None = None
+    #: a bare follow-up ("when?", "and where exactly?"): no name and no word of its own
+    bare: bool = False
+    #: what was resolved and how, for the explanation
+    notes: tuple[str, ...] = ()
+
+
+def names_in(model: Model, text: str, tokens: list[str] | tuple[str, ...]) -> list[Mention]:
+    """Return the entities named in ``tokens``, without the readings that are never meant.
+
+    "this CRS brief": the publisher's name before a word for the document names the document; a name that
+    is also an ordinary English word ("US" / "us") counts only when typed as a name (in capitals).
+    """
+    mentions = model.linker.link(list(tokens))
+    lang = model.lang
+    kept = []
+    for m in mentions:
+        if m.entity in model.publishers and m.end < len(tokens) and tokens[m.end] in lang.document_nouns:
+            continue
+        if m.words in lang.stopwords and m.words in model.speller.common and not _typed_as_name(text, m.words):
+            continue
+        kept.append(m)
+    return kept
+
+
+def _typed_as_name(text: str, word: str) -> bool:
+    """Whether ``word`` appears in ``text`` in capitals, dotted or not ("US", "U.S")."""
+    pattern = r"\b" + r"\.?".join(re.escape(c.upper()) for c in word) + r"\b"
+    return re.search(pattern, text) is not None
+
+
+def link(
+    model: Model,
+    text: str,
+    tokens: tuple[str, ...],
+    names: tuple[Mention, ...],
+    context: Context,
+) -> Mentions:
+    """Return the question's mentions: names, references to the conversation, roles, places set aside."""
+    outside = tuple(m for m in names if model.cls[m.entity] == "outside")
+    inside = [m for m in names if model.cls[m.entity] != "outside"]
+    bare = bool(tokens) and not inside and set(tokens) <= model.lang.bare_follow_up
+    resolved = resolve_references(model, tokens, inside, context)
+    notes = [resolved.note] if resolved.note else []
+    found, role_note = _resolve_roles(model, tokens, resolved.mentions)
+    if role_note:
+        notes.append(role_note)
+    found, beyond, aside = _set_aside(model, tokens, found)
+    return Mentions(
+        tokens=tokens,
+        found=tuple(found),
+        outside=outside,
+        explicit=bool(inside),
+        beyond=beyond,
+        aside=aside,
+        follow_intent=resolved.follow_intent,
+        bare=bare,
+        notes=tuple(notes),
+    )
+
+
+def _appositions(model: Model, tokens: tuple[str, ...], mentions: list[Mention]) -> list[Mention]:
+    """Fold a title into the person it describes: "AQIM leader Abdelmalik Droukdel", "Koufa, the MLF's chief".
+
+    The group and its title say who the person is; the question is about the person, and a fact need
+    not name the group to answer it.
+    """
+    people = [m for m in mentions if model.cls[m.entity] == "person"]
+    if not people:
+        return mentions
+    out = list(mentions)
+    for m in mentions:
+        if model.cls[m.entity] != "group":
+            continue
+        after = tokens[m.end : m.end + 2]
+        noun = next((i for i, t in enumerate(after) if t in model.role_nouns), None)
+        if noun is None:
+            continue
+        noun_end = m.end + noun + 1
+        for p in people:
+            # the person right after the title, or right before the group ("Koufa the MLF leader")
+            if p.start == noun_end or p.end == m.start or (p.end == m.start - 1 and tokens[p.end] == "the"):
+                out = [x for x in out if x is not m and x is not p]
+                start, end = min(p.start, m.start), max(p.end, noun_end)
+                out.append(replace(p, start=start, end=end, words=" ".join(tokens[start:end])))
+                break
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def _resolve_roles(model: Model, tokens: tuple[str, ...], mentions: list[Mention]) -> tuple[list[Mention], str]:
+    """Read "AQIM's leader" as the person who leads AQIM, when the question asks something else about them.
+
+    "Where is AQIM's top leader based?" is a question about that person; "who is AQIM's leader?" is left
+    alone, since there the leader is the answer.
+    """
+    mentions = _appositions(model, tokens, mentions)
+    if not tokens or tokens[0] in model.lang.list_starters:
+        return mentions, ""
+    if any(model.cls[m.entity] == "person" for m in mentions):
+        # "is X the leader of Y?": the leader is what is being asked about
+        return mentions, ""
+    out = list(mentions)
+    notes = []
+    for m in mentions:
+        if model.cls[m.entity] != "group":
+            continue
+        after = tokens[m.end : m.end + 2]
+        before = list(tokens[max(0, m.start - 3) : m.start])
+        noun = next((t for t in after if t in model.role_nouns), None)
+        # the mention grows to take in the noun: the noun names the person here, it is not asked about
+        start, end = m.start, m.end
+        if noun is not None:
+            # "Al Murabitoun's Algerian leader": words between the group and the noun describe the leader
+            noun_at = m.end + after.index(noun)
+            out = [x for x in out if not (m.end <= x.start and x.end <= noun_at)]
+            end = noun_at + 1
+        article = 1 if before[-1:] == ["the"] else 0  # "the head of the MLF"
+        if article:
+            before = before[:-1]
+        if noun is None and len(before) >= 2 and before[-1] == "of" and before[-2] in model.role_nouns:
+            noun = before[-2]
+            start = m.start - 2 - article
+        if noun is None:
+            continue
+        relation = model.role_nouns[noun]
+        holders = sorted(
+            (
+                f
+                for f in model.knowledge.facts
+                if f.relation == relation
+                and f.object
+                and (f.object == m.entity or m.entity in model.entities[f.object].part_of)
+                and model.cls[f.subject] == "person"
+            ),
+            key=lambda f: (-f.weight, f.id),
+        )
+        if not holders:
+            continue
+        holder = holders[0].subject
+        person = model.entities[holder]
+        out = [x for x in out if x is not m] + [
+            Mention(holder, start, end, person.name, " ".join(tokens[start:end]), 100.0, "role")
+        ]
+        notes.append(f"'{' '.join(tokens[start:end])}' = {person.short}")
+    out.sort(key=lambda x: x.start)
+    return out, ("read " + ", ".join(notes)) if notes else ""
+
+
+def _set_aside(
+    model: Model, tokens: tuple[str, ...], mentions: list[Mention]
+) -> tuple[list[Mention], tuple[str, ...], frozenset[str]]:
+    """Set aside the places a question reaches past: "moved beyond northern Mali", "outside Algeria".
+
+    Such a place is not what the question is about: a region stands for its country (the facts about
+    the rest of the country answer), a place without one is dropped; either way it joins ``Frame.beyond``
+    so answers name somewhere else.  Also returns the words that are no content words any more: the
+    word that set the place aside ("outside their areas" is no match) and the name of a place dropped.
+    """
+    lang = model.lang
+    kept: list[Mention] = []
+    beyond: list[str] = []
+    aside = set(lang.aside_words)
+    last_aside = -1  # where the last place set aside ends: "beyond North and West Africa" sets both aside
+    for m in mentions:
+        listed = last_aside >= 0 and all(t in lang.coordinators for t in tokens[last_aside : m.start])
+        opened = any(tuple(tokens[max(0, m.start - len(p)) : m.start]) == p for p in lang.aside_phrases)
+        if model.cls[m.entity] == "place" and (opened or listed):
+            last_aside = m.end
+            beyond.append(m.entity)
+            parents = model.entities[m.entity].part_of
+            if parents and parents[0] in model.entities:
+                kept.append(replace(m, entity=parents[0], method="beyond"))
+            else:
+                aside.update(tokens[m.start : m.end])
+            continue
+        kept.append(m)
+    return kept, tuple(beyond), frozenset(aside)

@@ -1,0 +1,116 @@
+"""Readings by the question's words: the facts that share its entities and explain its content words.
+
+This is how a question no template fits is understood ("did the Islamists who took northern Mali try to
+govern it?"), and how one that names several entities in parallel is answered side by side ("how do X's
+objectives differ from Y's?").  With no entity named, the conversation's entities are tried as the
+implicit subject.  May import: ``model``, ``frame``, ``context``, ``retrieval``, ``reading``,
+``statements``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+from .context import Context
+from .frame import Frame
+from .model import Model
+from .reading import Reading, Words
+from .retrieval import FactScore
+from .statements import unrepeated
+
+__all__ = ["generic_reading", "side_by_side_reading"]
+
+
+def generic_reading(model: Model, frame: Frame, words: Words, context: Context) -> Reading | None:
+    """Return the facts that best fit the question's entities and words, or ``None`` when none does."""
+    entity_ids = frame.entity_ids
+    relations = model.giving.get(frame.gives) if frame.gives else None
+    found = model.index.score(frame, entity_ids, words, relations=relations)
+    note = ""
+    if not entity_ids and context.entities and not context.is_empty:
+        # an implicit subject ("how big was the area?", "and how many made it out?"): try the
+        # conversation's entities, and the last answer's facts, as the subject
+        ctx_ids = tuple(dict.fromkeys(e for e in (context.subject, *context.entities) if e))[:4]
+        previous = [model.facts[f] for f in context.facts if f in model.facts]
+        options: list[tuple[float, list[FactScore], str]] = []
+        for rank, ent in enumerate(ctx_ids):
+            near = [
+                s
+                for s in model.index.score(frame, (ent,), words, relations=relations, min_lexical=0.3)
+                if s.lexical >= 0.3
+            ]
+            if near:
+                options.append((near[0].score * (0.95 - 0.03 * rank), near, model.entities[ent].short))
+        if previous:
+            ent = previous[0].subject
+            pool = {f.id: f for p in previous for f in model.index.by_entity.get(p.subject, ())}
+            near = [
+                s
+                for s in model.index.score(frame, (ent,), words, candidates=pool.values(), min_lexical=0.3)
+                if s.lexical >= 0.3
+            ]
+            if near:
+                options.append((near[0].score * 0.95, near, "the last answer"))
+        if options:
+            best_score, best, label = max(options, key=lambda o: o[0])
+            if not found or best_score > found[0].score:
+                factor = best_score / best[0].score if best[0].score else 1.0
+                found = [replace(s, score=s.score * factor) for s in best]
+                note = f"subject from the conversation: {label}"
+    if not found:
+        return None
+    top = found[0]
+    limit = 6 if frame.answer_type == "which" else 3
+    # a yes-or-no answer shows its evidence: a second close fact often holds the when and where
+    band = 0.75 if frame.answer_type == "which" else 0.8 if frame.is_yesno else 0.85
+    near_top = [s for s in found if s.score >= top.score * band and s.score >= model.settings.answer_threshold * 0.9]
+    # one sentence read as several facts takes one place, not all of them
+    kept = {f.id for f in unrepeated(model, [s.fact for s in near_top])}
+    chosen = [s for s in near_top if s.fact.id in kept][:limit] or [top]
+    detail = f"fact lookup: entity {top.entity:.2f}, words {top.lexical:.2f}, type {top.typed:.2f}"
+    if note:
+        detail += f"; {note}"
+    return Reading("fact_lookup", top.score, tuple(chosen), "all", detail, entity_ids)
+
+
+def side_by_side_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
+    """ "How do X's objectives differ from those of Y?": the same question about each, side by side.
+
+    Only when every entity asked about in parallel has a fact that answers the question's words.
+    """
+    entity_ids = frame.entity_ids
+    if not 2 <= len(entity_ids) <= 4 or not any(s is not None for _, s, _ in words):
+        return None
+    # only for subjects asked about in parallel ("X and Y", "both", "differ"), not for a relation
+    # between them ("when did X break away from Y")
+    tokens = frame.tokens
+    spans = sorted(frame.mentions, key=lambda m: m.start)
+    parallel: list[str] = []
+    for a, b in itertools.pairwise(spans):
+        between = tokens[a.end : b.start]
+        # "X and Y", or a list whose commas normalisation dropped ("northern, central and southern")
+        if ("and" in between and len(between) <= 2) or (not between and b.method == "elided"):
+            parallel += [a.entity, b.entity]
+    parallel = list(dict.fromkeys(parallel))
+    if not parallel:
+        if not model.lang.parallel_words & set(tokens):
+            return None
+        parallel = list(entity_ids)
+    others = tuple(e for e in entity_ids if e not in parallel)
+    best: list[FactScore] = []
+    for ent in parallel:
+        # the same question about each subject; what else the question names must hold for each
+        found = [
+            s
+            for s in model.index.score(frame, (ent, *others), words, min_lexical=0.2)
+            if s.lexical >= 0.2 and s.typed >= 1.0
+        ]
+        if not found:
+            return None
+        best.append(found[0])
+    if len({s.fact.id for s in best}) < 2:
+        return None
+    score = min(s.score for s in best) * 0.9
+    detail = "the same question about each of " + ", ".join(model.entities[e].short for e in parallel)
+    return Reading("side_by_side", score, tuple(best), "all", detail, entity_ids)

@@ -1,0 +1,169 @@
+"""The model: everything built once from a knowledge directory and the language that answering reads.
+
+Every stage of the pipeline reads the model and never changes it.  It holds the matchers and indexes
+(entity linker, intent matcher, fact index, spelling), the language, the brief's ``About``, and the
+topic as the engine may know it: entity classes, the nouns naming each type, the relations that give
+each kind of value.  The code names no relation id and no entity type; it asks the model.
+It is pickled whole into the start-up cache.  May import: every core module below the stages.
+"""
+
+from __future__ import annotations
+
+from .about import About
+from .config import Settings
+from .entities import EntityLinker
+from .intents import IntentMatcher
+from .knowledge.intents_file import slot_types
+from .knowledge.schema import Fact, Knowledge
+from .language import Language, load_language
+from .normalize import normalize
+from .retrieval import FactIndex, FactScore
+from .spelling import SpellChecker, common_english_words
+from .stemming import Stemmer
+
+__all__ = ["Model"]
+
+#: How many facts a timeline shows before "more".
+TIMELINE_FACTS = 16
+
+
+class Model:
+    """The knowledge, the language and everything derived from them once."""
+
+    def __init__(self, knowledge: Knowledge, settings: Settings, language: Language | None = None) -> None:
+        self.knowledge = knowledge
+        self.settings = settings
+        self.lang = language if language is not None else load_language()
+        self.about = About.from_brief(knowledge.brief)
+        self.entities = knowledge.entities
+        self.relations = knowledge.relations
+        self.intents = knowledge.intents
+        self.stem = Stemmer(knowledge.stems)
+        #: entity id -> its class ("person", "group", "place", "event", "thing", "outside")
+        self.cls = {e.id: knowledge.types[e.type].cls for e in self.entities.values()}
+        #: entity id -> whether it can answer "who"
+        self.agent = {e.id: knowledge.types[e.type].agent for e in self.entities.values()}
+        #: entity id -> "country" / "local" for places, "" otherwise
+        self.scale = {e.id: knowledge.types[e.type].scale for e in self.entities.values()}
+        #: noun (one or more words) -> the types it names ("towns" -> place), longest nouns first; and the
+        #: same with the descriptors ("offshoot", "siege"), which point at an entity of a type
+        nouns: dict[str, list[str]] = {}
+        words: dict[str, list[str]] = {}
+        for t in knowledge.types.values():
+            for noun in t.nouns:
+                nouns.setdefault(noun, []).append(t.id)
+            for noun in (*t.nouns, *t.descriptors):
+                words.setdefault(noun, []).append(t.id)
+        self.type_nouns = {n: tuple(ts) for n, ts in sorted(nouns.items(), key=lambda item: -len(item[0].split()))}
+        self.type_words = {n: tuple(ts) for n, ts in sorted(words.items(), key=lambda item: -len(item[0].split()))}
+        #: noun -> the relation whose subject it names by its object ("leader" -> who leads X)
+        self.role_nouns = {n: r.id for r in self.relations.values() for n in r.role_nouns}
+        #: value kind -> the relations whose facts give it
+        self.giving: dict[str, frozenset[str]] = {}
+        for r in self.relations.values():
+            for kind in r.gives:
+                self.giving[kind] = self.giving.get(kind, frozenset()) | {r.id}
+        self.current = frozenset(r.id for r in self.relations.values() if r.current)
+        self.slot_types = slot_types(knowledge.types)
+        self.linker = EntityLinker(knowledge.entities, self.cls, self.lang, settings.entity_cutoff)
+        self.matcher = IntentMatcher(knowledge.intents, knowledge.entities, self.lang, self.slot_types)
+        self.index = FactIndex(knowledge.facts, knowledge.entities, knowledge.relations, self)
+        self.sentences = {s.id: s for s in knowledge.brief.sentences}
+        self.facts = {f.id: f for f in knowledge.facts}
+        template_words = {
+            w for i in knowledge.intents.values() for t in i.templates for w in t.normalized.split() if "{" not in w
+        }
+        self.speller = SpellChecker(self._lexicon(), common_english_words(), template_words, self.lang.short_forms)
+        alias_words = {w for key in self.linker.exact for w in key.split()}
+        self.linker.plain_words = frozenset((self.speller.common | set(self.lang.stopwords)) - alias_words)
+        self.names = {
+            e.id: tuple(n for n in dict.fromkeys(normalize(x) for x in e.names) if n) for e in self.entities.values()
+        }
+        # the brief's year: nothing after it can be in the brief ("in 2020", "since 2018")
+        date = knowledge.brief.date
+        self.brief_year = int(date[:4]) if date[:4].isdigit() else 9999
+        # the entities that publish the brief ("the CRS report" names the document, not the publisher)
+        publisher = {normalize(self.about.publisher), *normalize(self.about.series).split()} - {""}
+        self.publishers = frozenset(e for e, ns in self.names.items() if publisher & set(ns))
+        # how plainly each fact speaks of its relation: "a key source of funding" is about financing in the
+        # relation's own words, "observers debate ... drug smuggling" only around it; used to order equals
+        self.topical: dict[str, int] = {}
+        for f in knowledge.facts:
+            relation = self.relations.get(f.relation)
+            vocabulary = {self.stem(w) for k in (relation.keywords if relation else ()) for w in k.split()}
+            self.topical[f.id] = len(vocabulary & {self.stem(w) for w in normalize(f.statement).split()})
+        self.overviews = {
+            (e, shape): self._overview(e, shape) for e in self.index.by_entity for shape in ("about", "timeline")
+        }
+
+    # -- what the engine may know of the topic -------------------------------------------
+    def gives(self, relation: str, kind: str) -> bool:
+        """Whether facts of ``relation`` hold a value of ``kind`` (a place, a reason, a name ...)."""
+        return relation in self.giving.get(kind, frozenset())
+
+    def types_named(self, tokens: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
+        """Return (word, types) for each noun or descriptor of a type the question uses, the longest first."""
+        text = f" {' '.join(tokens)} "
+        return [(n, ts) for n, ts in self.type_words.items() if f" {n} " in text]
+
+    def month(self, date: str | None) -> int:
+        """Return a sortable position within the year for "January 2013", "late 2016", "early 2017"."""
+        words = (date or "").lower().split()
+        months = self.lang.months
+        for word in words:
+            if word in months:
+                return months.index(word) + 1
+        for word in words:
+            if word in self.lang.month_positions:
+                return self.lang.month_positions[word]
+        return 6
+
+    def _overview(self, ent: str, shape: str) -> tuple[tuple[Fact, ...], tuple[FactScore, ...]]:
+        """Return an entity's facts in the order an overview ("about") or a timeline tells them.
+
+        Built once per entity: the order depends on the facts alone, not on the question, so each
+        carries a plain score of 1.
+        """
+        facts = list(self.index.by_entity.get(ent, ()))
+        if shape == "timeline":
+            dated: dict[int, list[Fact]] = {}
+            for f in facts:
+                if f.year_from:
+                    dated.setdefault(f.year_from, []).append(f)
+            # every year first (its most central fact), then a second fact per year while there is room
+            ranked = {y: sorted(fs, key=lambda f: (-f.weight, f.id)) for y, fs in dated.items()}
+            picked = {y: fs[:1] for y, fs in ranked.items()}
+            room = TIMELINE_FACTS - len(picked)
+            for y in sorted(ranked):
+                if room <= 0:
+                    break
+                if len(ranked[y]) > 1:
+                    picked[y].append(ranked[y][1])
+                    room -= 1
+            facts = [f for y in sorted(picked) for f in sorted(picked[y], key=lambda f: (self.month(f.date), f.id))]
+        else:
+            roles = self.index.roles
+            facts.sort(key=lambda f: (roles[f.id].get(ent) != "subject", -f.weight, f.year_from or 9999, f.id))
+        return tuple(facts), tuple(FactScore(f, 1.0, 1.0, 1.0, 1.0) for f in facts)
+
+    def _lexicon(self) -> set[str]:
+        """Every word the knowledge uses: facts, relation keywords, templates, entity names and stop words."""
+        knowledge = self.knowledge
+        words: set[str] = set(self.lang.stopwords)
+        for fact in knowledge.facts:
+            for text in (fact.statement, fact.quote, fact.value or "", *fact.keywords):
+                words.update(normalize(text).split())
+        for relation in knowledge.relations.values():
+            for k in relation.keywords:
+                words.update(k.split())
+        for intent in knowledge.intents.values():
+            for template in intent.templates:
+                words.update(w for w in template.normalized.split() if not w.startswith("{"))
+        for entity in knowledge.entities.values():
+            for name in (*entity.names, *entity.weak_aliases):
+                words.update(normalize(name).split())
+        for sentence in knowledge.brief.sentences:
+            words.update(normalize(sentence.text).split())
+        for phrase in knowledge.synonyms:
+            words.update(phrase.split())
+        return words

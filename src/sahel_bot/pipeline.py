@@ -1,0 +1,173 @@
+"""The answer engine: a question and a conversation state in, a cited reply and the next state out.
+
+The stages run in order, each building one immutable object that the later ones read:
+
+    prepare -> Turn -> link (and dialogue) -> Mentions -> frame -> Frame -> readings -> Readings
+            -> decide -> Decision -> compose (an answer) or messages (anything else) -> Reply, Context
+
+``Engine.answer`` never raises: any input gets a reply.  May import: every stage module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .compose import compose
+from .config import Settings
+from .context import Context, answered, asked_back
+from .decide import ANSWER, CLARIFY, Decision, decide, decide_early
+from .entities import Mention
+from .frame import Frame, build_frame
+from .knowledge.schema import Knowledge
+from .linking import Mentions, link
+from .messages import say
+from .model import Model
+from .prepare import Turn, prepare, safe_text
+from .readings import Readings, read
+from .reply import Candidate, Explanation, LinkedEntity, Reply
+
+__all__ = ["Engine"]
+
+
+class Engine:
+    """The stages over one model (the knowledge and language, built once)."""
+
+    def __init__(self, knowledge: Knowledge, settings: Settings, model: Model | None = None) -> None:
+        self.model = model if model is not None else Model(knowledge, settings)
+        self.knowledge = knowledge
+        self.settings = settings
+
+    def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
+        """Return the reply to ``question`` and the context after it; never raises."""
+        try:
+            return self._answer(question, context)
+        except Exception as exc:  # a reply is always owed; the reason stays visible in the explanation
+            reply = Reply(
+                question=safe_text(question),
+                answered=False,
+                text=self.model.lang.message("internal_error"),
+                outcome="decline",
+                explanation=Explanation(reason=f"internal error: {type(exc).__name__}: {exc}"),
+            )
+            return reply, context
+
+    def _answer(self, raw: str, context: Context) -> tuple[Reply, Context]:
+        model = self.model
+        aged = context.aged(self.settings.context_turns)
+        turn = prepare(model, raw)
+        early = decide_early(model, turn, None, None, aged)
+        if early is not None:
+            return self._reply(early, turn, None, None, None, aged, "")
+        mentions = link(model, turn.text, turn.tokens, turn.names, aged)
+        frame, period = build_frame(model, turn.text, mentions, aged, mentions.follow_intent)
+        early = decide_early(model, turn, mentions, frame, aged)
+        if early is not None:
+            return self._reply(early, turn, mentions, frame, None, aged, period)
+        readings = read(model, frame, mentions, aged)
+        decision = decide(model, frame, mentions, readings)
+        return self._reply(decision, turn, mentions, frame, readings, aged, period)
+
+    def _reply(
+        self,
+        decision: Decision,
+        turn: Turn,
+        mentions: Mentions | None,
+        frame: Frame | None,
+        readings: Readings | None,
+        context: Context,
+        period: str,
+    ) -> tuple[Reply, Context]:
+        """Put the decision in words: an answer composed from facts, or a message."""
+        model = self.model
+        explanation = self._explain(decision, turn, mentions, frame, readings, period)
+        reading = decision.reading
+        if decision.outcome == ANSWER:
+            assert reading is not None
+            assert frame is not None
+            composed = compose(model, frame, reading, context.subject)
+            subject = composed.subject
+            name = model.entities[subject].short if subject else None
+            facts = tuple(f.id for f in composed.facts)
+            entities = (*frame.entity_ids, *composed.listed, *(e for f in composed.facts for e in f.entities))
+            after = answered(
+                context,
+                shape=reading.compose,
+                intent=reading.intent,
+                words=frame.content,
+                answer_type=frame.answer_type,
+                asked=frame.entity_ids,
+                subject=subject,
+                subject_name=name,
+                facts=facts,
+                entities=tuple(dict.fromkeys(entities)),
+            )
+            shown = name if reading.compose not in ("entities", "brief") else None
+            reply = Reply(
+                question=turn.text,
+                answered=True,
+                text=composed.text,
+                outcome=ANSWER,
+                intent=reading.intent,
+                confidence=min(1.0, reading.score),
+                citations=composed.citations,
+                subject=shown,
+                explanation=replace(explanation, facts=facts),
+            )
+            return reply, after
+        message = say(model, decision, turn, mentions, frame)
+        reply = Reply(
+            question=turn.text,
+            answered=False,
+            text=message.text,
+            outcome=decision.outcome,
+            intent=reading.intent if reading is not None else None,
+            confidence=reading.score if reading is not None else 0.0,
+            citations=message.citations,
+            suggestions=message.suggestions,
+            subject=model.entities[message.subject].short if message.subject else None,
+            explanation=explanation,
+        )
+        if decision.outcome == CLARIFY and message.suggestions:
+            pending = reading.intent if reading is not None and reading.intent in model.intents else None
+            return reply, asked_back(context, pending)
+        return reply, context
+
+    def _explain(
+        self,
+        decision: Decision,
+        turn: Turn,
+        mentions: Mentions | None,
+        frame: Frame | None,
+        readings: Readings | None,
+        period: str,
+    ) -> Explanation:
+        """Why the bot did what it did: the words read, the entities linked, the readings weighed."""
+        tokens = frame.tokens if frame is not None else turn.tokens
+        linked = tuple(self._linked(m, tokens) for m in frame.mentions) if frame is not None else ()
+        notes = [*mentions.notes] if mentions is not None else []
+        if turn.note:
+            notes.insert(1 if notes and notes[0].startswith(("follow-up", "from the")) else 0, turn.note)
+        candidates: list[Candidate] = []
+        if readings is not None:
+            for r in readings.ranked[:5]:
+                candidates.append(Candidate(r.intent, r.score, tuple(f.fact.id for f in r.facts[:6]), r.detail))
+            seen = {c.intent for c in candidates}
+            # intents whose templates came close but were not worth reading facts for: shown as runners-up
+            candidates += [
+                Candidate(m.intent.id, m.score, (), f"template '{m.template}' only (ratio {m.ratio:.2f})")
+                for m in readings.matches[:4]
+                if m.intent.id not in seen
+            ]
+        if period:
+            notes.append(period)
+        return Explanation(
+            normalized=" ".join(tokens),
+            entities=linked if decision.code not in ("help", "small_talk") else (),
+            candidates=tuple(candidates[:6]),
+            context="; ".join(n for n in notes if n),
+            reason=decision.reason,
+        )
+
+    def _linked(self, m: Mention, tokens: tuple[str, ...]) -> LinkedEntity:
+        entity = self.model.entities[m.entity]
+        return LinkedEntity(m.entity, entity.name, m.alias, (m.start, m.end), m.words, m.score, m.method)

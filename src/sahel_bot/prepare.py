@@ -1,0 +1,80 @@
+"""The prepare stage: from raw input to the question's words, with typos mended and names found.
+
+Any input is accepted: control characters are dropped, the length is bounded, and an empty turn or one
+made only of small talk ("thanks!", "hi") is marked so that ``decide`` can say so.  Names are found
+before spelling is corrected (a name is never "corrected" into a word), and again after, when the
+corrected words name more ("macina liberaton front").  May import: ``model``, ``normalize``,
+``entities``, ``linking``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .entities import Mention
+from .linking import names_in
+from .model import Model
+from .normalize import MAX_QUESTION_CHARS, normalize
+
+__all__ = ["MAX_TOKENS", "Turn", "prepare", "safe_text"]
+
+#: More words than any question about a short brief needs; the rest is dropped (it bounds the work).
+MAX_TOKENS = 60
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One turn's text and words: normalised, spelling mended, the brief's names found in them."""
+
+    text: str
+    tokens: tuple[str, ...]
+    #: (typed, read as) for each word whose spelling was mended
+    corrections: tuple[tuple[str, str], ...] = ()
+    #: the entities named (of the brief, or names it does not cover), left to right
+    names: tuple[Mention, ...] = ()
+    small_talk: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.tokens
+
+    @property
+    def note(self) -> str:
+        """The corrections, for the explanation ("read 'leeds' as 'leads'")."""
+        return ("read " + ", ".join(f"'{a}' as '{b}'" for a, b in self.corrections)) if self.corrections else ""
+
+
+def safe_text(raw: object) -> str:
+    """Return ``raw`` as one line of text: NFC, no control characters, bounded in length."""
+    text = raw if isinstance(raw, str) else str(raw)
+    text = unicodedata.normalize("NFC", text[: MAX_QUESTION_CHARS * 4])
+    text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())[:MAX_QUESTION_CHARS]
+
+
+def prepare(model: Model, raw: object) -> Turn:
+    """Return the turn's text and words, spelling mended, names found."""
+    text = safe_text(raw)
+    tokens = normalize(text).split()[:MAX_TOKENS]
+    if not tokens:
+        return Turn(text, ())
+    names = names_in(model, text, tokens)
+    in_name = {i for m in names for i in range(m.start, m.end)}
+    corrections = []
+    for i, token in enumerate(tokens):
+        if i in in_name:
+            continue
+        fixed = model.speller.correct(token)
+        if fixed and " " not in fixed:
+            tokens[i] = fixed
+            corrections.append((token, fixed))
+    if corrections:
+        # "macina liberaton front": with the typo mended, the whole name links (not "macina" alone)
+        relinked = names_in(model, text, tokens)
+        if sum(m.end - m.start for m in relinked) > sum(m.end - m.start for m in names):
+            names = relinked
+    small_talk = set(tokens) <= model.lang.small_talk
+    return Turn(text, tuple(tokens), tuple(corrections), tuple(names), small_talk)

@@ -1,0 +1,141 @@
+"""The readings stage: every way the question can be understood, ranked, one per intent, best first.
+
+Intent readings (``relation_reading``, ``shaped``), readings by the question's words (``lookup``) and
+follow-up readings (``followups``) are gathered here and ranked together; which one wins, and whether
+it is good enough, is for ``decide``.  May import: ``model``, ``frame``, ``linking``, ``context``,
+``intents``, ``reading``, ``relation_reading``, ``lookup``, ``followups``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .context import Context
+from .followups import elliptical_reading, else_reading, pointing_reading, wh_reading
+from .frame import Frame
+from .intents import IntentMatch
+from .linking import Mentions
+from .lookup import generic_reading, side_by_side_reading
+from .model import Model
+from .reading import Reading, Words, fits, floor, is_exact, penalise_unknown
+from .relation_reading import intent_reading
+
+__all__ = ["Readings", "read"]
+
+
+def rank(model: Model, readings: list[Reading], frame: Frame, words: Words, context: Context) -> list[Reading]:
+    """Return the readings best first, one per intent, after the checks that apply to all of them."""
+    if context.facts and model.lang.other_words & set(frame.tokens):
+        # "who else ...": not what the last answer already said
+        said = set(context.facts)
+        kept = []
+        for r in readings:
+            rest = tuple(f for f in r.facts if f.fact.id not in said)
+            if r.facts and not rest:
+                continue
+            kept.append(replace(r, facts=rest) if r.facts else r)
+        readings = kept
+    readings = [penalise_unknown(r, words) for r in readings]
+    readings.sort(key=lambda r: -r.score)
+    # An intent understood with a near-exact template but with no fact to answer it ("who leads Boko
+    # Haram?") is the honest reading, even when some loosely related fact scores higher: answering with
+    # that fact would answer another question.
+    best_ratio = max((r.match.ratio for r in readings if r.match is not None and r.facts), default=0.0)
+    unanswerable = [
+        r
+        for r in readings
+        if r.missing
+        and r.match is not None
+        and r.match.ratio >= 0.95
+        and r.match.coverage >= 0.99
+        and r.match.ratio >= best_ratio
+    ]
+    if unanswerable and readings and readings[0].facts:
+        top = readings[0]
+        gap = unanswerable[0]
+        intent = gap.match.intent if gap.match else None
+        fitting = intent is not None and any(fits(model, s.fact, intent, gap.entities) for s in top.facts)
+        if intent is None or not intent.relations or not fitting:
+            readings.remove(gap)
+            readings.insert(0, replace(gap, score=max(gap.score, top.score)))
+    seen: set[str] = set()
+    unique = []
+    for r in readings:
+        if r.intent not in seen:
+            seen.add(r.intent)
+            unique.append(r)
+    return unique
+
+
+@dataclass(frozen=True, slots=True)
+class Readings:
+    """Every reading of the question, best first, and what they were read from."""
+
+    ranked: tuple[Reading, ...]
+    #: the intents whose templates came close (the first one, when the turn repeats the last question)
+    matches: tuple[IntentMatch, ...]
+    #: the question's content words: (word, known stem or None, weight)
+    words: Words
+    #: the repeated last question, when the turn is "and X?"
+    follow_match: IntentMatch | None = None
+
+    @property
+    def best(self) -> Reading | None:
+        return self.ranked[0] if self.ranked else None
+
+    @property
+    def unknown(self) -> list[str]:
+        """The content words no fact of the brief uses."""
+        return [w for w, s, _ in self.words if s is None]
+
+
+def read(model: Model, frame: Frame, mentions: Mentions, context: Context) -> Readings:
+    """Return every reading of the question, best first."""
+    words = model.index.resolve_words(frame.content)
+    matches = model.matcher.match(frame.tokens, frame.mentions)
+    follow_match: IntentMatch | None = None
+    follow_intent = mentions.follow_intent
+    if follow_intent and follow_intent in model.intents and frame.mentions:
+        # "and the MLF?": the last question again, about something else
+        intent = model.intents[follow_intent]
+        slot = intent.slots[0] if intent.slots else "entity"
+        fill = ((slot, frame.mentions[0].entity),)
+        follow_match = IntentMatch(intent, 0.9, f"(follow-up of {follow_intent})", 1.0, 1.0, fill)
+        matches.insert(0, follow_match)
+    readings: list[Reading] = []
+    lowest = floor(matches)
+    for match in matches[:4]:
+        if match.score < lowest:
+            continue
+        reading = intent_reading(model, frame, words, match, context)
+        if reading is not None:
+            readings.append(reading)
+    exact = [r for r in readings if is_exact(r)]
+    # a bag of words never beats a question whose whole shape a template recognised: when such a reading
+    # is confident, the (costly) fact lookup over every fact of the subject is not needed
+    generic = None if exact and max(r.score for r in exact) >= 0.8 else generic_reading(model, frame, words, context)
+    if generic is not None:
+        if exact:
+            generic = replace(generic, score=min(generic.score, max(r.score for r in exact) - 0.01))
+        readings.append(generic)
+    each = side_by_side_reading(model, frame, words)
+    if each is not None:
+        readings.append(each)
+    ranked = rank(model, readings, frame, words, context)
+    # follow-ups: what the turn says of the last answer comes before what its words find elsewhere
+    follow = wh_reading(model, frame, context) if mentions.bare else None
+    if follow is not None:
+        ranked.insert(0, follow)
+    pointing = pointing_reading(model, frame, mentions.explicit, context)
+    # "who leads it?" with 'it' resolved is the leader question, whatever the last answer said
+    whole_question = bool(ranked) and is_exact(ranked[0])
+    if pointing is not None and not whole_question and (not ranked or pointing.score > ranked[0].score):
+        ranked.insert(0, pointing)
+    elliptical = elliptical_reading(model, frame, context)
+    if elliptical is not None and (not ranked or elliptical.score > ranked[0].score):
+        ranked.insert(0, elliptical)
+    other = else_reading(model, frame, context) if follow is None and not mentions.explicit else None
+    if other is not None:
+        # "where else?": what the last answer left out, not the words' nearest facts
+        ranked.insert(0, other)
+    return Readings(tuple(ranked), tuple(matches), words, follow_match)

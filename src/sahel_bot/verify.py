@@ -1,0 +1,67 @@
+"""The verify stage: does a reading's fact hold a value of the kind asked for, at the granularity asked,
+about the entity asked about?
+
+A number or a date asked for and a fact that gives none; an exact figure asked for and a fact that says
+"millions"; a town asked for and a fact that names only a country: each reading is checked here, and
+``decide`` declines with what the brief does say rather than answer another question.
+May import: ``model``, ``frame``, ``reading``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .frame import Frame
+from .model import Model
+from .normalize import normalize
+from .reading import Reading
+
+__all__ = ["exact_not_given", "finer_place_not_named", "pointed_but_not_given"]
+
+_NUMBER = re.compile(r"\b(?!(?:19|20)\d\d\b)\d+")
+
+
+def pointed_but_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether a number or a date was asked about something, and the reading's fact is of that kind but gives none."""
+    entity_ids = frame.entity_ids
+    if frame.answer_type not in model.lang.measured_types or not entity_ids or not reading.facts:
+        return False
+    top = reading.facts[0]
+    # the fact is of the kind asked about: of the intent's relations, or (read by its words) close to them
+    of_kind = top.fact.relation in reading.match.intent.relations if reading.match is not None else top.lexical >= 0.5
+    roles = model.index.roles[top.fact.id]
+    return top.typed < 1 and of_kind and all(e in roles for e in entity_ids)
+
+
+def exact_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether an exact figure was asked for and the reading's fact gives only a rough one ("millions")."""
+    if not frame.exact or not reading.facts:
+        return False
+    statement = normalize(reading.facts[0].fact.statement)
+    # a number other than a year would be a figure
+    return bool(model.lang.rough_amounts & set(statement.split())) and not _NUMBER.search(statement)
+
+
+def finer_place_not_named(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether a local place (a town, a city) was asked for and none of the reading's facts names one.
+
+    An answer naming only countries, or a town in another country than the one asked about, would answer
+    another question than the one asked.
+    """
+    if frame.answer_type not in ("where", "which", "what", "name") or not reading.facts:
+        return False
+    wanted = set(frame.wanted)
+    local = {t.id for t in model.knowledge.types.values() if t.scale == "local"}
+    if not wanted or not wanted <= local:
+        return False
+    nouns = {n for n, ts in model.type_nouns.items() if set(ts) <= local}
+    if nouns & set(normalize(reading.facts[0].fact.statement).split()):
+        return False  # "ousted Islamist leaders from major towns": as far as the brief goes
+    asked = frame.asked
+    # "which town in X": a town of the country asked about (a town elsewhere answers another question)
+    countries = {e for e in asked if model.scale.get(e) == "country"}
+    for s in reading.facts[:3]:
+        for e in model.index.places[s.fact.id] - asked:
+            if model.scale.get(e) != "country" and (not countries or countries & set(model.entities[e].part_of)):
+                return False
+    return True

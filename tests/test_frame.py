@@ -1,0 +1,74 @@
+"""The frame stage: the answer type, the content words and the constraints read once from the words."""
+
+from __future__ import annotations
+
+import pytest
+
+from sahel_bot import Bot, Context
+from sahel_bot.frame import Frame, answer_type, build_frame
+from sahel_bot.linking import link
+from sahel_bot.prepare import prepare
+
+
+def frame_of(bot: Bot, text: str, context: Context | None = None) -> Frame:
+    model = bot._engine.model
+    turn = prepare(model, text)
+    mentions = link(model, turn.text, turn.tokens, turn.names, context or Context())
+    frame, _ = build_frame(model, turn.text, mentions, context or Context(), mentions.follow_intent)
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "yesno"),
+    [
+        ("who leads aqim", "who", False),
+        ("when was aqim formed", "when", False),
+        ("in what year was it designated", "when", False),
+        ("how many fighters does aqim have", "how_many", False),
+        ("where does mujao operate", "where", False),
+        ("why did they merge", "why", False),
+        ("what does mujao stand for", "meaning", False),
+        ("what was the name of the hotel", "name", False),
+        ("which groups operate in mali", "which", False),
+        ("is belmokhtar dead", "yesno", True),
+        ("did is gs attack morocco", "yesno", True),
+        ("how does aqim make money", "how", False),
+        ("tell me about mujao", "what", False),
+        ("who was its leader when it pledged allegiance", "who", False),
+    ],
+)
+def test_answer_type(bot: Bot, text: str, kind: str, yesno: bool) -> None:
+    assert answer_type(bot._engine.model, text.split()) == (kind, yesno)
+
+
+def test_content_words_skip_stopwords_names_years_and_months(bot: Bot) -> None:
+    frame = frame_of(bot, "what happened to AQIM's hostages in feb 2017")
+    assert frame.content == ("hostages",)
+    assert frame.years == (2017,)
+    assert frame.entity_ids == ("aqim",)
+
+
+def test_a_kind_noun_says_what_the_answer_names_and_is_no_content_word(bot: Bot) -> None:
+    frame = frame_of(bot, "which countries does aqim operate in")
+    assert "country" in frame.wanted
+    assert "countries" not in frame.content
+    # a name between the question word and the noun says where, the noun what kind
+    frame = frame_of(bot, "in which malian city was the attack")
+    assert frame.wanted == ("place",)
+
+
+def test_a_period_is_a_constraint_not_a_subject(bot: Bot) -> None:
+    frame = frame_of(bot, "what did aqim do before 2013")
+    assert frame.period == (0, 2012)
+    assert frame.years == ()
+
+
+def test_a_year_after_the_brief_is_marked(bot: Bot) -> None:
+    assert frame_of(bot, "who led aqim in 2020").after_brief == "in 2020"
+    assert frame_of(bot, "who led aqim in 2015").after_brief == ""
+
+
+def test_present_tense_and_exact_figures_are_read_once(bot: Bot) -> None:
+    frame = frame_of(bot, "exactly how many fighters does aqim have now")
+    assert frame.present
+    assert frame.exact
