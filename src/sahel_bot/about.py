@@ -8,15 +8,14 @@ May import: ``knowledge.schema``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .knowledge.schema import Brief
 
 __all__ = ["About"]
 
 
-@dataclass(frozen=True, slots=True)
-class About:
+class About(NamedTuple):
     """The brief's identity and scope: title, number, date, a one-line scope and example questions."""
 
     title: str

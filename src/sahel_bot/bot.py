@@ -14,7 +14,7 @@ from .about import About
 from .cache import knowledge_digest, load_cached, store_cached
 from .config import Settings
 from .context import Context
-from .knowledge.loader import default_knowledge_dir, load_knowledge
+from .knowledge.files import default_knowledge_dir
 from .knowledge.schema import Knowledge
 from .pipeline import Engine
 from .reply import Reply
@@ -49,6 +49,8 @@ class Bot:
             engine = load_cached(key)
             if isinstance(engine, Engine):
                 return cls._ready(engine, settings)
+        from .knowledge.loader import load_knowledge  # the YAML loader: only when the cache cannot serve
+
         engine = Engine(load_knowledge(root), settings)
         if key is not None:
             store_cached(key, engine)
@@ -57,8 +59,8 @@ class Bot:
     @classmethod
     def _ready(cls, engine: Engine, settings: Settings) -> Bot:
         # The knowledge lives as long as the process: moving it out of the garbage collector's
-        # view keeps full collections (and so the slowest answers) short.
-        gc.collect()
+        # view keeps full collections (and so the slowest answers) short.  Everything just loaded is
+        # alive, so there is nothing to collect first.
         gc.freeze()
         return cls(engine.knowledge, settings, engine)
 

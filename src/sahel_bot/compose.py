@@ -8,7 +8,7 @@ May import: ``model``, ``frame``, ``reading``, ``reply``, ``statements``, ``docu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .document import METADATA_SECTION, about_the_document
 from .frame import Frame
@@ -21,8 +21,7 @@ from .statements import distinct, unrepeated
 __all__ = ["Composed", "compose", "join", "sentence_citation"]
 
 
-@dataclass(frozen=True, slots=True)
-class Composed:
+class Composed(NamedTuple):
     """An answer: its text, its citations, the facts it says, and what it is about."""
 
     text: str

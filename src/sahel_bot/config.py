@@ -7,9 +7,8 @@ them.  May import: ``errors``.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigError
 
@@ -22,8 +21,7 @@ def state_dir() -> Path:
     return Path(base) / "sahel-bot"
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """Tunable behaviour.  Scores are on one 0-100 scale, confidences on 0..1."""
 
     #: below this confidence the bot declines
@@ -47,15 +45,15 @@ class Settings:
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        for f in fields(cls):
-            key = f"SAHEL_BOT_{f.name.upper()}"
+        for name in cls._fields:
+            key = f"SAHEL_BOT_{name.upper()}"
             raw = env.get(key)
             if raw is None or raw == "":
                 continue
-            values[f.name] = _cast(key, raw, f.type)
-        settings = replace(cls(), **values)
+            values[name] = _cast(key, raw, cls.__annotations__[name])
+        settings = cls()._replace(**values)
         clean = {k: v for k, v in overrides.items() if v is not None}
-        return replace(settings, **clean).checked()
+        return settings._replace(**clean).checked()
 
     def checked(self) -> Settings:
         for name in ("answer_threshold", "clarify_threshold", "ambiguity_margin"):

@@ -7,13 +7,12 @@ May import: the standard library only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 __all__ = ["Context", "answered", "asked_back"]
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """The state a follow-up may use: the last subject, other entities, intent and facts."""
 
     subject: str | None = None
@@ -39,7 +38,7 @@ class Context:
         """Return the context one turn older, or an empty one when it has expired."""
         if self.age + 1 >= max_turns:
             return Context(turn=self.turn + 1)
-        return replace(self, age=self.age + 1, turn=self.turn + 1)
+        return self._replace(age=self.age + 1, turn=self.turn + 1)
 
 
 def answered(
@@ -59,13 +58,12 @@ def answered(
     if shape in ("acronym", "brief"):
         # an expansion or the brief's metadata: the subject (if any) changes, nothing else is said
         if subject is None:
-            return replace(context, intent=intent, age=0)
-        return replace(context, subject=subject, subject_name=subject_name, intent=intent, age=0)
+            return context._replace(intent=intent, age=0)
+        return context._replace(subject=subject, subject_name=subject_name, intent=intent, age=0)
     if shape == "entities":
         # "which groups are linked to X?" ... "who leads it?": the subject stays what was asked about,
         # the listed names are the conversation's other entities
-        return replace(
-            context,
+        return context._replace(
             subject=subject,
             subject_name=subject_name,
             intent=intent,
@@ -91,4 +89,4 @@ def answered(
 
 def asked_back(context: Context, intent: str | None) -> Context:
     """Return the context after a "did you mean": remember what was asked, so a bare answer completes it."""
-    return replace(context, intent=intent or context.intent, age=0)
+    return context._replace(intent=intent or context.intent, age=0)

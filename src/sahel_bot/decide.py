@@ -10,7 +10,7 @@ its confidence against the thresholds, its lead over the runner-up, and the veri
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .context import Context
 from .entities import Mention
@@ -31,8 +31,7 @@ DECLINE = "decline"
 _FACTLESS = frozenset({"brief", "about", "acronym", "entities"})
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """What to do with the turn, why (a code and a sentence), and what the reply is built from."""
 
     outcome: str
@@ -141,8 +140,8 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
     )
     if exact_not_given(model, frame, best):
         # "what was the exact dollar total of ransoms?": the brief says "millions of dollars", no more
-        top = replace(best.facts[0], typed=min(best.facts[0].typed, 0.99))
-        return _not_answered(model, frame, replace(best, facts=(top,)), readings, asked_type="exact")
+        top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
+        return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="exact")
     if finer_place_not_named(model, frame, best):
         # "which town in X did they attack?": the brief names the country, not the town
         return _not_answered(model, frame, best, readings)

@@ -8,7 +8,7 @@ May import: ``entities``, ``model``, ``context``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .context import Context
 from .entities import Mention
@@ -17,8 +17,7 @@ from .model import Model
 __all__ = ["Resolution", "resolve_references"]
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(NamedTuple):
     """The turn's mentions with references to the conversation filled in, and how."""
 
     mentions: list[Mention]

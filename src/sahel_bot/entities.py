@@ -10,7 +10,7 @@ in "mlf" already makes another word.  May import: ``normalize``,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
@@ -24,8 +24,7 @@ __all__ = ["EntityLinker", "Mention"]
 MAX_NGRAM = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     """An entity named in the question: token span [start, end), the alias hit, a 0-100 score."""
 
     entity: str
@@ -77,24 +76,34 @@ class EntityLinker:
             for k in self.exact
             if len(k.replace(" ", "")) > 4 and k.split()[0] not in self.no_fuzz and self.exact[k] not in outside
         }
+        # per length of the words typed, the aliases a typo of that length may stand for (at most a quarter
+        # of the alias longer or shorter, see _fuzzy): each n-gram is compared with those alone
+        longest = max((len(k) for k in self.fuzzy_choices), default=0)
+        self.fuzzy_windows: dict[int, list[str]] = {
+            size: [k for k in self.fuzzy_choices if abs(size - len(k)) <= max(2, len(k) // 4)]
+            for size in range(1, longest + longest // 3 + 3)
+        }
         # the first word of every exact or weak name, and the longest name starting with it: most words of a
         # question start none, and the exact pass skips them without building any n-gram
         self.starts: dict[str, int] = {}
         for k in (*self.exact, *self.weak):
             words = k.split()
             self.starts[words[0]] = max(self.starts.get(words[0], 0), len(words))
-        #: correctly spelt ordinary words (set by the engine): never the start of a misspelt name
-        self.plain_words: frozenset[str] = frozenset()
+        #: correctly spelt ordinary words (set by the engine): never a misspelt name
+        self.common: frozenset[str] = frozenset()
+        self.stopwords = language.stopwords
+        self.alias_words = frozenset(w for key in self.exact for w in key.split())
 
     def link(self, tokens: list[str]) -> list[Mention]:
         """Return the mentions in ``tokens`` (normalised words), left to right, never overlapping."""
         taken = [False] * len(tokens)
         mentions: list[Mention] = []
-        # 1. exact, longest first
-        starts = self.starts
-        for n in range(min(self.max_len, len(tokens)), 0, -1):
+        # 1. exact, longest first; reach[i]: the longest name that can start at i (most words start none)
+        reach = [self.starts.get(t, 0) for t in tokens]
+        longest = min(self.max_len, len(tokens), max(reach, default=0))
+        for n in range(longest, 0, -1):
             for i in range(0, len(tokens) - n + 1):
-                if starts.get(tokens[i], 0) < n or any(taken[i : i + n]):
+                if reach[i] < n or any(taken[i : i + n]):
                     continue
                 key = " ".join(tokens[i : i + n])
                 if tokens[i] in self.articles and i + n < len(tokens) and not taken[i + n]:
@@ -125,7 +134,7 @@ class EntityLinker:
                 key = " ".join(words)
                 if len(key.replace(" ", "")) < 5 or any(w.isdigit() for w in words):
                     continue
-                if all(w in self.plain_words for w in words):
+                if all(self._plain(w) for w in words):
                     # ordinary words, spelt right: had they named something, the exact pass would have found it
                     continue
                 hit = self._fuzzy(key)
@@ -137,6 +146,10 @@ class EntityLinker:
                     taken[j] = True
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+    def _plain(self, word: str) -> bool:
+        """Whether ``word`` is an ordinary word spelt right (no name uses it): never a typo of a name."""
+        return (word in self.common or word in self.stopwords) and word not in self.alias_words
 
     def _elided(self, tokens: list[str], m: Mention, taken: list[bool]) -> list[Mention]:
         """Return the names whose shared tail was left out before ``m`` ("central and southern" Mali).
@@ -164,12 +177,13 @@ class EntityLinker:
         return out
 
     def _fuzzy(self, key: str) -> tuple[str, float] | None:
-        best = process.extractOne(
-            key, self.fuzzy_choices, scorer=fuzz.ratio, processor=None, score_cutoff=self.cutoff - 8
-        )
+        choices = self.fuzzy_windows.get(len(key))
+        if not choices:
+            return None
+        best = process.extractOne(key, choices, scorer=fuzz.ratio, processor=None, score_cutoff=self.cutoff - 8)
         if best is None:
             return None
-        alias = best[2]
+        alias = best[0]
         ratio = best[1]
         if len(alias.split()) != len(key.split()) and alias.replace(" ", "")[:2] != key.replace(" ", "")[:2]:
             # "government" is not a typo of "us government": a fuzzy match keeps its word count
@@ -185,8 +199,6 @@ class EntityLinker:
         jw = JaroWinkler.normalized_similarity(key, alias) * 100
         # Jaro-Winkler rewards a stable prefix (name typos); ratio guards the length.
         score = max(ratio, (jw + ratio) / 2)
-        if abs(len(key) - len(alias)) > max(2, len(alias) // 4):
-            return None
         if score < self.cutoff:
             return None
         return alias, score

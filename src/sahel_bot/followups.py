@@ -8,8 +8,6 @@ fact.  May import: ``model``, ``frame``, ``context``, ``retrieval``, ``reading``
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .context import Context
 from .frame import YEAR, Frame
 from .model import Model
@@ -68,8 +66,7 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
     if not ids:
         return None
     merged_words = tuple(dict.fromkeys((*frame.content, *(w for w in context.words if w not in frame.content))))
-    amended = replace(
-        frame,
+    amended = frame._replace(
         content=merged_words,
         answer_type=frame.answer_type
         if frame.answer_type not in ("what", "yesno")
@@ -141,7 +138,7 @@ def else_reading(model: Model, frame: Frame, context: Context) -> Reading | None
         kind = context.answer_type or frame.answer_type
     ids = context.asked or ((context.subject,) if context.subject else ())
     ids = tuple(e for e in ids if e in model.entities)
-    again = replace(frame, answer_type=kind, content=context.words)
+    again = frame._replace(answer_type=kind, content=context.words)
     words = model.index.resolve_words(context.words)
     said = set(context.facts)
     # what shares a quote with what was said was said too ("concentrated in Algeria, as well as in Mali")
@@ -181,4 +178,4 @@ def else_reading(model: Model, frame: Frame, context: Context) -> Reading | None
         return Reading(
             "follow_up", 0.9, (), "all", detail, missing=lang.else_missing.get(kind, lang.else_missing["other"])
         )
-    return Reading("follow_up", 0.9, tuple(replace(s, score=0.9) for s in found[:3]), "all", detail)
+    return Reading("follow_up", 0.9, tuple(s._replace(score=0.9) for s in found[:3]), "all", detail)

@@ -11,8 +11,7 @@ May import: ``language``, ``entities``, ``model``, ``context``, ``linking``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .context import Context
 from .entities import Mention
@@ -24,8 +23,7 @@ __all__ = ["YEAR", "Frame", "build_frame"]
 YEAR = re.compile(r"1[89]\d\d|20\d\d")
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
+class Frame(NamedTuple):
     """A question read once: tokens, the entities it names, the answer it wants and what limits it."""
 
     text: str
@@ -90,14 +88,15 @@ def answer_type(model: Model, tokens: tuple[str, ...] | list[str]) -> tuple[str,
     return "what", False
 
 
-def _with_synonyms(
-    tokens: tuple[str, ...], in_mention: list[bool], synonyms: Mapping[str, str]
-) -> list[tuple[int, str]]:
+def _with_synonyms(model: Model, tokens: tuple[str, ...], in_mention: list[bool]) -> list[tuple[int, str]]:
     """Return (position, word) with user phrases replaced by the brief's word ("used to be" -> "formerly")."""
+    synonyms = model.knowledge.synonyms
+    phrases = model.synonym_starts
     out: list[tuple[int, str]] = []
     i = 0
     while i < len(tokens):
-        for n in (4, 3, 2, 1):
+        # only a word that starts some phrase is tried with the words after it
+        for n in range(phrases.get(tokens[i], 1), 0, -1):
             phrase = tokens[i : i + n]
             if len(phrase) < n or any(in_mention[i : i + n]):
                 continue
@@ -124,7 +123,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
     months = set(lang.months) | set(lang.month_abbreviations)
     content = tuple(
         t
-        for i, t in _with_synonyms(tokens, in_mention, model.knowledge.synonyms)
+        for i, t in _with_synonyms(model, tokens, in_mention)
         if not in_mention[i] and t not in lang.stopwords and not YEAR.fullmatch(t) and t not in months and len(t) > 1
     )
     # "which countries", "what groups": the noun says what kind of thing the answer names; it is matched
@@ -164,24 +163,24 @@ def build_frame(
     found = mentions.found
     frame = _read(model, text, tokens, found)
     if mentions.beyond:
-        frame = replace(
-            frame, beyond=mentions.beyond, content=tuple(w for w in frame.content if w not in mentions.aside)
+        frame = frame._replace(
+            beyond=mentions.beyond, content=tuple(w for w in frame.content if w not in mentions.aside)
         )
     if frame.answer_type == "how_many" and not frame.content and lang.have_words & set(tokens):
         # "how many does Al Murabitoun have?": what a group has, counted, is its size
-        frame = replace(frame, gives="size")
+        frame = frame._replace(gives="size")
     if follow_intent and not frame.content and context.answer_type:
         # "and Ansar Dine?" after "how many fighters does AQIM have?" asks for a number too
-        frame = replace(frame, answer_type=context.answer_type)
+        frame = frame._replace(answer_type=context.answer_type)
         if follow_intent not in model.intents and context.answer_type in lang.pointed_types:
             # the last question ("how many fighters ...?") was read by its words, not by an intent: the
             # same words, about the new name
-            frame = replace(frame, content=context.words)
+            frame = frame._replace(content=context.words)
     if not frame.years and context.facts and lang.same_year.search(" ".join(tokens)):
         # "who else swore allegiance to him that year?": the year of the last answer
         years = [model.facts[f].year_from for f in context.facts if f in model.facts and model.facts[f].year_from]
         if years:
-            frame = replace(frame, years=(years[0],))
+            frame = frame._replace(years=(years[0],))
     note = ""
     period, anchor = _period(model, tokens, found)
     if period is not None:
@@ -193,15 +192,15 @@ def build_frame(
             content += tuple(
                 w for w in tokens[anchor.start : anchor.end] if w not in lang.stopwords and not w.isdigit()
             )
-        frame = replace(frame, years=(), period=period, mentions=kept, content=content)
+        frame = frame._replace(years=(), period=period, mentions=kept, content=content)
         note = f"period {period[0]}-{period[1]}"
     else:
         frame = _after_clause(model, frame)
     later = [y for y in frame.years if y > model.brief_year]
     if later:
-        frame = replace(frame, after_brief=f"in {later[0]}")
+        frame = frame._replace(after_brief=f"in {later[0]}")
     elif lang.after_the_document.search(" ".join(tokens)):
-        frame = replace(frame, after_brief="after it was written")
+        frame = frame._replace(after_brief="after it was written")
     return frame, note
 
 
@@ -259,6 +258,6 @@ def _after_clause(model: Model, frame: Frame) -> Frame:
         clause = set(tokens[i + 2 :])
         content = tuple(w for w in frame.content if w not in clause)
         if content != frame.content:
-            return replace(frame, content=content)
+            return frame._replace(content=content)
         break
     return frame

@@ -12,13 +12,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
 from .entities import Mention
-from .knowledge.intents_file import YEAR_SLOT
-from .knowledge.schema import Entity, Intent
+from .knowledge.schema import YEAR_SLOT, Entity, Intent
 from .language import Language
 
 __all__ = ["READING_FLOOR", "SLOT_MARK", "IntentMatch", "IntentMatcher"]
@@ -32,8 +31,7 @@ _CUTOFF = READING_FLOOR
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
 
 
-@dataclass(frozen=True, slots=True)
-class IntentMatch:
+class IntentMatch(NamedTuple):
     """One intent's best template for the question: scores 0..1 and the slot fillers."""
 
     intent: Intent
@@ -42,6 +40,12 @@ class IntentMatch:
     ratio: float
     coverage: float
     slots: tuple[tuple[str, str], ...]
+
+
+def _named(skeleton: str, slots: tuple[str, ...]) -> str:
+    """The template a skeleton stands for: each slot marker named ("who leads {group}")."""
+    names = iter(slots)
+    return " ".join("{" + next(names) + "}" if w == SLOT_MARK else w for w in skeleton.split())
 
 
 class IntentMatcher:
@@ -54,7 +58,10 @@ class IntentMatcher:
         language: Language,
         slot_types: Mapping[str, tuple[str, ...]],
     ) -> None:
-        self.intents = intents
+        # once the templates are compiled into the tables below, an intent keeps only its first template (a
+        # "did you mean" shows it): the thousands of expanded sentences need not be kept, nor cached
+        runtime = {i.id: i._replace(templates=i.templates[:1]) for i in intents.values()}
+        self.intents: Mapping[str, Intent] = runtime
         self.entities = entities
         self.slot_types = slot_types
         self.articles = language.articles
@@ -75,19 +82,23 @@ class IntentMatcher:
         self.lengths: dict[int, list[int]] = {}
         self.keys: dict[int, list[int]] = {}
         self.postings: dict[int, dict[str, list[int]]] = {}
-        self.owner: list[list[tuple[Intent, str, tuple[str, ...]]]] = []
-        self.words: list[frozenset[str]] = []
+        # per skeleton, the (intent id, slot names) pairs whose templates have it; the template itself is the
+        # skeleton with its slots named (its articles dropped): the matcher keeps no template text of its own
+        self.owner: list[tuple[tuple[str, tuple[str, ...]], ...]] = []
         self._hits: dict[tuple[int, str], list[tuple[str, float, int]]] = {}
         seen: dict[tuple[int, str], int] = {}
+        owners: list[dict[tuple[str, tuple[str, ...]], None]] = []
+        interned: dict[tuple[str, ...], tuple[str, ...]] = {}
         for intent in intents.values():
             for template in intent.templates:
                 skeleton = self._strip_articles(_SLOT.sub(SLOT_MARK, template.normalized))
                 key = (len(template.slots), skeleton)
                 if key not in seen:
-                    seen[key] = len(self.owner)
-                    self.owner.append([])
-                    self.words.append(frozenset(skeleton.split()))
-                self.owner[seen[key]].append((intent, template.normalized, template.slots))
+                    seen[key] = len(owners)
+                    owners.append({})
+                slots = interned.setdefault(template.slots, template.slots)
+                owners[seen[key]].setdefault((intent.id, slots), None)
+        self.owner = [tuple(o) for o in owners]
         for (slots, skeleton), owner_key in sorted(seen.items(), key=lambda item: (len(item[0][1]), item[1])):
             position = len(self.choices.setdefault(slots, []))
             self.choices[slots].append(skeleton)
@@ -155,12 +166,12 @@ class IntentMatcher:
         best: dict[str, IntentMatch] = {}
         # many templates share a slot list: each list is checked against the fillers once
         fills: dict[tuple[str, ...], tuple[tuple[str, str], ...] | None] = {}
-        for _, ratio, key in hits:
-            t_words = self.words[key]
+        for choice, ratio, key in hits:
+            t_words = set(choice.split())
             covered = sum(1 for w in q_words if w in t_words) / len(q_words) if q_words else 1.0
             score = (ratio / 100) * (0.3 + 0.7 * covered)
-            for intent, template, slots in self.owner[key]:
-                current = best.get(intent.id)
+            for intent_id, slots in self.owner[key]:
+                current = best.get(intent_id)
                 if current is not None and current.score >= score:
                     continue
                 if slots in fills:
@@ -169,7 +180,8 @@ class IntentMatcher:
                     filled = fills[slots] = self._fill(slots, fillers)
                 if filled is None:
                     continue
-                best[intent.id] = IntentMatch(intent, score, template, ratio / 100, covered, filled)
+                template = _named(choice, slots)
+                best[intent_id] = IntentMatch(self.intents[intent_id], score, template, ratio / 100, covered, filled)
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
 
     def _extract(self, skeleton: str, slot_count: int, q_words: list[str]) -> list[tuple[str, float, int]]:

@@ -10,7 +10,7 @@ May import: ``entities``, ``model``, ``context``, ``dialogue``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .context import Context
 from .dialogue import resolve_references
@@ -20,8 +20,7 @@ from .model import Model
 __all__ = ["Mentions", "link", "names_in"]
 
 
-@dataclass(frozen=True, slots=True)
-class Mentions:
+class Mentions(NamedTuple):
     """What the question points at: the brief's entities (with spans over ``tokens``) and what else."""
 
     tokens: tuple[str, ...]
@@ -119,7 +118,7 @@ def _appositions(model: Model, tokens: tuple[str, ...], mentions: list[Mention])
             if p.start == noun_end or p.end == m.start or (p.end == m.start - 1 and tokens[p.end] == "the"):
                 out = [x for x in out if x is not m and x is not p]
                 start, end = min(p.start, m.start), max(p.end, noun_end)
-                out.append(replace(p, start=start, end=end, words=" ".join(tokens[start:end])))
+                out.append(p._replace(start=start, end=end, words=" ".join(tokens[start:end])))
                 break
     out.sort(key=lambda x: x.start)
     return out
@@ -207,7 +206,7 @@ def _set_aside(
             beyond.append(m.entity)
             parents = model.entities[m.entity].part_of
             if parents and parents[0] in model.entities:
-                kept.append(replace(m, entity=parents[0], method="beyond"))
+                kept.append(m._replace(entity=parents[0], method="beyond"))
             else:
                 aside.update(tokens[m.start : m.end])
             continue

@@ -10,7 +10,6 @@ implicit subject.  May import: ``model``, ``frame``, ``context``, ``retrieval``,
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 
 from .context import Context
 from .frame import Frame
@@ -56,7 +55,7 @@ def generic_reading(model: Model, frame: Frame, words: Words, context: Context) 
             best_score, best, label = max(options, key=lambda o: o[0])
             if not found or best_score > found[0].score:
                 factor = best_score / best[0].score if best[0].score else 1.0
-                found = [replace(s, score=s.score * factor) for s in best]
+                found = [s._replace(score=s.score * factor) for s in best]
                 note = f"subject from the conversation: {label}"
     if not found:
         return None

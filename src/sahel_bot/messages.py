@@ -9,7 +9,7 @@ brief's own metadata (``about``): nothing here names a topic.  May import: ``mod
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .compose import citations, sentence_citation
 from .decide import Decision
@@ -23,8 +23,7 @@ from .reply import Citation
 __all__ = ["Message", "help_text", "say"]
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(NamedTuple):
     """A reply that is not an answer: its text, what it cites, what it offers to ask instead."""
 
     text: str

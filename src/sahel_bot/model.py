@@ -13,11 +13,10 @@ from .about import About
 from .config import Settings
 from .entities import EntityLinker
 from .intents import IntentMatcher
-from .knowledge.intents_file import slot_types
-from .knowledge.schema import Fact, Knowledge
+from .knowledge.schema import Fact, Knowledge, slot_types
 from .language import Language, load_language
 from .normalize import normalize
-from .retrieval import FactIndex, FactScore
+from .retrieval import FactIndex
 from .spelling import SpellChecker, common_english_words
 from .stemming import Stemmer
 
@@ -37,7 +36,6 @@ class Model:
         self.about = About.from_brief(knowledge.brief)
         self.entities = knowledge.entities
         self.relations = knowledge.relations
-        self.intents = knowledge.intents
         self.stem = Stemmer(knowledge.stems)
         #: entity id -> its class ("person", "group", "place", "event", "thing", "outside")
         self.cls = {e.id: knowledge.types[e.type].cls for e in self.entities.values()}
@@ -65,8 +63,15 @@ class Model:
                 self.giving[kind] = self.giving.get(kind, frozenset()) | {r.id}
         self.current = frozenset(r.id for r in self.relations.values() if r.current)
         self.slot_types = slot_types(knowledge.types)
+        #: the first word of each lexicon phrase, and the longest phrase it starts ("used" -> 3)
+        self.synonym_starts: dict[str, int] = {}
+        for phrase in knowledge.synonyms:
+            first, size = phrase.split()[0], len(phrase.split())
+            self.synonym_starts[first] = max(self.synonym_starts.get(first, 1), size)
         self.linker = EntityLinker(knowledge.entities, self.cls, self.lang, settings.entity_cutoff)
         self.matcher = IntentMatcher(knowledge.intents, knowledge.entities, self.lang, self.slot_types)
+        # the intents as the stages see them: each with its first template only (see IntentMatcher)
+        self.intents = self.matcher.intents
         self.index = FactIndex(knowledge.facts, knowledge.entities, knowledge.relations, self)
         self.sentences = {s.id: s for s in knowledge.brief.sentences}
         self.facts = {f.id: f for f in knowledge.facts}
@@ -74,8 +79,7 @@ class Model:
             w for i in knowledge.intents.values() for t in i.templates for w in t.normalized.split() if "{" not in w
         }
         self.speller = SpellChecker(self._lexicon(), common_english_words(), template_words, self.lang.short_forms)
-        alias_words = {w for key in self.linker.exact for w in key.split()}
-        self.linker.plain_words = frozenset((self.speller.common | set(self.lang.stopwords)) - alias_words)
+        self.linker.common = self.speller.common
         self.names = {
             e.id: tuple(n for n in dict.fromkeys(normalize(x) for x in e.names) if n) for e in self.entities.values()
         }
@@ -92,9 +96,15 @@ class Model:
             relation = self.relations.get(f.relation)
             vocabulary = {self.stem(w) for k in (relation.keywords if relation else ()) for w in k.split()}
             self.topical[f.id] = len(vocabulary & {self.stem(w) for w in normalize(f.statement).split()})
+        #: each fact statement's content words: answers compare statements with each other to say things once
+        self.statement_words = {
+            f.statement: frozenset(normalize(f.statement).split()) - self.lang.stopwords for f in knowledge.facts
+        }
         self.overviews = {
             (e, shape): self._overview(e, shape) for e in self.index.by_entity for shape in ("about", "timeline")
         }
+        # the knowledge as the stages (and the interfaces) see it: the intents without their expansions
+        self.knowledge = knowledge._replace(intents=self.intents)
 
     # -- what the engine may know of the topic -------------------------------------------
     def gives(self, relation: str, kind: str) -> bool:
@@ -118,11 +128,10 @@ class Model:
                 return self.lang.month_positions[word]
         return 6
 
-    def _overview(self, ent: str, shape: str) -> tuple[tuple[Fact, ...], tuple[FactScore, ...]]:
+    def _overview(self, ent: str, shape: str) -> tuple[Fact, ...]:
         """Return an entity's facts in the order an overview ("about") or a timeline tells them.
 
-        Built once per entity: the order depends on the facts alone, not on the question, so each
-        carries a plain score of 1.
+        Built once per entity: the order depends on the facts alone, not on the question.
         """
         facts = list(self.index.by_entity.get(ent, ()))
         if shape == "timeline":
@@ -144,7 +153,7 @@ class Model:
         else:
             roles = self.index.roles
             facts.sort(key=lambda f: (roles[f.id].get(ent) != "subject", -f.weight, f.year_from or 9999, f.id))
-        return tuple(facts), tuple(FactScore(f, 1.0, 1.0, 1.0, 1.0) for f in facts)
+        return tuple(facts)
 
     def _lexicon(self) -> set[str]:
         """Every word the knowledge uses: facts, relation keywords, templates, entity names and stop words."""

@@ -10,8 +10,6 @@ The stages run in order, each building one immutable object that the later ones 
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .compose import compose
 from .config import Settings
 from .context import Context, answered, asked_back
@@ -34,7 +32,7 @@ class Engine:
 
     def __init__(self, knowledge: Knowledge, settings: Settings, model: Model | None = None) -> None:
         self.model = model if model is not None else Model(knowledge, settings)
-        self.knowledge = knowledge
+        self.knowledge = self.model.knowledge
         self.settings = settings
 
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
@@ -111,7 +109,7 @@ class Engine:
                 confidence=min(1.0, reading.score),
                 citations=composed.citations,
                 subject=shown,
-                explanation=replace(explanation, facts=facts),
+                explanation=explanation._replace(facts=facts),
             )
             return reply, after
         message = say(model, decision, turn, mentions, frame)

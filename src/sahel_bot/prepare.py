@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .entities import Mention
 from .linking import names_in
@@ -25,8 +25,7 @@ MAX_TOKENS = 60
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True, slots=True)
-class Turn:
+class Turn(NamedTuple):
     """One turn's text and words: normalised, spelling mended, the brief's names found in them."""
 
     text: str

@@ -8,7 +8,7 @@ Every kind of reading (an intent's, a fact lookup by the question's words, a fol
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .intents import READING_FLOOR, IntentMatch
 from .knowledge.schema import Fact, Intent
@@ -21,8 +21,7 @@ __all__ = ["Reading", "Words", "expansion_of", "fits", "floor", "is_exact", "pen
 Words = list[tuple[str, str | None, float]]
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     """One way of understanding the question, with the facts that would answer it."""
 
     intent: str
@@ -70,8 +69,8 @@ def penalise_unknown(reading: Reading, words: Words) -> Reading:
     if not unknown:
         return reading
     share = unknown / total
-    return replace(
-        reading, score=reading.score * (1 - 0.75 * share), detail=reading.detail + f"; unknown words {share:.2f}"
+    return reading._replace(
+        score=reading.score * (1 - 0.75 * share), detail=reading.detail + f"; unknown words {share:.2f}"
     )
 
 

@@ -8,7 +8,7 @@ it is good enough, is for ``decide``.  May import: ``model``, ``frame``, ``linki
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .context import Context
 from .followups import elliptical_reading, else_reading, pointing_reading, wh_reading
@@ -33,7 +33,7 @@ def rank(model: Model, readings: list[Reading], frame: Frame, words: Words, cont
             rest = tuple(f for f in r.facts if f.fact.id not in said)
             if r.facts and not rest:
                 continue
-            kept.append(replace(r, facts=rest) if r.facts else r)
+            kept.append(r._replace(facts=rest) if r.facts else r)
         readings = kept
     readings = [penalise_unknown(r, words) for r in readings]
     readings.sort(key=lambda r: -r.score)
@@ -57,7 +57,7 @@ def rank(model: Model, readings: list[Reading], frame: Frame, words: Words, cont
         fitting = intent is not None and any(fits(model, s.fact, intent, gap.entities) for s in top.facts)
         if intent is None or not intent.relations or not fitting:
             readings.remove(gap)
-            readings.insert(0, replace(gap, score=max(gap.score, top.score)))
+            readings.insert(0, gap._replace(score=max(gap.score, top.score)))
     seen: set[str] = set()
     unique = []
     for r in readings:
@@ -67,8 +67,7 @@ def rank(model: Model, readings: list[Reading], frame: Frame, words: Words, cont
     return unique
 
 
-@dataclass(frozen=True, slots=True)
-class Readings:
+class Readings(NamedTuple):
     """Every reading of the question, best first, and what they were read from."""
 
     ranked: tuple[Reading, ...]
@@ -116,7 +115,7 @@ def read(model: Model, frame: Frame, mentions: Mentions, context: Context) -> Re
     generic = None if exact and max(r.score for r in exact) >= 0.8 else generic_reading(model, frame, words, context)
     if generic is not None:
         if exact:
-            generic = replace(generic, score=min(generic.score, max(r.score for r in exact) - 0.01))
+            generic = generic._replace(score=min(generic.score, max(r.score for r in exact) - 0.01))
         readings.append(generic)
     each = side_by_side_reading(model, frame, words)
     if each is not None:

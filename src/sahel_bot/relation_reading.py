@@ -9,8 +9,6 @@ yes-or-no check, ...) are read in ``shaped``.  May import: ``model``, ``frame``,
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .context import Context
 from .frame import Frame
 from .intents import IntentMatch
@@ -44,7 +42,7 @@ def intent_reading(model: Model, frame: Frame, words: Words, match: IntentMatch,
         and frame.answer_type in ("what", "which", "how", "where", "who", "yesno")
     ):
         # the template says what kind of answer is wanted better than the first word does
-        frame = replace(frame, answer_type=intent.answer_types[0])
+        frame = frame._replace(answer_type=intent.answer_types[0])
     template_words = set(match.template.split())
     own_words = [w for w in words if w[0] not in template_words]
     if not ids and relations and not any(s is not None for _, s, _ in own_words):

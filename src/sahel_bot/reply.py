@@ -7,8 +7,7 @@ webhook, CLI, pytest plugin): ``Reply.to_dict()`` is exactly the JSON that
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Candidate", "Citation", "Explanation", "LinkedEntity", "Reply"]
 
@@ -18,8 +17,7 @@ CLARIFY = "clarify"
 DECLINE = "decline"
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(NamedTuple):
     """A verbatim quote of the brief and the section it is printed in."""
 
     section: str
@@ -30,8 +28,7 @@ class Citation:
         return {"section": self.section, "quote": self.quote, "sentence_id": self.sentence_id}
 
 
-@dataclass(frozen=True, slots=True)
-class LinkedEntity:
+class LinkedEntity(NamedTuple):
     """An entity found in the question: which words, through which alias, how surely (0-100)."""
 
     entity: str
@@ -54,8 +51,7 @@ class LinkedEntity:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One reading of the question that was scored: an intent with its evidence."""
 
     intent: str
@@ -67,8 +63,7 @@ class Candidate:
         return {"intent": self.intent, "score": round(self.score, 3), "facts": list(self.facts), "detail": self.detail}
 
 
-@dataclass(frozen=True, slots=True)
-class Explanation:
+class Explanation(NamedTuple):
     """Why the bot answered, asked or declined as it did."""
 
     normalized: str = ""
@@ -114,8 +109,7 @@ class Explanation:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
+class Reply(NamedTuple):
     """The bot's reply to one question.
 
     ``answered`` is true only for an answer grounded in cited facts; a
@@ -133,7 +127,7 @@ class Reply:
     citations: tuple[Citation, ...] = ()
     suggestions: tuple[str, ...] = ()
     subject: str | None = None
-    explanation: Explanation = field(default_factory=Explanation)
+    explanation: Explanation = Explanation()
 
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
         """Return the JSON-ready form (the ``sahel-bot ask --json`` contract)."""

@@ -13,8 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .knowledge.schema import Entity, Fact, Relation
 from .normalize import normalize
@@ -31,8 +30,7 @@ _ROLE_WEIGHT = {"subject": 1.0, "object": 1.0, "place": 0.9, "source": 0.9, "men
 _OF_THE_WHOLE = frozenset({"subject", "object"})
 
 
-@dataclass(frozen=True, slots=True)
-class FactScore:
+class FactScore(NamedTuple):
     """How well one fact fits a question, and why (all parts 0..1)."""
 
     fact: Fact
@@ -239,44 +237,55 @@ class FactIndex:
             if s is not None:
                 for fid, share in self.postings.get(s, ()):
                     gained[fid] = gained.get(fid, 0.0) + share * w
-        out: list[tuple[float, Fact, float, float, float]] = []
+        # sorted as plain tuples (best score, then the more central fact, then the id): no key function
+        out: list[tuple[float, int, str, Fact, float, float, float]] = []
         needed = min_lexical * total
+        all_roles = self.roles
+        inherited = self.inherited
+        type_fit = self.type_fit
+        period = question.period
+        years = question.years
+        kind = question.answer_type
+        dated_any = kind not in ("what", "which")
+        amount = kind in ("how_many", "size")
+        count = len(entity_ids)
+        several = count >= 2
         for fact in pool:
             if relations is not None and fact.relation not in relations:
                 continue
-            if needed and gained.get(fact.id, 0.0) < needed:
+            fid = fact.id
+            got = gained.get(fid, 0.0)
+            if needed and got < needed:
                 continue
-            roles = self.roles[fact.id]
             missing_situation = False
             if entity_ids:
-                got = 0.0
+                roles = all_roles[fid]
+                reached = 0.0
                 hit = 0
                 for e, parents, situational in plan:
                     role = roles.get(e)
                     if role is not None:
-                        got += _ROLE_WEIGHT[role]
+                        reached += _ROLE_WEIGHT[role]
                         hit += 1
-                    elif parents and any(
-                        roles.get(p) in _OF_THE_WHOLE and p not in self.inherited[fact.id] for p in parents
-                    ):
+                    elif parents and any(roles.get(p) in _OF_THE_WHOLE and p not in inherited[fid] for p in parents):
                         # what is said of the whole (the 2015-2016 hotel attacks) holds for its parts
-                        got += 0.8
+                        reached += 0.8
                         hit += 1
                     elif situational:
                         missing_situation = True
-                ent = got / len(entity_ids)
-                present = hit / len(entity_ids)
+                ent = reached / count
+                present = hit / count
                 if either and any(e in roles for e in either) and not all(e in roles for e in either):
                     # "led by Algerians or by West Africans?": one of the alternatives is enough
                     missing = sum(1 for e in either if e not in roles)
-                    present = min(1.0, (hit + missing) / len(entity_ids))
-                    ent = min(1.0, ent + missing / len(entity_ids))
+                    present = min(1.0, (hit + missing) / count)
+                    ent = min(1.0, ent + missing / count)
             else:
                 ent = 0.0
                 present = 1.0
-            got = gained.get(fact.id, 0.0)
             lexical = got / total if total else 0.0
-            if entity_ids and len(entity_ids) >= 2 and present == 1.0:
+            together = several and present == 1.0
+            if together:
                 # two or more things the question names, all in one fact: that alone says a lot
                 base = 0.7 * ent + 0.3 * lexical if total else 0.8 * ent
             elif entity_ids:
@@ -285,16 +294,17 @@ class FactIndex:
                 base = 0.8 * lexical
             if base * (0.4 + 0.6 * present) <= 0.05:
                 continue  # too little evidence whatever kind of answer it gives: its score stays under the cut
-            typed = self.type_fit(question, fact, asked)
-            if question.period is not None and fact.year_from is not None:
+            typed = type_fit(question, fact, asked)
+            year = fact.year_from
+            if period is not None and year is not None:
                 # "before 2013": a fact of 2009 answers, one of 2015 does not
-                if not question.period[0] <= fact.year_from <= question.period[1]:
+                if not period[0] <= year <= period[1]:
                     typed *= 0.5
-            elif question.years and fact.year_from is not None and question.answer_type not in ("what", "which"):
+            elif years and year is not None and dated_any:
                 # "how much did they earn in 2016?" is not answered by a figure from 2012
-                if not any(fact.year_from <= y <= (fact.year_to or fact.year_from) for y in question.years):
+                if not any(year <= y <= (fact.year_to or year) for y in years):
                     typed *= 0.5
-            elif question.years and question.answer_type in ("how_many", "size"):
+            elif years and amount:
                 # ... nor by an amount the brief gives for no year in particular
                 typed *= 0.6
             # a fact that leaves out something the question names answers another question; leaving
@@ -302,7 +312,7 @@ class FactIndex:
             score = base * typed * (0.4 + 0.6 * present)
             if present < 1.0 and missing_situation:
                 score *= 0.85
-            if total and lexical < 0.2 and not (len(entity_ids) >= 2 and present == 1.0):
+            if total and lexical < 0.2 and not together:
                 # none of the question's words is in the fact: it is about something else
                 score *= 0.7
             elif total and lexical < 0.2 and pointed:
@@ -310,10 +320,10 @@ class FactIndex:
                 score *= 0.75
             if score <= 0.05:
                 continue
-            out.append((score, fact, ent, lexical, typed))
-        out.sort(key=lambda s: (-s[0], -s[1].weight, s[1].id))
+            out.append((-score, -fact.weight, fid, fact, ent, lexical, typed))
+        out.sort()
         # only the best few are ever looked at: build result objects for those alone
-        return [FactScore(f, sc, e, lx, ty) for sc, f, e, lx, ty in out[:limit]]
+        return [FactScore(f, -sc, e, lx, ty) for sc, _, _, f, e, lx, ty in out[:limit]]
 
     def _is_place(self, entity_id: str) -> bool:
         return self.cls.get(entity_id) == "place"

@@ -65,7 +65,7 @@ def shaped_reading(model: Model, frame: Frame, words: Words, match: IntentMatch,
     if not slot_entities:
         return None
     ent = slot_entities[0]
-    facts, ranked = model.overviews.get((ent, compose), ((), ()))
+    facts = model.overviews.get((ent, compose), ())
     score = match.score
     if compose == "about" and frame.answer_type in _POINTED_AT_OVERVIEW:
         # "what is X's date of birth" is not "what is X": an overview does not answer a pointed question
@@ -77,6 +77,8 @@ def shaped_reading(model: Model, frame: Frame, words: Words, match: IntentMatch,
         best = model.index.score(frame, (ent,), own, candidates=facts)[:1]
         best_lex = best[0].lexical if best else 0.0
         score *= 0.55 + 0.45 * best_lex
+    # the order depends on the facts alone, not on the question: each carries a plain score of 1
+    ranked = tuple(FactScore(f, 1.0, 1.0, 1.0, 1.0) for f in facts)
     return Reading(intent.id, score, ranked, compose, detail, (ent,), match=match)
 
 

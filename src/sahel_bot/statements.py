@@ -24,14 +24,12 @@ def normal_statement(statement: str) -> str:
     return normalize(statement)
 
 
-@functools.lru_cache(maxsize=4096)
-def _words(statement: str, stopwords: frozenset[str]) -> frozenset[str]:
-    return frozenset(normal_statement(statement).split()) - stopwords
-
-
 def statement_words(model: Model, statement: str) -> frozenset[str]:
-    """The content words of a statement (no stopwords), normalised."""
-    return _words(statement, model.lang.stopwords)
+    """The content words of a statement (no stopwords), normalised; the facts' own are worked out once."""
+    words = model.statement_words.get(statement)
+    if words is None:
+        words = frozenset(normal_statement(statement).split()) - model.lang.stopwords
+    return words
 
 
 def says_nothing_new(model: Model, statement: str, earlier: str) -> bool:

@@ -13,23 +13,10 @@ from collections.abc import Mapping
 
 from ..errors import KnowledgeError
 from ..normalize import normalize
-from .schema import EntityType, Intent, Relation, Template
+from .schema import EntityType, Intent, Relation, Template, slot_types
 from .yamlfile import Doc, did_you_mean, records, top_keys
 
-__all__ = ["COMPOSE_MODES", "INTENT_KINDS", "YEAR_SLOT", "expand_template", "load_intents", "slot_types"]
-
-#: The slot a year fills (a number, not an entity); every other slot is declared by the entity types.
-YEAR_SLOT = "year"
-
-
-def slot_types(types: Mapping[str, EntityType]) -> dict[str, tuple[str, ...]]:
-    """Return slot name -> the entity types that may fill it, from the types' ``slots`` (and the year slot)."""
-    out: dict[str, tuple[str, ...]] = {YEAR_SLOT: ()}
-    for t in types.values():
-        for slot in t.slots:
-            out[slot] = (*out.get(slot, ()), t.id)
-    return out
-
+__all__ = ["COMPOSE_MODES", "INTENT_KINDS", "expand_template", "load_intents"]
 
 INTENT_KINDS = ("relation", "list", "yesno", "about", "timeline", "year", "brief", "sources", "meta")
 COMPOSE_MODES = (

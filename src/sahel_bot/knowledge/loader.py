@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import KnowledgeError, KnowledgeErrors
 from ..normalize import normalize
 from .brief import parse_brief
+from .files import default_knowledge_dir, knowledge_files
 from .intents_file import load_intents
 from .schema import ENTITY_CLASSES, HEDGES, VALUE_KINDS, Brief, Entity, EntityType, Fact, Knowledge, Location, Relation
 from .yamlfile import Doc, MappingView, did_you_mean, load_yaml, records, top_keys
@@ -61,23 +62,6 @@ _STATEMENT_HEDGE = re.compile(
 _ATTRIBUTION = re.compile(r"\baccording to\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _SPACES = re.compile(r"\s+")
-
-
-def default_knowledge_dir() -> Path:
-    """Return the knowledge shipped with the package (wheel), else the source checkout's."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "_knowledge"
-    if (packaged / "facts").is_dir():
-        return packaged
-    return here.parent.parent
-
-
-def knowledge_files(root: Path) -> list[Path]:
-    """Return every file that makes up the knowledge in ``root``, in load order."""
-    files = sorted((root / "brief").glob("*.txt"))
-    files += sorted((root / "facts").glob("*.yaml"))
-    files += sorted((root / "intents").glob("*.yaml"))
-    return files
 
 
 def _display(path: Path, root: Path) -> str:

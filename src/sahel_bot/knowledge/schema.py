@@ -7,11 +7,14 @@ standard library only.
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 __all__ = [
     "HEDGES",
+    "YEAR_SLOT",
     "Brief",
     "Entity",
     "EntityType",
@@ -24,6 +27,7 @@ __all__ = [
     "Section",
     "Sentence",
     "Template",
+    "slot_types",
 ]
 
 #: The hedge words a fact may carry.  When a cited quote hedges, the fact must say so too.
@@ -39,6 +43,18 @@ HEDGES: tuple[str, ...] = (
     "unclear",
     "debated",
 )
+
+#: The empty mapping a record's optional mapping field defaults to (records are immutable, so one is shared).
+_EMPTY: Mapping[str, object] = MappingProxyType({})
+
+
+def read_only(items: Mapping[str, object]) -> Mapping[str, object]:
+    """Return a read-only view of a copy of ``items`` (for records' mapping fields)."""
+    return MappingProxyType(dict(items))
+
+
+# a read-only mapping pickles as the mapping it shows (the start-up cache holds records that have one)
+copyreg.pickle(MappingProxyType, lambda m: (read_only, (dict(m),)))
 
 #: How the engine treats the entities of a type (each type of the knowledge's types.yaml names one):
 #: a person is "he", answers "who"; a group is "it"/"they", answers "who"; a place answers "where"; an
@@ -62,8 +78,7 @@ VALUE_KINDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """Where something was written: a path as the user gave it and a 1-based line (and column)."""
 
     path: str
@@ -74,8 +89,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
     """One sentence of the brief; ``id`` is what citations point at."""
 
     id: str
@@ -84,8 +98,7 @@ class Sentence:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     number: int
     sentences: tuple[Sentence, ...]
     location: Location
@@ -95,8 +108,7 @@ class Paragraph:
         return " ".join(s.text for s in self.sentences)
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     id: str
     title: str
     paragraphs: tuple[Paragraph, ...]
@@ -111,8 +123,7 @@ class Section:
         return "\n\n".join(p.text for p in self.paragraphs)
 
 
-@dataclass(frozen=True, slots=True)
-class Brief:
+class Brief(NamedTuple):
     """The document itself: its metadata as data and its text in reading order."""
 
     number: str
@@ -147,8 +158,7 @@ class Brief:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class EntityType:
+class EntityType(NamedTuple):
     """A kind of entity: its engine class, the words that name or describe it, the template slots it fills."""
 
     id: str
@@ -164,8 +174,7 @@ class EntityType:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
+class Entity(NamedTuple):
     """Something the brief talks about, with every name a user may type for it."""
 
     id: str
@@ -184,8 +193,7 @@ class Entity:
         return (self.name, self.short, *self.aliases)
 
 
-@dataclass(frozen=True, slots=True)
-class Relation:
+class Relation(NamedTuple):
     """A kind of fact ("leads", "funded"): the words that ask for it and what its facts can tell."""
 
     id: str
@@ -202,8 +210,7 @@ class Relation:
     result: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
     """One statement of the brief as subject, relation, object or value, with qualifiers.
 
     ``statement`` is the fact said as a sentence (hedges and attributions kept);
@@ -231,7 +238,7 @@ class Fact:
     keywords: tuple[str, ...]
     weight: int
     location: Location
-    extra: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = _EMPTY
 
     @property
     def entities(self) -> tuple[str, ...]:
@@ -243,8 +250,7 @@ class Fact:
         return tuple(seen)
 
 
-@dataclass(frozen=True, slots=True)
-class Template:
+class Template(NamedTuple):
     """One question pattern of an intent, expanded: literal words and ``{slot}`` names."""
 
     text: str
@@ -253,8 +259,7 @@ class Template:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Intent:
+class Intent(NamedTuple):
     """A kind of question: its templates, the relations it reads and how the answer is put."""
 
     id: str
@@ -267,11 +272,10 @@ class Intent:
     compose: str
     location: Location
     #: relation -> the role ("subject" or "object") the last slot's entity must play in facts of it
-    slot_roles: Mapping[str, str] = field(default_factory=dict)
+    slot_roles: Mapping[str, str] = _EMPTY
 
 
-@dataclass(frozen=True, slots=True)
-class Knowledge:
+class Knowledge(NamedTuple):
     """Everything one knowledge directory holds, validated."""
 
     root: str
@@ -282,8 +286,21 @@ class Knowledge:
     intents: Mapping[str, Intent]
     digest: str
     #: user word or phrase (normalised) -> the brief's own word for it
-    synonyms: Mapping[str, str] = field(default_factory=dict)
+    synonyms: Mapping[str, str] = _EMPTY
     #: the kinds of entity, by id
-    types: Mapping[str, EntityType] = field(default_factory=dict)
+    types: Mapping[str, EntityType] = _EMPTY
     #: word -> the word it is folded into on both sides before matching ("died" -> "die")
-    stems: Mapping[str, str] = field(default_factory=dict)
+    stems: Mapping[str, str] = _EMPTY
+
+
+#: The slot a year fills (a number, not an entity); every other slot is declared by the entity types.
+YEAR_SLOT = "year"
+
+
+def slot_types(types: Mapping[str, EntityType]) -> dict[str, tuple[str, ...]]:
+    """Return slot name -> the entity types that may fill it, from the types' ``slots`` (and the year slot)."""
+    out: dict[str, tuple[str, ...]] = {YEAR_SLOT: ()}
+    for t in types.values():
+        for slot in t.slots:
+            out[slot] = (*out.get(slot, ()), t.id)
+    return out

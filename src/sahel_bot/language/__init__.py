@@ -10,29 +10,56 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import Any, NamedTuple
 
 from ..errors import KnowledgeError, KnowledgeErrors
 
-__all__ = ["DEFAULT_LANGUAGE", "AnswerCue", "Language", "load_language"]
+__all__ = ["DEFAULT_LANGUAGE", "AnswerCue", "Language", "LazyPattern", "load_language"]
 
 DEFAULT_LANGUAGE = Path(__file__).resolve().parent / "en.yaml"
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerCue:
+class LazyPattern:
+    """A regular expression compiled on first use.
+
+    A cached model is loaded at every start: its patterns are kept as text and compiled only when a
+    question needs one (compiling them all would cost a tenth of the start-up).
+    """
+
+    __slots__ = ("_compiled", "flags", "source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.source = source
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def _pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source, self.flags)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._pattern().search(text)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self._pattern().match(text)
+
+    def sub(self, repl: Any, text: str) -> str:
+        return self._pattern().sub(repl, text)
+
+    def __reduce__(self) -> tuple[type[LazyPattern], tuple[str, int]]:
+        return (LazyPattern, (self.source, self.flags))
+
+
+class AnswerCue(NamedTuple):
     """One answer type and the phrases that ask for it (" how many ", padded for a word match)."""
 
     type: str
     cues: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Language:
+class Language(NamedTuple):
     """Word sets, phrase lists, patterns and message templates; see ``en.yaml`` for what each is for."""
 
     stopwords: frozenset[str]
@@ -45,7 +72,7 @@ class Language:
     covering_question_words: frozenset[str]
     yes_no_starts: frozenset[str]
     answer_types: tuple[AnswerCue, ...]
-    called: re.Pattern[str]
+    called: LazyPattern
     attack_kind_nouns: frozenset[str]
     pointed_types: frozenset[str]
     measured_types: frozenset[str]
@@ -60,7 +87,7 @@ class Language:
     result_adjectives: frozenset[str]
     anaphoric_adjectives: frozenset[str]
     that_verbs: frozenset[str]
-    follow_up_openers: re.Pattern[str]
+    follow_up_openers: LazyPattern
     elliptical_openers: tuple[str, ...]
     bare_follow_up: frozenset[str]
     else_words: frozenset[str]
@@ -70,7 +97,7 @@ class Language:
     parallel_words: frozenset[str]
     place_words: frozenset[str]
     person_words: frozenset[str]
-    same_year: re.Pattern[str]
+    same_year: LazyPattern
     period_words: Mapping[str, tuple[int | None, int | None]]
     period_fillers: frozenset[str]
     clause_openers: frozenset[str]
@@ -79,8 +106,8 @@ class Language:
     aside_phrases: tuple[tuple[str, ...], ...]
     exact_words: frozenset[str]
     rough_amounts: frozenset[str]
-    measure: re.Pattern[str]
-    because: re.Pattern[str]
+    measure: LazyPattern
+    because: LazyPattern
     present_words: frozenset[str]
     have_words: frozenset[str]
     kind_question_words: frozenset[str]
@@ -91,8 +118,8 @@ class Language:
     hedge_leads: Mapping[str, str]
     document_words: frozenset[str]
     document_nouns: frozenset[str]
-    about_the_document: re.Pattern[str]
-    after_the_document: re.Pattern[str]
+    about_the_document: LazyPattern
+    after_the_document: LazyPattern
     document_parts: Mapping[str, frozenset[str]]
     small_talk: frozenset[str]
     thanks_words: frozenset[str]
@@ -102,7 +129,7 @@ class Language:
     month_positions: Mapping[str, int]
     short_forms: Mapping[str, str]
     not_names: frozenset[str]
-    placeholders: re.Pattern[str]
+    placeholders: LazyPattern
     messages: Mapping[str, str]
     not_given: Mapping[str, str]
     missing_kinds: Mapping[str, str]
@@ -130,21 +157,21 @@ def _alternation(phrases: tuple[str, ...]) -> str:
 
 _CONVERTERS: dict[str, Any] = {
     "answer_types": lambda v: tuple(AnswerCue(str(c["type"]), tuple(f" {x} " for x in c["cues"])) for c in v),
-    "called": re.compile,
-    "follow_up_openers": lambda v: re.compile(rf"^({'|'.join(re.escape(p) for p in v)})\b"),
+    "called": LazyPattern,
+    "follow_up_openers": lambda v: LazyPattern(rf"^({'|'.join(re.escape(p) for p in v)})\b"),
     "elliptical_openers": _phrases,
-    "same_year": re.compile,
+    "same_year": LazyPattern,
     "period_words": lambda v: {str(k): (p[0], p[1]) for k, p in v.items()},
     "aside_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
-    "measure": lambda v: re.compile(v, re.IGNORECASE),
-    "because": lambda v: re.compile(v, re.IGNORECASE),
+    "measure": lambda v: LazyPattern(v, re.IGNORECASE),
+    "because": lambda v: LazyPattern(v, re.IGNORECASE),
     "hedges": lambda v: tuple(str(v).split()) if isinstance(v, str) else _phrases(v),
-    "about_the_document": re.compile,
-    "after_the_document": lambda v: re.compile(" ".join(str(v).split())),
+    "about_the_document": LazyPattern,
+    "after_the_document": lambda v: LazyPattern(" ".join(str(v).split())),
     "document_parts": lambda v: {str(k): _words(w) for k, w in v.items()},
     "months": lambda v: tuple(str(v).split()),
     "month_abbreviations": lambda v: tuple(str(v).split()),
-    "placeholders": lambda v: re.compile(rf"\b({_alternation(_phrases(v))})\b"),
+    "placeholders": lambda v: LazyPattern(rf"\b({_alternation(_phrases(v))})\b"),
 }
 _MAPPINGS = frozenset(
     {"pronouns", "hedge_leads", "month_positions", "short_forms", "messages", "not_given", "missing_kinds"}
@@ -154,6 +181,8 @@ _MAPPINGS = frozenset(
 
 def load_language(path: Path = DEFAULT_LANGUAGE) -> Language:
     """Return the language in ``path``; raise ``KnowledgeErrors`` naming the file when it does not hold."""
+    import yaml  # only when a model is built: a cached model carries its language
+
     shown = str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -167,7 +196,7 @@ def load_language(path: Path = DEFAULT_LANGUAGE) -> Language:
         raise KnowledgeErrors([KnowledgeError(shown, 1, 1, "the language file must be a mapping")])
     values: dict[str, Any] = {}
     problems: list[KnowledgeError] = []
-    for name in Language.__dataclass_fields__:
+    for name in Language._fields:
         if name not in data:
             problems.append(KnowledgeError(shown, 1, 1, f"the language file has no '{name}'"))
             continue
@@ -175,6 +204,8 @@ def load_language(path: Path = DEFAULT_LANGUAGE) -> Language:
         try:
             if name in _CONVERTERS:
                 values[name] = _CONVERTERS[name](raw)
+                if isinstance(values[name], LazyPattern):
+                    values[name].search("")  # a pattern that does not compile is reported here, not in a reply
             elif name in _MAPPINGS:
                 odd = [k for k in raw if not isinstance(k, str)]
                 if odd:
@@ -187,7 +218,7 @@ def load_language(path: Path = DEFAULT_LANGUAGE) -> Language:
                 values[name] = _words(raw)
         except (AttributeError, KeyError, TypeError, IndexError, re.error) as exc:
             problems.append(KnowledgeError(shown, 1, 1, f"'{name}' is malformed: {exc}"))
-    unknown = sorted(set(data) - set(Language.__dataclass_fields__))
+    unknown = sorted(set(data) - set(Language._fields))
     problems += [KnowledgeError(shown, 1, 1, f"unknown key '{k}' in the language file") for k in unknown]
     if problems:
         raise KnowledgeErrors(problems)
