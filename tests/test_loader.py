@@ -15,6 +15,23 @@ DATA = Path(__file__).resolve().parent / "data"
 
 # bad file -> (where it goes in a copy of tests/data/good, every expected error in order)
 CASES: dict[str, tuple[str, list[str]]] = {
+    "bad_types": (
+        "facts/types.yaml",
+        [
+            "facts/types.yaml:3:25: unknown class 'persn'; did you mean 'person'?",
+            "facts/types.yaml:4:38: 'scale' is 'country' or 'local', for places only (not 'planet')",
+            "facts/types.yaml:5:60: unknown field 'colour' in an entity type",
+            "facts/types.yaml:6:10: duplicate entity type 'group' (first at facts/types.yaml:2:5)",
+        ],
+    ),
+    "bad_relation_attributes": (
+        "facts/relations.yaml",
+        [
+            "facts/relations.yaml:4:20: unknown value kind 'persons'; did you mean 'reason'?",
+            "facts/relations.yaml:10:13: 'result' must be 'subject' or 'object', not 'outcome'",
+            "facts/relations.yaml:15:14: 'current' must be true or false",
+        ],
+    ),
     "yaml_syntax": ("facts/facts.yaml", ["facts/facts.yaml:4:14: YAML syntax error: expected ',' or ']', but got ':'"]),
     "unknown_field": (
         "facts/facts.yaml",
