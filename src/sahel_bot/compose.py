@@ -16,7 +16,8 @@ from .knowledge.schema import Fact
 from .model import Model
 from .reading import Reading, expansion_of
 from .reply import Citation
-from .statements import distinct, unrepeated
+from .statements import coordinate, said_once, says_the_same, unrepeated
+from .summary_text import SUMMARY_SHAPES, summarise
 
 __all__ = ["Composed", "compose", "join", "sentence_citation"]
 
@@ -64,7 +65,9 @@ def citations(model: Model, facts: list[Fact] | tuple[Fact, ...]) -> tuple[Citat
                 break
         sentence = model.sentences[sid]
         out.setdefault((sid, f.quote), Citation(sentence.section, f.quote, sid))
-    return tuple(out.values())
+    found = list(out.values())
+    # a quote that lies inside another quote of the same answer is cited by that one
+    return tuple(c for c in found if not any(c is not d and c.quote in d.quote for d in found))
 
 
 def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | None) -> Composed:
@@ -106,60 +109,51 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         for f in facts:
             assert f.source
             by_source.setdefault(f.source, []).append(f)
-        used = [fs[0] for fs in by_source.values()]
-        body = lang.message("sources", names=join([model.entities[s].name for s in by_source]))
-        body += " " + " ".join(dict.fromkeys(f.statement for f in used[:4]))
-        facts = used
+        said, facts = _say(model, [fs[0] for fs in by_source.values()], 4)
+        body = " ".join([lang.message("sources", names=join([model.entities[s].name for s in by_source])), *said])
     elif shape == "attribution":
         sourced = [f for f in facts if f.source]
         if sourced:
-            names = join(list(dict.fromkeys(model.entities[f.source].name for f in sourced if f.source)))
-            body = (
-                lang.message("attributed", names=names)
-                + " "
-                + " ".join(dict.fromkeys(f.statement for f in sourced[:3]))
-            )
-            facts = sourced[:3]
+            said, facts = _say(model, sourced, 3)
+            names = join(list(dict.fromkeys(model.entities[f.source].name for f in facts if f.source)))
+            body = " ".join([lang.message("attributed", names=names), *said])
         else:
-            body = lang.message("unattributed") + " " + " ".join(dict.fromkeys(f.statement for f in facts[:2]))
-            facts = facts[:2]
+            said, facts = _say(model, facts, 2)
+            body = " ".join([lang.message("unattributed"), *said])
+    elif shape in SUMMARY_SHAPES:
+        body, facts = summarise(model, frame, reading)
     elif shape in ("timeline", "year"):
-        lines: dict[str, Fact] = {}
-        for f in facts:
-            lines.setdefault(f"{f.date}: {f.statement}" if f.date else f.statement, f)
-            if len(lines) >= 16:
-                break
-        body = "\n".join(lines)
-        facts = list(lines.values())
+        facts = _once(model, facts)[:16]
+        body = "\n".join(f"{f.date}: {f.statement}" if f.date else f.statement for f in facts)
     elif shape == "about":
         ent = model.entities[reading.entities[0]] if reading.entities else None
-        statements = list(dict.fromkeys(f.statement for f in facts[:4]))
         lead = ""
         if ent is not None and ent.description:
             lead = (
                 f"{ent.name}: {ent.description}" if ent.name.lower() not in ent.description.lower() else ent.description
             )
-        body = " ".join([lead, *statements]).strip()
-        facts = facts[:4]
-    elif shape == "check":
-        body = lang.message("yes") + " " + " ".join(distinct(f.statement for f in facts[:2]))
-    elif shape == "check_no":
-        body = lang.message("no") + " " + " ".join(distinct(f.statement for f in facts[:2]))
+        # a fact the description was written from is not said again
+        fresh = [f for f in facts if not lead or not says_the_same(model, f.statement, lead)]
+        said, facts = _say(model, fresh, 4)
+        body = " ".join([lead, *said]).strip()
+    elif shape in ("check", "check_no"):
+        said, facts = _say(model, facts, 2)
+        body = " ".join([lang.message("yes" if shape == "check" else "no"), *said])
     elif (shape == "yesno" and frame.tokens[0] not in lang.question_words) or (
         frame.is_yesno and shape in ("all", "best")
     ):
         # a yes or a no, unless the question asks what or where ("what does X do in Y?" reads like "is X
         # active in Y?" but is answered with the facts alone)
-        facts = _covering(model, unrepeated(model, facts), frame)
-        body = _yes_no(model, facts[0], facts)
-        facts = facts[:3]
+        # the evidence: the top fact, and up to two more (often the when and where)
+        said, facts = _say(model, _covering(model, _once(model, facts), frame), 3)
+        body = " ".join([_yes_no(model, facts[0]), *said])
     elif shape in ("subjects", "objects") and len(facts) > 1:
         names = _listed(model, facts, reading, shape)
-        statements = distinct(f.statement for f in unrepeated(model, facts))
-        body = (f"{join(names)}. " if len(names) > 1 else "") + " ".join(statements[:4])
+        said, facts = _say(model, facts, 4)
+        body = " ".join([f"{join(names)}." if len(names) > 1 else "", *said]).strip()
     else:
-        facts = _with_siblings(model, facts, frame)
-        body = " ".join(distinct(f.statement for f in unrepeated(model, facts)))
+        said, facts = _say(model, _with_siblings(model, facts, frame))
+        body = " ".join(said)
     if frame.present and facts and facts[0].relation in model.current:
         body += lang.message("as_of", date=model.about.date_printed)
     cites = citations(model, facts)
@@ -174,6 +168,18 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
     else:
         subject = facts[0].subject if facts else None
     return Composed(body, cites, tuple(facts), subject)
+
+
+def _once(model: Model, facts: list[Fact]) -> list[Fact]:
+    """The facts to say: one per claim (a sentence read as several facts, or two facts saying one thing)."""
+    return said_once(model, unrepeated(model, facts))
+
+
+def _say(model: Model, facts: list[Fact], most: int = 99) -> tuple[list[str], list[Fact]]:
+    """The statements to make (at most ``most``), what several facts say of different things said together,
+    and the facts they say (for the citations)."""
+    said = coordinate(model, _once(model, facts))[:most]
+    return [text for text, _ in said], [f for _, members in said for f in members]
 
 
 def _listed(model: Model, facts: list[Fact], reading: Reading, shape: str) -> list[str]:
@@ -228,11 +234,11 @@ def _covering(model: Model, facts: list[Fact], frame: Frame) -> list[Fact]:
     return facts
 
 
-def _yes_no(model: Model, top: Fact, facts: list[Fact]) -> str:
-    statements = " ".join(dict.fromkeys(f.statement for f in facts[:2]))
+def _yes_no(model: Model, top: Fact) -> str:
+    """How a yes-or-no answer opens: "No." for a negated fact, the fact's hedge ("Reportedly."), or "Yes."."""
     lang = model.lang
     if top.negated:
-        return f"{lang.message('no')} {statements}"
+        return lang.message("no")
     if top.hedge in lang.hedge_leads:
-        return f"{lang.hedge_leads[top.hedge]}. {statements}"
-    return f"{lang.message('yes')} {statements}"
+        return f"{lang.hedge_leads[top.hedge]}."
+    return lang.message("yes")

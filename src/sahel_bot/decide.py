@@ -29,6 +29,8 @@ CLARIFY = "clarify"
 DECLINE = "decline"
 #: Compose modes that answer without facts of their own (the brief's metadata, an overview, a name).
 _FACTLESS = frozenset({"brief", "about", "acronym", "entities"})
+#: The readings built from several facts (a total, a superlative, an interval, ...).
+_SUMMARIES = frozenset({"total", "superlative", "interval", "each", "in_common", "period"})
 
 
 class Decision(NamedTuple):
@@ -126,6 +128,11 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         )
         if again is not None and pointed_but_not_given(model, frame, again):
             return _not_answered(model, frame, again, readings)
+    asks_summary = frame.total or frame.interval or frame.superlative
+    if asks_summary and best is not None and best.intent not in _SUMMARIES:
+        # "how many in all", "the deadliest", "how many years between": no one fact answers it, and the facts
+        # the brief has do not add up to it
+        return _not_answered(model, frame, best, readings, asked_type="summary")
     if best is not None and best.intent == "follow_up" and not best.facts:
         return Decision(DECLINE, "follow_up_missing", "a follow-up the last answer's facts cannot answer", best)
     if best is None or best.score < settings.clarify_threshold or (not best.facts and best.compose not in _FACTLESS):

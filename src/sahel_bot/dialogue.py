@@ -55,6 +55,8 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
                 continue
         kind = lang.pronouns.get(token)
         previous = tokens[i - 1] if i else ""
+        if previous in lang.saying_verbs and token in lang.demonstratives:
+            continue  # "who says that?": the claim the last answer made, which no entity stands for
         adjective = ""
         if previous in lang.anaphoric_adjectives and i >= 2 and tokens[i - 2] in ("the", "this", "that"):
             # "the new group", "the merged group", "the latter group"
@@ -69,7 +71,9 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         # a pronoun before every name in the question cannot stand for one of them: "is it tied to the
         # Islamic State?", "did that make it richer than other Al Qaeda branches?" ask about the subject
         first = bool(mentions) and i < min(m.start for m in mentions)
-        if mentions and kind == "any" and not first:
+        # "does AQIM give it money?": an object pronoun after a name is someone else than that name
+        other = bool(mentions) and not first and token in lang.object_pronouns and previous not in lang.articles
+        if mentions and kind == "any" and not first and not other:
             if token not in lang.neuter_pronouns or taken - {"place"}:
                 continue
             kind = "group"
@@ -90,7 +94,7 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         )
         if entity is None or any(m.entity == entity for m in mentions):
             continue
-        if model.cls[entity] in taken and not first:
+        if model.cls[entity] in taken and not first and not other:
             continue
         added.append(Mention(entity, i, i + 1, model.entities[entity].name, token, 100.0, "context"))
         break

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .context import Context
 from .frame import YEAR, Frame
+from .knowledge.schema import Fact
 from .model import Model
 from .reading import Reading, scored
 
@@ -25,10 +26,14 @@ def pointing_reading(model: Model, frame: Frame, explicit: bool, context: Contex
         return None
     previous = [model.facts[f] for f in context.facts if f in model.facts]
     words = model.index.resolve_words(frame.content)
-    found = model.index.score(frame, (), words, candidates=previous) if words else []
-    fitting = [f for f in previous if model.index.type_fit(frame, f, frozenset()) >= 1.0]
-    if found:
-        fitting = [s.fact for s in found if s.typed >= 1.0] or fitting
+    fitting: list[Fact] = []
+    if words:
+        found = model.index.score(frame, (), words, candidates=previous)
+        fitting = [s.fact for s in found if s.typed >= 1.0 and s.lexical > 0]
+    if not fitting and all(s is not None for _, s, _ in words):
+        # "where was that?", "who set it up?": the kind of answer says which of the last facts answer; but
+        # not "what is his date of birth?", whose words the brief never uses
+        fitting = [f for f in previous if model.index.type_fit(frame, f, frozenset()) >= 1.0]
     if not fitting:
         return None
     return Reading(

@@ -10,6 +10,7 @@ May import: ``language``, ``entities``, ``model``, ``context``, ``linking``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import NamedTuple
 
@@ -48,6 +49,15 @@ class Frame(NamedTuple):
     after_brief: str = ""
     #: the question is in the present tense (the answer holds as of the brief's date)
     present: bool = False
+    #: the summary the question asks for: a superlative cue ("deadliest"), a total ("in all"), the years
+    #: between two things, the same question of each member of a set, what several entities share
+    superlative: str = ""
+    total: bool = False
+    interval: bool = False
+    each: bool = False
+    both: bool = False
+    #: what happened, in date order ("what happened between 2012 and 2015", "a timeline of X")
+    timeline: bool = False
 
     @property
     def normalized(self) -> str:
@@ -151,7 +161,40 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         wanted=tuple(dict.fromkeys(wanted)),
         exact=bool(lang.exact_words & set(tokens)),
         present=bool(lang.present_words & set(tokens)),
+        **_summary(model, tokens, kind),
     )
+
+
+def _has(text: str, phrases: tuple[str, ...]) -> bool:
+    return any(f" {p} " in text for p in phrases)
+
+
+def _summary(model: Model, tokens: tuple[str, ...], kind: str) -> dict[str, object]:
+    """Which summary the words ask for: a superlative, a total, an interval, each of a set, what is shared."""
+    lang = model.lang
+    text = f" {' '.join(tokens)} "
+    for idiom in lang.superlative_idioms:
+        text = text.replace(f" {idiom} ", " ")
+    superlative = ""
+    for cue in sorted(lang.superlatives, key=lambda c: -len(c)):
+        at = text.find(f" {cue} ")
+        if at >= 0 and text[:at].split()[-1:] and text[:at].split()[-1] in lang.superlative_openers:
+            superlative = cue
+            break
+    interval = (
+        kind in ("how_many", "duration", "when")
+        and bool(lang.interval_units & set(tokens))
+        and _has(text, lang.interval_words)
+        and not (kind == "when" and "years" not in tokens)
+    )
+    return {
+        "superlative": superlative,
+        "total": kind == "how_many" and _has(text, lang.total_words),
+        "interval": interval,
+        "each": _has(text, lang.each_words),
+        "both": _has(text, lang.both_words),
+        "timeline": _has(text, lang.timeline_words),
+    }
 
 
 def build_frame(
@@ -236,6 +279,14 @@ def _period(
             anchor = None
         lo, hi = lang.period_words[word]
         return (0 if lo is None else year + lo, 9999 if hi is None else year + hi), anchor
+    years = [(i, int(t)) for i, t in enumerate(tokens) if YEAR.fullmatch(t)]
+    for (i, first), (j, last) in itertools.pairwise(years):
+        # "between 2012 and 2015", "from 2012 to 2015", "in 2015-2016": the years from one to the other (not
+        # the date in an event's name: "the hotel attacks of 2015-2016")
+        joined = list(tokens[i + 1 : j])
+        opened = i > 0 and tokens[i - 1] in lang.range_openers
+        if opened and joined in (["and"], ["to"], ["until"], ["through"], []) and first < last <= model.brief_year:
+            return (first, last), None
     return None, None
 
 

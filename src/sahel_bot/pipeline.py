@@ -16,10 +16,13 @@ from .context import Context, answered, asked_back
 from .decide import ANSWER, CLARIFY, Decision, decide, decide_early
 from .entities import Mention
 from .frame import Frame, build_frame
+from .knowledge.brief import split_sentences
 from .knowledge.schema import Knowledge
 from .linking import Mentions, link
 from .messages import say
 from .model import Model
+from .normalize import normalize
+from .parts import split_parts
 from .prepare import Turn, prepare, safe_text
 from .readings import Readings, read
 from .reply import Candidate, Explanation, LinkedEntity, Reply
@@ -38,6 +41,9 @@ class Engine:
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
         """Return the reply to ``question`` and the context after it; never raises."""
         try:
+            parts = split_parts(self.model.lang, safe_text(question))
+            if len(parts) > 1:
+                return self._in_parts(question, parts, context)
             return self._answer(question, context)
         except Exception as exc:  # a reply is always owed; the reason stays visible in the explanation
             reply = Reply(
@@ -48,6 +54,43 @@ class Engine:
                 explanation=Explanation(reason=f"internal error: {type(exc).__name__}: {exc}"),
             )
             return reply, context
+
+    def _in_parts(self, raw: str, parts: list[str], context: Context) -> tuple[Reply, Context]:
+        """Answer a question asked in parts, each part a turn of its own, in order; one reply for all.
+
+        It is an answer only when every part is answered; otherwise it declines, saying what the brief
+        does say for each part.  A statement an earlier part made is not made again.
+        """
+        replies: list[Reply] = []
+        for part in parts:
+            reply, context = self._answer(part, context)
+            replies.append(reply)
+        answered = all(r.answered for r in replies)
+        first = replies[0] if answered else next(r for r in replies if not r.answered)
+        reasons = "; ".join(f"part {n}: {r.explanation.reason}" for n, r in enumerate(replies, start=1))
+        said: set[str] = set()
+        texts = []
+        for r in replies:
+            fresh = [x for x in split_sentences(r.text) if normalize(x) not in said]
+            said.update(normalize(x) for x in fresh)
+            if fresh:
+                texts.append(" ".join(fresh))
+        reply = Reply(
+            question=safe_text(raw),
+            answered=answered,
+            text="\n\n".join(texts),
+            outcome=ANSWER if answered else first.outcome,
+            intent=first.intent,
+            confidence=min(r.confidence for r in replies),
+            citations=tuple(dict.fromkeys(c for r in replies for c in r.citations)),
+            suggestions=tuple(dict.fromkeys(s for r in replies for s in r.suggestions)),
+            subject=replies[-1].subject or first.subject,
+            explanation=first.explanation._replace(
+                reason=f"asked in {len(parts)} parts ({' | '.join(parts)}): {reasons}",
+                facts=tuple(f for r in replies for f in r.explanation.facts),
+            ),
+        )
+        return reply, context
 
     def _answer(self, raw: str, context: Context) -> tuple[Reply, Context]:
         model = self.model

@@ -19,6 +19,7 @@ from .lookup import generic_reading, side_by_side_reading
 from .model import Model
 from .reading import Reading, Words, fits, floor, is_exact, penalise_unknown
 from .relation_reading import intent_reading
+from .summaries import summary_reading
 
 __all__ = ["Readings", "read"]
 
@@ -121,6 +122,10 @@ def read(model: Model, frame: Frame, mentions: Mentions, context: Context) -> Re
     if each is not None:
         readings.append(each)
     ranked = rank(model, readings, frame, words, context)
+    summary = summary_reading(model, frame, words)
+    if summary is not None:
+        # the question asks for a summary ("the deadliest", "in all", "each of"): no single fact answers it
+        ranked.insert(0, summary)
     # follow-ups: what the turn says of the last answer comes before what its words find elsewhere
     follow = wh_reading(model, frame, context) if mentions.bare else None
     if follow is not None:

@@ -9,13 +9,24 @@ May import: ``normalize``, ``model``, ``knowledge.schema``.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 
 from .knowledge.schema import Fact
 from .model import Model
 from .normalize import normalize
 
-__all__ = ["distinct", "names_all", "normal_statement", "says_nothing_new", "statement_words", "unrepeated"]
+__all__ = [
+    "coordinate",
+    "distinct",
+    "names_all",
+    "normal_statement",
+    "said_once",
+    "says_nothing_new",
+    "says_the_same",
+    "statement_words",
+    "unrepeated",
+]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -73,3 +84,118 @@ def unrepeated(model: Model, facts: list[Fact]) -> list[Fact]:
         kept.append(fact)
         same.append(fact)
     return kept
+
+
+#: Two statements that share this much of the shorter one's content words say the same thing.
+SAME_CLAIM = 0.8
+
+
+def says_the_same(model: Model, a: str, b: str) -> bool:
+    """Whether two statements make one claim: most of the shorter one's content words are in the other."""
+    wa, wb = statement_words(model, a), statement_words(model, b)
+    if not wa or not wb:
+        return wa == wb
+    return len(wa & wb) / min(len(wa), len(wb)) >= SAME_CLAIM
+
+
+def said_once(model: Model, facts: list[Fact]) -> list[Fact]:
+    """Return the facts without those whose statement says nothing an earlier one did not already say."""
+    kept: list[Fact] = []
+    for fact in facts:
+        if any(says_nothing_new(model, fact.statement, k.statement) for k in kept):
+            continue
+        # a statement that says all an earlier one said, and more, takes its place
+        covered = [i for i, k in enumerate(kept) if says_nothing_new(model, k.statement, fact.statement)]
+        if covered:
+            kept[covered[0]] = fact
+            kept = [k for i, k in enumerate(kept) if i not in covered[1:]]
+        else:
+            kept.append(fact)
+    return kept
+
+
+#: Statements that share this much (their first and last words) say one thing about several others.
+_SHARED = 0.6
+#: The longest part two statements may differ by and still be said as one ("in Mali" / "in Niger").
+_MIDDLE = 8
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _frame_of(a: list[str], b: list[str]) -> tuple[int, int] | None:
+    """The lengths of the words two statements share at their start and their end, if they differ in between."""
+    p = 0
+    while p < min(len(a), len(b)) and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < min(len(a), len(b)) - p and a[-1 - s] == b[-1 - s]:
+        s += 1
+    rest_a, rest_b = len(a) - p - s, len(b) - p - s
+    shared = p + s
+    # not when they differ in their first words: "X has ..." and "Y has ..." are not "X and Y has ..."
+    if not p or not (0 < rest_a <= _MIDDLE and 0 < rest_b <= _MIDDLE) or shared < _SHARED * max(len(a), len(b)):
+        return None
+    return p, s
+
+
+def _words(statement: str) -> list[str]:
+    """A statement's words, its closing stop a word of its own (so "in Mali." and "in Niger." end alike)."""
+    if statement[-1:] in ".?!":
+        return [*statement[:-1].split(" "), statement[-1]]
+    return statement.split(" ")
+
+
+class _Group:
+    """Statements said as one: the first one's words, the shared start and end lengths, the parts in between."""
+
+    def __init__(self, fact: Fact, names: tuple[str, ...]) -> None:
+        self.names = names
+        self.words = _words(fact.statement)
+        self.shape: tuple[int, int] | None = None
+        self.middles: list[list[str]] = []
+        self.facts = [fact]
+
+    def take(self, fact: Fact, names: tuple[str, ...]) -> bool:
+        words = _words(fact.statement)
+        shape = _frame_of(self.words, words)
+        if shape is None or (self.shape is not None and shape != self.shape):
+            return False
+        # never cut a name in two ("Ansar al Dine" and "Ansar al Islam" differ in the middle of a name)
+        for statement, stmt_words in ((self.facts[0].statement, self.words), (fact.statement, words)):
+            cut = len(" ".join(stmt_words[: shape[0]]))
+            if any(start < cut < start + len(n) for n in names for start in _occurrences(statement, n)):
+                return False
+        if self.shape is None:
+            self.shape = shape
+            self.middles = [self.words[shape[0] : len(self.words) - shape[1]]]
+        p, s = shape
+        self.middles.append(words[p : len(words) - s])
+        self.facts.append(fact)
+        return True
+
+    def text(self) -> str:
+        if self.shape is None:
+            return self.facts[0].statement
+        p, s = self.shape
+        said = _join([" ".join(m).rstrip(",") for m in self.middles])
+        text = " ".join([*self.words[:p], said, *self.words[len(self.words) - s :]])
+        return text[:-2] + text[-1] if text[-2:-1] == " " and text[-1] in ".?!" else text
+
+
+def _occurrences(text: str, name: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(name), text)]
+
+
+def coordinate(model: Model, facts: list[Fact]) -> list[tuple[str, list[Fact]]]:
+    """Say together what several facts say of different things ("attacks in Mali", "attacks in Niger"
+    become "attacks in Mali and Niger"): the statements, each with the facts it says, in order."""
+    groups: list[_Group] = []
+    for fact in facts:
+        names = tuple(
+            n for e in fact.entities if e in model.entities for n in model.entities[e].names if len(n.split()) > 1
+        )
+        if not any(g.take(fact, names + g.names) for g in groups):
+            groups.append(_Group(fact, names))
+    return [(g.text(), g.facts) for g in groups]

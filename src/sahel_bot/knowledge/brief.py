@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from ..errors import KnowledgeError, KnowledgeErrors
 from .schema import Brief, Location, Paragraph, Section, Sentence
 
@@ -73,6 +71,8 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _front_matter(path: Path, lines: list[str]) -> tuple[dict[str, object], int]:
+    import yaml  # only when the brief is parsed: the sentence splitter below is used at every start
+
     if not lines or lines[0].strip() != "---":
         raise KnowledgeErrors([KnowledgeError(str(path), 1, 1, "the brief must start with '---' front matter")])
     for i in range(1, len(lines)):

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from ..errors import KnowledgeError, KnowledgeErrors
 
-__all__ = ["DEFAULT_LANGUAGE", "AnswerCue", "Language", "LazyPattern", "load_language"]
+__all__ = ["DEFAULT_LANGUAGE", "AnswerCue", "Language", "LazyPattern", "Superlative", "load_language"]
 
 DEFAULT_LANGUAGE = Path(__file__).resolve().parent / "en.yaml"
 
@@ -52,6 +52,14 @@ class LazyPattern:
         return (LazyPattern, (self.source, self.flags))
 
 
+class Superlative(NamedTuple):
+    """A superlative cue: order by "count" or "date", the most (latest) first or not, the words counted."""
+
+    by: str
+    most: bool
+    counting: frozenset[str]
+
+
 class AnswerCue(NamedTuple):
     """One answer type and the phrases that ask for it (" how many ", padded for a word match)."""
 
@@ -81,6 +89,8 @@ class Language(NamedTuple):
     neuter_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
     possessive_pronouns: frozenset[str]
+    object_pronouns: frozenset[str]
+    saying_verbs: frozenset[str]
     pointers: frozenset[str]
     demonstratives: frozenset[str]
     definite_articles: frozenset[str]
@@ -95,11 +105,22 @@ class Language(NamedTuple):
     more_words: frozenset[str]
     someone_else: frozenset[str]
     parallel_words: frozenset[str]
+    superlatives: Mapping[str, Superlative]
+    superlative_openers: frozenset[str]
+    superlative_idioms: tuple[str, ...]
+    timeline_words: tuple[str, ...]
+    total_words: tuple[str, ...]
+    interval_words: tuple[str, ...]
+    interval_units: frozenset[str]
+    each_words: tuple[str, ...]
+    both_words: tuple[str, ...]
+    number_words: Mapping[str, int]
     place_words: frozenset[str]
     person_words: frozenset[str]
     same_year: LazyPattern
     period_words: Mapping[str, tuple[int | None, int | None]]
     period_fillers: frozenset[str]
+    range_openers: frozenset[str]
     clause_openers: frozenset[str]
     clause_subjects: frozenset[str]
     aside_words: frozenset[str]
@@ -171,10 +192,20 @@ _CONVERTERS: dict[str, Any] = {
     "document_parts": lambda v: {str(k): _words(w) for k, w in v.items()},
     "months": lambda v: tuple(str(v).split()),
     "month_abbreviations": lambda v: tuple(str(v).split()),
+    "superlatives": lambda v: {
+        str(k): Superlative(str(c["by"]), bool(c["most"]), frozenset(c.get("counting") or ())) for k, c in v.items()
+    },
+    "superlative_idioms": _phrases,
+    "timeline_words": _phrases,
+    "total_words": _phrases,
+    "interval_words": _phrases,
+    "each_words": _phrases,
+    "both_words": _phrases,
     "placeholders": lambda v: LazyPattern(rf"\b({_alternation(_phrases(v))})\b"),
 }
 _MAPPINGS = frozenset(
     {"pronouns", "hedge_leads", "month_positions", "short_forms", "messages", "not_given", "missing_kinds"}
+    | {"number_words"}
     | {"else_missing"}
 )
 

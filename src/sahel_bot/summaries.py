@@ -1,0 +1,299 @@
+"""Summary readings: answers no single fact gives, built from several facts and shown with their working.
+
+- a superlative ("the deadliest attack", "the most recent"): the facts of the question's topic ordered by
+  a count or a date, the extreme one given with what it was measured by;
+- a total ("how many ... in all"): the counts of distinct events added up, the sum shown;
+- an interval ("how many years between X and Y", "how long after X did Y"): the years of two facts
+  subtracted, both cited;
+- each member of a set ("who led each of the groups that merged into X"): the set found first, then the
+  question asked of each member;
+- what several entities share ("which countries were attacked both by X and by Y");
+- what happened in a period ("between 2012 and 2015"), in date order.
+
+Each reading cites every fact it uses.  May import: ``model``, ``frame``, ``context``, ``intents``,
+``retrieval``, ``reading``, ``relation_reading``, ``entities``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .context import Context
+from .entities import Mention
+from .frame import YEAR, Frame
+from .knowledge.schema import Fact
+from .model import Model
+from .reading import Reading, Words, scored
+from .relation_reading import intent_reading
+from .retrieval import FactScore
+
+__all__ = ["number", "summary_reading"]
+
+_DIGITS = re.compile(r"\d[\d,]*")
+#: A summary reading is as sure as the facts it rests on; it beats a single-fact reading of the same words.
+_SURE = 0.9
+
+
+def number(model: Model, count: str | None) -> int | None:
+    """The number a fact's count gives ("39", "some 800", "one"), or None."""
+    if not count:
+        return None
+    digits = _DIGITS.search(count)
+    if digits:
+        return int(digits.group().replace(",", ""))
+    for word, value in model.lang.number_words.items():
+        if re.search(rf"\b{word}\b", count.lower()):
+            return value
+    return None
+
+
+def summary_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
+    """Return the summary reading the question asks for, or None (no summary asked, or no facts for it)."""
+    if frame.interval:
+        return _interval(model, frame)
+    if frame.superlative:
+        return _superlative(model, frame, words)
+    if frame.total:
+        return _total(model, frame, words)
+    if frame.each:
+        return _each(model, frame)
+    if frame.both and len(frame.entity_ids) >= 2:
+        return _in_common(model, frame, words)
+    if frame.period is not None and frame.timeline:
+        return _period(model, frame, words)
+    return None
+
+
+def _topic(model: Model, frame: Frame, words: Words, cue: set[str] | None = None) -> list[FactScore]:
+    """The facts about what the question is about, the summary's own words left out of it."""
+    cue = cue or set()
+    # the cue as the lexicon rewrote it ("deadliest" is read as the brief's "lethality") is no topic word
+    cue |= {model.knowledge.synonyms.get(w, w) for w in cue}
+    own = [w for w in words if w[0] not in cue]
+    found = model.index.score(frame._replace(answer_type="what"), frame.entity_ids, own, limit=400)
+    if own and any(s is not None for _, s, _ in own):
+        found = [s for s in found if s.lexical >= 0.3]
+    return found
+
+
+def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
+    cue = model.lang.superlatives[frame.superlative]
+    found = _topic(model, frame, words, set(frame.superlative.split()))
+    if cue.by == "count":
+        counted = {model.stem(w) for w in cue.counting}
+        ranked = [
+            (value, s)
+            for s in found
+            if (value := number(model, s.fact.count)) is not None
+            and (not counted or counted & model.index.strong[s.fact.id])
+        ]
+    else:
+        ranked = [((s.fact.year_from, model.month(s.fact.date)), s) for s in found if s.fact.year_from]
+    if not ranked:
+        return None
+    ranked.sort(key=lambda item: item[0], reverse=cue.most)
+    best = ranked[0][1]
+    detail = f"superlative '{frame.superlative}': {len(ranked)} facts ordered by {cue.by}"
+    return Reading("superlative", _SURE, (best._replace(score=_SURE),), "superlative", detail, frame.entity_ids)
+
+
+def _counted(model: Model, frame: Frame) -> tuple[str | None, str | None]:
+    """What "how many" counts: an entity named right after it ("how many Americans"), or a word."""
+    tokens = frame.tokens
+    at = next((i + 2 for i in range(len(tokens) - 1) if tokens[i : i + 2] == ("how", "many")), None)
+    if at is None or at >= len(tokens):
+        return None, None
+    mention = next((m for m in frame.mentions if m.start == at), None)
+    if mention is not None:
+        return mention.entity, None
+    return None, model.stem(tokens[at])
+
+
+def _total(model: Model, frame: Frame, words: Words) -> Reading | None:
+    cue = {w for phrase in model.lang.total_words for w in phrase.split()}
+    found = _topic(model, frame, words, cue)
+    counted_entity, counted_word = _counted(model, frame)
+    if counted_entity is not None:
+        # "how many Americans": a fact counts them only when it is about them
+        found = [s for s in found if counted_entity in model.index.roles[s.fact.id]]
+    elif counted_word is not None:
+        # "how many people": a fact of "one U.S. citizen" counts citizens, not people at large
+        found = [s for s in found if counted_word in model.index.strong[s.fact.id]]
+    # ... and it counts what the question says happened to them ("killed", "escaped"): one of its words
+    doing = {s for _, s, _ in words if s is not None and s != counted_word} - {model.stem(w) for w in cue}
+    if doing:
+        found = [s for s in found if doing & model.index.strong[s.fact.id]]
+    events: dict[tuple[str, int], FactScore] = {}
+    for s in found:
+        value = number(model, s.fact.count)
+        if value is None:
+            continue
+        # counts of events only: a fact that sums up others ("as of 2012, a single death") is none; one
+        # count per event and number, however many facts repeat it
+        event = next((e for e in s.fact.entities if model.cls.get(e) == "event"), None)
+        if event is not None and all(e in model.index.roles[s.fact.id] for e in frame.entity_ids):
+            events.setdefault((event, value), s)
+    if not events:
+        return None
+    chosen = tuple(s._replace(score=_SURE) for s in events.values())
+    if len(chosen) == 1:
+        # "how many civilians died in total at the gas plant?": for one event named, the brief gives the
+        # total itself; for a group over all its attacks, one event's count is no total
+        ((event, _),) = events
+        if event not in frame.entity_ids:
+            return None
+        return Reading("total", _SURE, chosen, "all", "the one count the brief gives", frame.entity_ids)
+    detail = f"a total over {len(chosen)} events"
+    return Reading("total", _SURE, chosen, "total", detail, frame.entity_ids)
+
+
+def _clauses(model: Model, frame: Frame) -> tuple[range, range] | None:
+    """The two spans an interval question compares: "between A and B", or "after A did B"."""
+    tokens = frame.tokens
+    lang = model.lang
+    for i, t in enumerate(tokens):
+        if t == "between":
+            inside = {j for m in frame.mentions for j in range(m.start + 1, m.end)}
+            ands = [j for j in range(i + 2, len(tokens) - 1) if tokens[j] == "and" and j not in inside]
+            if ands:
+                return range(i + 1, ands[0]), range(ands[0] + 1, len(tokens))
+        if t in ("after", "before", "since"):
+            verbs = [j for j in range(i + 2, len(tokens) - 1) if tokens[j] in lang.yes_no_starts]
+            if verbs:
+                first, second = range(i + 1, verbs[0]), range(verbs[0] + 1, len(tokens))
+                return (second, first) if t == "before" else (first, second)
+    return None
+
+
+def _dated(model: Model, frame: Frame, span: range) -> FactScore | None:
+    """The dated fact a span of the question names ("Zawahiri announcing AQIM's union with Al Qaeda")."""
+    mentions = tuple(m for m in frame.mentions if m.start in span)
+    lang = model.lang
+    words = [t for t in frame.tokens[span.start : span.stop] if t not in lang.stopwords and not YEAR.fullmatch(t)]
+    inside = {t for m in mentions for t in frame.tokens[m.start : m.end]}
+    content = tuple(w for w in words if w not in inside and w not in lang.interval_units)
+    sub = frame._replace(mentions=mentions, content=content, answer_type="when", years=(), period=None)
+    found = model.index.score(sub, sub.entity_ids, model.index.resolve_words(content), limit=20)
+    dated = [s for s in found if s.fact.year_from and s.typed >= 1.0]
+    return dated[0] if dated else None
+
+
+def _interval(model: Model, frame: Frame) -> Reading | None:
+    spans = _clauses(model, frame)
+    if spans is None:
+        return None
+    first, second = (_dated(model, frame, span) for span in spans)
+    if first is None or second is None or first.fact.id == second.fact.id:
+        return None
+    pair = tuple(s._replace(score=_SURE) for s in (first, second))
+    detail = f"the years of two facts: {first.fact.id} and {second.fact.id}"
+    return Reading("interval", _SURE, pair, "interval", detail, frame.entity_ids)
+
+
+def _members(model: Model, frame: Frame, after: int) -> tuple[list[str], tuple[str, ...]]:
+    """The set "each of the groups that merged into X" names, and the type nouns that name it."""
+    tokens = frame.tokens
+    named = model.types_named(tokens[after:])
+    if not named:
+        return [], ()
+    _, wanted = named[0]
+    anchors = [m.entity for m in frame.mentions if m.start >= after]
+    clause = {model.stem(t) for t in tokens[after:]}
+    members: dict[str, None] = {}
+    for anchor in anchors:
+        for f in model.index.by_entity.get(anchor, ()):
+            keywords = {model.stem(w) for k in model.relations[f.relation].keywords for w in k.split()}
+            if not keywords & clause:
+                continue
+            for e in model.index.roles[f.id]:
+                inherited = e in model.index.inherited[f.id]  # AQIM is in a merger only through its branch
+                if e != anchor and not inherited and e in model.entities and model.entities[e].type in wanted:
+                    members.setdefault(e, None)
+    return list(members), wanted
+
+
+def _each(model: Model, frame: Frame) -> Reading | None:
+    tokens = frame.tokens
+    lang = model.lang
+    at = next((i for i, t in enumerate(tokens) if t in {w for p in lang.each_words for w in p.split()}), None)
+    if at is None or at < 2:
+        return None
+    members, _ = _members(model, frame, at)
+    if len(members) < 2:
+        return None
+    main = tokens[:at]
+    facts: list[FactScore] = []
+    covered: list[str] = []
+    for member in members:
+        # the question before "each", asked of the member: "who led" + "Ansar al Dine"
+        name = model.names[member][0].split()
+        sub_tokens = (*main, *name)
+        mention = Mention(member, len(main), len(sub_tokens), model.entities[member].name, " ".join(name), 100, "each")
+        sub = frame._replace(tokens=sub_tokens, mentions=(mention,), content=(), each=False)
+        matches = model.matcher.match(sub_tokens, (mention,))
+        reading = intent_reading(model, sub, [], matches[0], Context()) if matches else None
+        if reading is not None and reading.facts:
+            facts.append(reading.facts[0]._replace(score=_SURE))
+            covered.append(member)
+    if len(covered) < 2:
+        return None
+    detail = "each of " + ", ".join(model.entities[m].short for m in members)
+    return Reading("each", _SURE, tuple(facts), "each", detail, tuple(members))
+
+
+def _in_common(model: Model, frame: Frame, words: Words) -> Reading | None:
+    tokens = frame.tokens
+    sides: list[set[str]] = []
+    for m in sorted(frame.mentions, key=lambda m: m.start):
+        joined = sides and "or" in tokens[max(0, m.start - 2) : m.start]
+        if joined:
+            sides[-1].add(m.entity)
+        else:
+            sides.append({m.entity})
+    wanted = set(frame.wanted)
+    if len(sides) < 2 or not wanted:
+        return None
+    shared: set[str] | None = None
+    support: dict[str, list[Fact]] = {}
+    for side in sides:
+        found: set[str] = set()
+        for s in model.index.score(frame._replace(answer_type="what"), tuple(side), words, limit=80):
+            roles = model.index.roles[s.fact.id]
+            if not side & roles.keys() or s.lexical < 0.3:
+                continue
+            if not any(roles.get(e) == "subject" for e in side):
+                continue  # what each side does or has: it is the fact's subject
+            for e in roles:
+                if e in model.entities and model.entities[e].type in wanted and e not in side:
+                    found.add(e)
+                    support.setdefault(e, []).append(s.fact)
+        shared = found if shared is None else shared & found
+    if not shared:
+        return None
+    facts = {f.id: f for e in sorted(shared) for f in support[e][:2]}
+    chosen = scored(list(facts.values())[:8], _SURE)
+    return Reading("in_common", _SURE, chosen, "in_common", "shared by each side", tuple(sorted(shared)))
+
+
+#: How many events a period's answer tells (the rest would be a list, not an answer).
+_PERIOD_FACTS = 10
+
+
+def _period(model: Model, frame: Frame, words: Words) -> Reading | None:
+    assert frame.period is not None
+    lo, hi = frame.period
+    ids = set(frame.entity_ids)
+    facts = [
+        f
+        for f in model.knowledge.facts
+        if f.year_from is not None and lo <= f.year_from <= hi and (not ids or ids & model.index.roles[f.id].keys())
+    ]
+    if not facts:
+        return None
+    known = {s for _, s, _ in words if s is not None}
+    # those that use the question's own words ("the Islamist groups") first, then the most central
+    facts.sort(key=lambda f: (-len(known & model.index.strong[f.id]), -f.weight, f.id))
+    facts = facts[:_PERIOD_FACTS]
+    facts.sort(key=lambda f: (f.year_from or 0, model.month(f.date), -f.weight, f.id))
+    detail = f"what happened from {lo} to {hi}" + (f" about {', '.join(sorted(ids))}" if ids else "")
+    return Reading("period", _SURE, scored(facts, _SURE), "timeline", detail, frame.entity_ids)

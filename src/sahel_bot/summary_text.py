@@ -1,0 +1,50 @@
+"""Summary answers in words: the working shown (the count measured, the sum, the subtraction), each
+fact's statement after it.  May import: ``model``, ``frame``, ``reading``, ``summaries``, ``statements``.
+"""
+
+from __future__ import annotations
+
+from .frame import Frame
+from .knowledge.schema import Fact
+from .model import Model
+from .reading import Reading
+from .statements import distinct
+from .summaries import number
+
+__all__ = ["SUMMARY_SHAPES", "summarise"]
+
+SUMMARY_SHAPES = frozenset({"superlative", "total", "interval", "each", "in_common"})
+
+
+def summarise(model: Model, frame: Frame, reading: Reading) -> tuple[str, list[Fact]]:
+    """Return the text of a summary reading and the facts it says."""
+    lang = model.lang
+    facts = [s.fact for s in reading.facts]
+    shape = reading.compose
+    if shape == "superlative":
+        cue = lang.superlatives[frame.superlative]
+        counted = sorted(cue.counting)
+        basis = lang.message("superlative_basis", counting=counted[0]) if cue.by == "count" and counted else ""
+        cue_text = frame.superlative[0].upper() + frame.superlative[1:]
+        return lang.message("superlative", cue=cue_text, basis=basis, statement=facts[0].statement), facts[:1]
+    if shape == "total":
+        values = [number(model, f.count) or 0 for f in facts]
+        working = " + ".join(str(v) for v in values)
+        head = lang.message("total", total=sum(values), sum=working)
+        return " ".join([head, *distinct(f.statement for f in facts)]), facts
+    if shape == "interval":
+        earlier, later = sorted(facts[:2], key=lambda f: (f.year_from or 0, model.month(f.date)))
+        years = (later.year_from or 0) - (earlier.year_from or 0)
+        head = lang.message(
+            "interval", later=later.year_from, earlier=earlier.year_from, years=years, s="" if years == 1 else "s"
+        )
+        return " ".join([head, earlier.statement, later.statement]), [earlier, later]
+    if shape == "each":
+        lines = []
+        for member, fact in zip(reading.entities, facts, strict=False):
+            lines.append(lang.message("each_member", name=model.entities[member].short, statements=fact.statement))
+        return "\n".join(lines), facts
+    # in common: the entities every side shares, and the facts that show it
+    names = [model.entities[e].short for e in reading.entities]
+    head = lang.message("in_common", names=", ".join(names))
+    return " ".join([head, *distinct(f.statement for f in facts)]), facts
