@@ -75,6 +75,7 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
     lang = model.lang
     facts = [s.fact for s in reading.facts]
     shape = reading.compose
+    listed: list[str] = []
     entity_ids = frame.entity_ids
     if shape == "acronym":
         expansion = expansion_of(model, reading.entities[0])
@@ -148,7 +149,8 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         said, facts = _say(model, _covering(model, _once(model, facts), frame), 3)
         body = " ".join([_yes_no(model, facts[0]), *said])
     elif shape in ("subjects", "objects") and len(facts) > 1:
-        names = _listed(model, facts, reading, shape)
+        listed = _listed(model, facts, reading, shape)
+        names = list(dict.fromkeys(model.entities[e].short for e in listed))
         said, facts = _say(model, facts, 4)
         body = " ".join([f"{join(names)}." if len(names) > 1 else "", *said]).strip()
     else:
@@ -161,13 +163,37 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         ent = model.entities[reading.entities[0]]
         extra = tuple(sentence_citation(model, c) for c in ent.cites[:2] if c in model.sentences)
         cites = tuple(dict.fromkeys(extra + cites))
+    if shape in ("each", "in_common"):
+        listed = list(reading.entities)
+    elif not listed and (frame.wanted or _plural_kind(model, frame)):
+        # "which groups seized northern Mali?", "how did the Islamists run it?": the answer names a set,
+        # which "they" may point at next (those the first fact names, and those more than one fact names:
+        # not every name in passing)
+        kinds = set(frame.wanted) or set(_plural_kind(model, frame))
+        named = [
+            e
+            for f in facts
+            for e in dict.fromkeys(model.index.roles[f.id])
+            if e in model.entities and model.entities[e].type in kinds and e not in frame.asked
+        ]
+        first = set(model.index.roles[facts[0].id]) if facts else set()
+        listed = [e for e in dict.fromkeys(named) if e in first or named.count(e) > 1]
     if reading.entities:
         subject: str | None = reading.entities[0]
     elif entity_ids:
         subject = entity_ids[0]
     else:
         subject = facts[0].subject if facts else None
-    return Composed(body, cites, tuple(facts), subject)
+    return Composed(body, cites, tuple(facts), subject, tuple(listed))
+
+
+def _plural_kind(model: Model, frame: Frame) -> tuple[str, ...]:
+    """The types a plural word of the question names when it names no entity of them ("the Islamists")."""
+    named = {model.entities[e].type for e in frame.entity_ids}
+    for word, types in model.types_named(frame.tokens):
+        if word.endswith("s") and not named & set(types):
+            return types
+    return ()
 
 
 def _once(model: Model, facts: list[Fact]) -> list[Fact]:
@@ -183,14 +209,14 @@ def _say(model: Model, facts: list[Fact], most: int = 99) -> tuple[list[str], li
 
 
 def _listed(model: Model, facts: list[Fact], reading: Reading, shape: str) -> list[str]:
-    """Return the names a list answer enumerates: the facts' subjects (or objects), not the slot itself."""
+    """Return the entities a list answer enumerates: the facts' subjects (or objects), not the slot itself."""
     slot = set(reading.entities)
-    names: dict[str, None] = {}
+    listed: dict[str, None] = {}
     for f in facts:
         ent = f.subject if shape == "subjects" else f.object
         if ent and ent not in slot and ent in model.entities:
-            names.setdefault(model.entities[ent].short, None)
-    return list(names)
+            listed.setdefault(ent, None)
+    return list(listed)
 
 
 def _with_siblings(model: Model, facts: list[Fact], frame: Frame) -> list[Fact]:

@@ -1,7 +1,11 @@
-"""Conversation context: what earlier turns were about, so follow-ups can lean on them.
+"""The dialogue state: what earlier turns were about, so follow-ups can point back at it.
 
-A ``Context`` is immutable; each answered turn returns a new one.  It expires:
-a subject not mentioned for ``Settings.context_turns`` turns is forgotten.
+A ``Context`` is immutable; each turn returns a new one: after an answer, what the answer was about and
+said; after a decline or a question back, what the question named (so "how old is he?" declined does
+not lose "he" for the next turn).  It holds the entities named in recent turns, newest first (a person
+named two turns back is still there), the last set of things an answer listed or a question named
+together ("they", "those two groups"), the last place ("there") and the last years ("then", "since
+then").  It expires: nothing said for ``Settings.context_turns`` turns is forgotten.
 May import: the standard library only.
 """
 
@@ -9,7 +13,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["Context", "answered", "asked_back"]
+__all__ = ["Context", "answered", "asked_back", "noted"]
+
+#: How many named entities the state keeps.
+_NAMED = 8
 
 
 class Context(NamedTuple):
@@ -29,10 +36,20 @@ class Context(NamedTuple):
     answer_type: str = ""
     #: the subjects of the last few answered turns, newest last: "the group" is the one talked about most
     recent: tuple[str, ...] = ()
+    #: the entities the questions named, newest first, answered or not
+    named: tuple[str, ...] = ()
+    #: the last set: what a list answer listed, or what a question named together ("they", "those groups")
+    group: tuple[str, ...] = ()
+    #: the turn the set was made in (a set from long ago is no longer "they")
+    group_turn: int = -1
+    #: the last place a question named or an answer gave ("there")
+    place: str | None = None
+    #: the years of the last answer ("then", "that year", "since then")
+    years: tuple[int, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return self.subject is None and not self.entities and self.intent is None
+        return self.subject is None and not self.entities and self.intent is None and not self.named
 
     def aged(self, max_turns: int) -> Context:
         """Return the context one turn older, or an empty one when it has expired."""
@@ -53,8 +70,14 @@ def answered(
     subject_name: str | None,
     facts: tuple[str, ...],
     entities: tuple[str, ...],
+    listed: tuple[str, ...] = (),
+    place: str | None = None,
+    years: tuple[int, ...] = (),
 ) -> Context:
     """Return the context after an answer of ``shape``: what the next turn may point back to."""
+    context = context._replace(years=years, place=place or context.place)
+    if len(listed) >= 2:
+        context = context._replace(group=listed[:12], group_turn=context.turn)
     if shape in ("acronym", "brief"):
         # an expansion or the brief's metadata: the subject (if any) changes, nothing else is said
         if subject is None:
@@ -71,20 +94,35 @@ def answered(
             facts=facts,
             age=0,
         )
-    return Context(
+    return context._replace(
         subject=subject,
         subject_name=subject_name,
         entities=entities[:12],
         intent=intent,
         facts=facts,
         age=0,
-        turn=context.turn,
         # a bare "when?" keeps the words of the question it followed
         words=words or context.words,
         asked=asked or context.asked,
         answer_type=answer_type,
         recent=(*context.recent, *((subject,) if subject else ()))[-4:],
     )
+
+
+def noted(
+    context: Context, named: tuple[str, ...], together: tuple[str, ...] = (), place: str | None = None
+) -> Context:
+    """Return the context with what a question named: newest first, a set named together, a place.
+
+    Every turn notes what it named, answered or not: "how old is he?" declined still talked about him.
+    """
+    if not named:
+        return context
+    kept = tuple(dict.fromkeys((*named, *context.named)))[:_NAMED]
+    context = context._replace(named=kept, place=place or context.place)
+    if len(together) >= 2:
+        context = context._replace(group=together, group_turn=context.turn)
+    return context
 
 
 def asked_back(context: Context, intent: str | None) -> Context:

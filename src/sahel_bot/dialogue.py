@@ -42,10 +42,19 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
     if lang.about_the_document.search(joined):
         # "when was it published?": "it" is the brief, which is no entity
         return Resolution(mentions)
+    # "how many made it out?": the pronoun of an idiom points at nothing
+    idiom = _in_idioms(model, tokens)
+    plural = _set_reference(model, tokens, mentions, context, idiom)
+    notes = []
+    if plural is not None:
+        # "what did that do to them?": the set first, then what else the turn points back to
+        notes.append(plural.note)
+        idiom |= {m.start for m in plural.mentions if m.method == "set"}
+        mentions = plural.mentions
     taken = {model.cls[m.entity] for m in mentions}
     added: list[Mention] = []
     for i, token in enumerate(tokens):
-        if any(m.start <= i < m.end for m in mentions):
+        if any(m.start <= i < m.end for m in mentions) or i in idiom:
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         if token in lang.demonstratives and following:
@@ -83,6 +92,8 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         owned = ""
         if token in lang.possessive_pronouns and following in model.type_nouns:
             owned = _descriptor(model, following)
+        # "what did that do to them?": "that" doing something is what happened, an event, first
+        happened = token in lang.demonstratives and following in lang.happening_verbs
         entity = _context_entity(
             model,
             owned or kind,
@@ -91,6 +102,7 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
             newest=demonstrative,
             topic=definite,
             merged=adjective in lang.result_adjectives,
+            event=happened,
         )
         if entity is None or any(m.entity == entity for m in mentions):
             continue
@@ -100,9 +112,76 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         break
     if added:
         names = ", ".join(f"'{m.words}' = {model.entities[m.entity].short}" for m in added)
-        merged = sorted([*mentions, *added], key=lambda m: m.start)
-        return Resolution(merged, f"from the conversation: {names}")
-    return Resolution(mentions)
+        notes.append(f"from the conversation: {names}")
+        mentions = sorted([*mentions, *added], key=lambda m: m.start if m.start < m.end else len(tokens) + 1)
+    return Resolution(mentions, "; ".join(notes))
+
+
+def _in_idioms(model: Model, tokens: tuple[str, ...]) -> set[int]:
+    """The positions of the words of idioms whose pronoun refers to nothing ("made it out")."""
+    out: set[int] = set()
+    for idiom in model.lang.pronoun_idioms:
+        words = idiom.split()
+        for i in range(len(tokens) - len(words) + 1):
+            if tokens[i : i + len(words)] == tuple(words):
+                out.update(range(i, i + len(words)))
+    return out
+
+
+def _set_reference(
+    model: Model, tokens: tuple[str, ...], mentions: list[Mention], context: Context, idiom: set[int]
+) -> Resolution | None:
+    """ "how were they able to ...?" after a list, "what do those two groups want?": a set, not one entity.
+
+    A plural pronoun points at the last set (what a list answer listed, or a question named together) when
+    it is recent; "those two groups", "both groups" at that set too, or at the last groups named.
+    """
+    lang = model.lang
+    named_classes = {model.cls[m.entity] for m in mentions}
+    recent = 0 <= context.turn - context.group_turn <= 2
+    for i, token in enumerate(tokens):
+        if any(m.start <= i < m.end for m in mentions) or i in idiom:
+            continue
+        end = i + 1
+        count: int | None = None
+        kind = ""
+        if token in lang.set_determiners:
+            j = i + 1
+            if j < len(tokens) and tokens[j] in lang.number_words:
+                count, j = lang.number_words[tokens[j]], j + 1
+            if j < len(tokens) and tokens[j] in model.type_nouns and tokens[j].endswith("s"):
+                kind, end = _descriptor(model, tokens[j]), j + 1
+            elif token == "both" and j < len(tokens) and tokens[j] in model.type_nouns:
+                kind, end, count = _descriptor(model, tokens[j]), j + 1, 2
+            elif count is None:
+                continue
+        elif token in lang.set_pronouns and recent and not mentions:
+            kind = model.cls[context.group[0]] if context.group else ""
+        else:
+            continue
+        if kind in named_classes:
+            continue  # "which groups does AQIM fund, and do they ...": the question names its own
+        members = _set_of(model, context, kind, count, recent)
+        if len(members) < 2:
+            continue
+        words = " ".join(tokens[i:end])
+        first = Mention(members[0], i, end, model.entities[members[0]].name, words, 100.0, "context")
+        # the other members are named by the same words: they take no place of their own in the question
+        rest = [
+            Mention(e, len(tokens), len(tokens), model.entities[e].name, words, 100.0, "context") for e in members[1:]
+        ]
+        merged = sorted([*mentions, first], key=lambda m: m.start) + rest
+        names = ", ".join(model.entities[e].short for e in members)
+        return Resolution(merged, f"from the conversation: '{words}' = {names}")
+    return None
+
+
+def _set_of(model: Model, context: Context, kind: str, count: int | None, recent: bool) -> list[str]:
+    """The members a plural reference points at: the last set when recent, else the last ones named."""
+    if recent and context.group and (count is None or len(context.group) == count):
+        return [e for e in context.group if not kind or model.cls.get(e) == kind]
+    named = [e for e in context.named if e in model.entities and (not kind or model.cls[e] == kind)]
+    return named[: count or len(named)] if count is not None and len(named) >= count else []
 
 
 def _descriptor(model: Model, noun: str) -> str:
@@ -128,12 +207,21 @@ def _context_entity(
     newest: bool = False,
     topic: bool = False,
     merged: bool = False,
+    event: bool = False,
 ) -> str | None:
     """Return the conversation's entity of ``kind`` a reference points at, or ``None``.
 
     ``noun`` is the descriptor used ("the arrest"): an entity whose name uses it comes first.
     """
-    pool = [e for e in ((context.subject,) if context.subject else ()) + context.entities if e in model.entities]
+    # what the last answer was about and said, then what the questions named (a person two turns back)
+    first = (context.place,) if kind == "place" and context.place else ()
+    pool = [
+        e
+        for e in dict.fromkeys(
+            (*first, *((context.subject,) if context.subject else ()), *context.entities, *context.named)
+        )
+        if e in model.entities
+    ]
     if merged:
         # "the new group": what the groups just talked about became
         results = [
@@ -158,6 +246,12 @@ def _context_entity(
         ranked = sorted(counts, key=lambda e: (-counts[e], first[e]))
         pool = [e for e in ranked if e in model.entities] + [e for e in pool if e not in ranked]
     wanted: str | None = None if kind == "any" else kind
+    if event and wanted is None:
+        # the events the last answer spoke of: named in its facts, or told by the sentences they cite
+        cited = {c for f in context.facts if f in model.facts for c in model.facts[f].cites}
+        told = [e.id for e in model.entities.values() if model.cls[e.id] == "event" and cited & set(e.cites)]
+        events = [e for e in pool if model.cls[e] == "event"] + told
+        pool = list(dict.fromkeys(events + pool))
     if noun and noun not in model.type_nouns:
         # "the arrest", "that siege": a descriptor names what it describes; nothing talked about so far is
         # called that, so it is no reference back, and its own words will find the facts

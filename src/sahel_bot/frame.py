@@ -58,6 +58,8 @@ class Frame(NamedTuple):
     both: bool = False
     #: what happened, in date order ("what happened between 2012 and 2015", "a timeline of X")
     timeline: bool = False
+    #: "what did X do?": the answer is what X did, facts where X acts
+    acting: bool = False
 
     @property
     def normalized(self) -> str:
@@ -160,6 +162,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         years=years,
         wanted=tuple(dict.fromkeys(wanted)),
         exact=bool(lang.exact_words & set(tokens)),
+        acting=kind == "what" and bool(lang.doing_verbs & set(tokens)),
         present=bool(lang.present_words & set(tokens)),
         **_summary(model, tokens, kind),
     )
@@ -224,8 +227,13 @@ def build_frame(
         years = [model.facts[f].year_from for f in context.facts if f in model.facts and model.facts[f].year_from]
         if years:
             frame = frame._replace(years=(years[0],))
+    text = f" {' '.join(tokens)} "
+    since = any(f" {p} " in text for p in lang.since_then) or tokens[-1:] == ("since",)
+    if context.years and not frame.years and not frame.period and since:
+        # "what have they been doing since then?": from the last answer's year on
+        frame = frame._replace(period=(min(context.years), 9999))
     note = ""
-    period, anchor = _period(model, tokens, found)
+    period, anchor = (None, None) if frame.period else _period(model, tokens, found)
     if period is not None:
         # "before the 2013 gas plant siege": a time, not a subject; facts of the period answer
         kept = tuple(m for m in found if m is not anchor)

@@ -60,6 +60,12 @@ def generic_reading(model: Model, frame: Frame, words: Words, context: Context) 
     if not found:
         return None
     top = found[0]
+    if frame.acting and entity_ids:
+        # "what did they do?": among the facts as good as the best, those where they act come first
+        roles = model.index.roles
+        close = [s for s in found if s.score >= top.score * 0.85]
+        acts = [s for s in close if any(roles[s.fact.id].get(e) == "subject" for e in entity_ids)]
+        found = acts + [s for s in found if s not in acts]
     limit = 6 if frame.answer_type == "which" else 3
     # a yes-or-no answer shows its evidence: a second close fact often holds the when and where
     band = 0.75 if frame.answer_type == "which" else 0.8 if frame.is_yesno else 0.85

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .compose import compose
 from .config import Settings
-from .context import Context, answered, asked_back
+from .context import Context, answered, asked_back, noted
 from .decide import ANSWER, CLARIFY, Decision, decide, decide_early
 from .entities import Mention
 from .frame import Frame, build_frame
@@ -130,8 +130,9 @@ class Engine:
             name = model.entities[subject].short if subject else None
             facts = tuple(f.id for f in composed.facts)
             entities = (*frame.entity_ids, *composed.listed, *(e for f in composed.facts for e in f.entities))
+            places = [e for f in composed.facts for e in model.index.places[f.id]]
             after = answered(
-                context,
+                noted(context, *self._named(frame)),
                 shape=reading.compose,
                 intent=reading.intent,
                 words=frame.content,
@@ -141,6 +142,10 @@ class Engine:
                 subject_name=name,
                 facts=facts,
                 entities=tuple(dict.fromkeys(entities)),
+                listed=composed.listed,
+                place=places[0] if places else None,
+                # "then" is the time of what the answer is mainly about: its first dated fact
+                years=next(((f.year_from,) for f in composed.facts if f.year_from), ()),
             )
             shown = name if reading.compose not in ("entities", "brief") else None
             reply = Reply(
@@ -168,10 +173,22 @@ class Engine:
             subject=model.entities[message.subject].short if message.subject else None,
             explanation=explanation,
         )
+        # a question not answered still talked about what it named ("how old is he?")
+        context = noted(context, *self._named(frame)) if frame is not None else context
         if decision.outcome == CLARIFY and message.suggestions:
             pending = reading.intent if reading is not None and reading.intent in model.intents else None
             return reply, asked_back(context, pending)
         return reply, context
+
+    def _named(self, frame: Frame | None) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+        """What a question named, for the dialogue state: the entities, those named together, a place."""
+        if frame is None:
+            return (), (), None
+        cls = self.model.cls
+        named = frame.entity_ids
+        together = named if len(named) >= 2 and len({cls[e] for e in named}) == 1 else ()
+        place = next((e for e in named if cls[e] == "place"), None)
+        return named, together, place
 
     def _explain(
         self,

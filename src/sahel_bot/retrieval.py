@@ -46,6 +46,10 @@ def _alternatives(question: Frame) -> frozenset[str]:
     Names sharing an elided tail ("central and southern Mali") count too: a fact about either is about
     what was asked, and the answer adds the other (side by side, or next to it in a yes/no answer).
     """
+    members = [m.entity for m in question.mentions if m.method == "set"]
+    if len(members) >= 2:
+        # "they" for a set of groups: a fact about any of them is about what was asked
+        return frozenset(members)
     mentions = sorted(question.mentions, key=lambda m: m.start)
     for a, b in itertools.pairwise(mentions):
         between = question.tokens[a.end : b.start]

@@ -105,6 +105,12 @@ def _check(
         for e in (first, second)
     ]
     place = model.cls[second] == "place"
+    unsure = [f for f in sides[1] if f.hedge in model.lang.answering_hedges]
+    if sides[0] and unsure:
+        # "does AQIM fund the MLF?": the brief says the MLF's funding is unclear - that is the answer, not "no"
+        return Reading(
+            intent_id, match.score, scored(unsure[:1], match.score), "yesno", detail, slot_entities, match=match
+        )
     if sides[0] and (sides[1] or place):
         # "is X the leader of Y?": no, with what is true of each; "is X Malian?": no, with what the brief
         # says of X (a place has no such facts of its own)

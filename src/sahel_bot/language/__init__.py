@@ -89,6 +89,9 @@ class Language(NamedTuple):
     neuter_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
     possessive_pronouns: frozenset[str]
+    set_pronouns: frozenset[str]
+    pronoun_idioms: tuple[str, ...]
+    set_determiners: frozenset[str]
     object_pronouns: frozenset[str]
     saying_verbs: frozenset[str]
     pointers: frozenset[str]
@@ -97,6 +100,8 @@ class Language(NamedTuple):
     result_adjectives: frozenset[str]
     anaphoric_adjectives: frozenset[str]
     that_verbs: frozenset[str]
+    happening_verbs: frozenset[str]
+    doing_verbs: frozenset[str]
     follow_up_openers: LazyPattern
     elliptical_openers: tuple[str, ...]
     bare_follow_up: frozenset[str]
@@ -118,6 +123,7 @@ class Language(NamedTuple):
     place_words: frozenset[str]
     person_words: frozenset[str]
     same_year: LazyPattern
+    since_then: tuple[str, ...]
     period_words: Mapping[str, tuple[int | None, int | None]]
     period_fillers: frozenset[str]
     range_openers: frozenset[str]
@@ -196,6 +202,8 @@ _CONVERTERS: dict[str, Any] = {
         str(k): Superlative(str(c["by"]), bool(c["most"]), frozenset(c.get("counting") or ())) for k, c in v.items()
     },
     "superlative_idioms": _phrases,
+    "pronoun_idioms": _phrases,
+    "since_then": _phrases,
     "timeline_words": _phrases,
     "total_words": _phrases,
     "interval_words": _phrases,
