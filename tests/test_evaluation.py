@@ -1,4 +1,4 @@
-"""The FAQ format and judging (``evaluation.py``) and the ``sahel-bot eval`` command."""
+"""The FAQ format, judging and reports (the ``evaluation`` package) and the ``sahel-bot eval`` command."""
 
 from __future__ import annotations
 
