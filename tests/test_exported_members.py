@@ -23,6 +23,7 @@ def test_all_is_sorted_and_complete() -> None:
         "knowledge",
         "misses",
         "normalize",
+        "plural",
         "question",
         "reply",
         "retrieval",

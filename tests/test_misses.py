@@ -200,3 +200,13 @@ def test_misses_command_with_no_log(
     monkeypatch.setenv("SAHEL_BOT_MISS_LOG", str(tmp_path / "none.jsonl"))
     assert main(["misses"]) == 0
     assert capsys.readouterr().out.strip() == f"No misses in {tmp_path / 'none.jsonl'} (no log yet)."
+
+
+def test_misses_command_counts_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "misses.jsonl"
+    log = MissLog(path, interface="repl")
+    assert log.record(reply("who leads boko haram"), user="u1")
+    assert main(["misses", "--log", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"1 miss in 1 group ({path})" in out
+    assert "asked 1x, 1 user: 'who leads boko haram'" in out

@@ -50,7 +50,10 @@ from typing import Any, BinaryIO
 from .config import state_dir
 from .reply import Reply
 
-__all__ = ["DEFAULT_MAX_BYTES", "ENV_VAR", "Miss", "MissLog", "default_miss_log_path", "read_misses"]
+__all__ = ["DEFAULT_MAX_BYTES", "ENV_VAR", "INTERFACES", "Miss", "MissLog", "default_miss_log_path", "read_misses"]
+
+#: the interfaces that log misses (``MissLog.interface``); ``sahel-bot misses --interface`` takes one of them
+INTERFACES = ("repl", "webhook", "api")
 
 ENV_VAR = "SAHEL_BOT_MISS_LOG"
 MAX_BYTES_VAR = "SAHEL_BOT_MISS_LOG_MAX_BYTES"

@@ -5,8 +5,9 @@ May import: the standard library, ``evaluation.judging`` and ``evaluation.report
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..plural import plural
 from .judging import CaseResult, TurnResult, runner_up
 
 if TYPE_CHECKING:
@@ -89,6 +90,9 @@ def render_report(report: Report, show_failures: bool = False, limit: int = 15) 
         f"   in-scope {_fmt_pct(s['in_scope']['pct'])}  decline {_fmt_pct(s['decline']['pct'])}"
         f"  conversation {_fmt_pct(s['conversation']['pct'])}"
     )
+    if s["known_gaps"]:
+        n = s["known_gaps"]
+        out.append(f"{'':16s} {n} of the failures {'is a known gap' if n == 1 else 'are known gaps'} (xfail)")
     out.append("")
     intents = report.by_intent()
     labelled = any("f1" in row for row in intents.values())
@@ -110,7 +114,9 @@ def render_report(report: Report, show_failures: bool = False, limit: int = 15) 
         out.append("")
         out.append("failed answers by intent picked and runner-up:")
         out.extend(
-            f"  {c['count']:4d}  {c['picked']} (runner-up {c['runner_up']})" for c in conf["picked_vs_runner_up"]
+            f"  {c['count']:4d}  {c['picked']} "
+            + ("(no runner-up)" if c["runner_up"] == "(none)" else f"(runner-up {c['runner_up']})")
+            for c in conf["picked_vs_runner_up"]
         )
     wrong = report.wrong_outcomes()
     for key, title in (
@@ -122,21 +128,12 @@ def render_report(report: Report, show_failures: bool = False, limit: int = 15) 
         out.append(f"{title}: {len(rows)}")
         for row in rows[:limit]:
             extra = f"  [{row['intent'] or '-'} {row['confidence']:.2f}]"
-            out.append(f"  {row['id']:8s} {row['q']!r}{extra}")
+            gap = "  (known gap)" if row.get("known_gap") else ""
+            out.append(f"  {row['id']:8s} {row['q']!r}{extra}{gap}")
         if len(rows) > limit:
             out.append(f"  ... and {len(rows) - limit} more (--json lists them all)")
-    out.append("")
-    note = f" (the bot's threshold: {report.threshold:.2f})" if report.threshold is not None else ""
-    out.append(f"threshold sweep{note}: an answer below the threshold counts as a decline")
-    out.append(f"  {'thresh':>6s} {'answered':>8s} {'in-scope':>8s} {'decline':>8s} {'overall':>8s} {'wrong':>6s}")
-    for row in report.threshold_sweep():
-        mark = " *" if report.threshold is not None and abs(row["threshold"] - report.threshold) < 1e-9 else ""
-        reopen = f"  ({row['would_reconsider']} declines reopened, not judged)" if row["would_reconsider"] else ""
-        out.append(
-            f"  {row['threshold']:6.2f} {row['answered']:8d} {_fmt_pct(row['in_scope_pct']):>8s}"
-            f" {_fmt_pct(row['decline_pct']):>8s} {_fmt_pct(row['accuracy_pct']):>8s} {row['wrong_answers']:6d}"
-            f"{mark}{reopen}"
-        )
+    out.extend(_sweep(report))
+    out.extend(_gaps(report, limit))
     lat = report.latency()
     out.append("")
     out.append(
@@ -148,6 +145,55 @@ def render_report(report: Report, show_failures: bool = False, limit: int = 15) 
             out.append("")
             out.append(render_failure(r))
     return "\n".join(out)
+
+
+def _sweep(report: Report) -> list[str]:
+    """Return the threshold sweep, one row per stretch of thresholds that give the same scores.
+
+    A small file has few distinct confidences, so most thresholds change nothing; merging them keeps the
+    table as long as what it has to say.
+    """
+    threshold = report.threshold
+    note = f" (the bot's threshold: {threshold:.2f}, marked *)" if threshold is not None else ""
+    out = ["", f"threshold sweep{note}: an answer below the threshold counts as a decline"]
+    out.append(f"  {'threshold':>9s} {'answered':>8s} {'in-scope':>8s} {'decline':>8s} {'overall':>8s} {'wrong':>6s}")
+    keys = ("answered", "in_scope_pct", "decline_pct", "accuracy_pct", "wrong_answers", "would_reconsider")
+    stretches: list[list[dict[str, Any]]] = []
+    for row in report.threshold_sweep():
+        is_bot = threshold is not None and abs(row["threshold"] - threshold) < 1e-9
+        last = stretches[-1] if stretches else None
+        if last and not is_bot and not last[-1].get("_bot") and all(last[-1][k] == row[k] for k in keys):
+            last.append(row)
+        else:
+            stretches.append([{**row, "_bot": is_bot}])
+    for rows in stretches:
+        first, row = rows[0], rows[-1]
+        span = f"{first['threshold']:.2f}" if len(rows) == 1 else f"{first['threshold']:.2f}-{row['threshold']:.2f}"
+        mark = " *" if first.get("_bot") else ""
+        n = row["would_reconsider"]
+        reopen = f"  ({plural(n, 'decline')} reopened, not judged)" if n else ""
+        out.append(
+            f"  {span:>9s} {row['answered']:8d} {_fmt_pct(row['in_scope_pct']):>8s}"
+            f" {_fmt_pct(row['decline_pct']):>8s} {_fmt_pct(row['accuracy_pct']):>8s} {row['wrong_answers']:6d}"
+            f"{mark}{reopen}"
+        )
+    return out
+
+
+def _gaps(report: Report, limit: int) -> list[str]:
+    """Return the known gaps (cases marked xfail that still fail) and those that pass now."""
+    out: list[str] = []
+    gaps, fixed = report.known_gaps(), report.fixed_gaps()
+    if gaps:
+        out += ["", f"known gaps (marked xfail, not counted as failures): {len(gaps)}"]
+        for r in gaps[:limit]:
+            out.append(f"  {r.case.id:8s} {r.case.turns[0].q!r}  -- {r.case.xfail}")
+        if len(gaps) > limit:
+            out.append(f"  ... and {len(gaps) - limit} more (--json lists them all)")
+    if fixed:
+        out += ["", f"known gaps that pass now (remove their xfail): {len(fixed)}"]
+        out.extend(f"  {r.case.id:8s} {r.case.location}" for r in fixed)
+    return out
 
 
 def _fmt_pct(value: float | None) -> str:

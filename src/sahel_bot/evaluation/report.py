@@ -64,6 +64,7 @@ class Report:
         return {
             "questions": self.total,
             "passed": self.passed,
+            "known_gaps": sum(not t.passed for c, t in self._turns() if c.xfail),
             "accuracy": round(self.accuracy, 2),
             "in_scope": _rate(ins),
             "decline": _rate(dec),
@@ -144,6 +145,7 @@ class Report:
                 "outcome": reply.outcome,
                 "intent": reply.intent,
                 "confidence": round(reply.confidence, 3),
+                "known_gap": case.xfail,
             }
             if exp.expected_outcome == "answer" and not reply.answered:
                 row["reason"] = reply.explanation.reason
@@ -218,7 +220,16 @@ class Report:
         return render_report(self, show_failures=show_failures, limit=limit)
 
     def failures(self) -> list[CaseResult]:
-        return [r for r in self.results if not r.passed]
+        """Return the cases that failed, leaving out known gaps (cases marked ``xfail``)."""
+        return [r for r in self.results if not r.passed and not r.case.xfail]
+
+    def known_gaps(self) -> list[CaseResult]:
+        """Return the cases marked ``xfail`` (a known gap, with its reason) that still fail."""
+        return [r for r in self.results if not r.passed and r.case.xfail]
+
+    def fixed_gaps(self) -> list[CaseResult]:
+        """Return the cases marked ``xfail`` that pass now: their mark can go."""
+        return [r for r in self.results if r.passed and r.case.xfail]
 
     def to_dict(self, include_failures: bool = True) -> dict[str, Any]:
         """Return the whole report as JSON-ready data."""
@@ -232,6 +243,10 @@ class Report:
             "wrong_outcomes": self.wrong_outcomes(),
             "threshold_sweep": self.threshold_sweep(),
             "latency": self.latency(),
+            "known_gaps": [
+                {"id": r.case.id, "where": r.case.location, "reason": r.case.xfail} for r in self.known_gaps()
+            ],
+            "fixed_gaps": [{"id": r.case.id, "where": r.case.location} for r in self.fixed_gaps()],
         }
         if include_failures:
             out["failures"] = [
