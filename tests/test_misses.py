@@ -210,3 +210,14 @@ def test_misses_command_counts_in_words(tmp_path: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert f"1 miss in 1 group ({path})" in out
     assert "asked 1x, 1 user: 'who leads boko haram'" in out
+
+
+def test_the_log_is_private_to_its_owner(tmp_path: Path) -> None:
+    path = tmp_path / "misses.jsonl"
+    assert MissLog(path).record(reply("who leads boko haram"))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    older = tmp_path / "older.jsonl"  # a log written before it was private
+    older.write_text("", encoding="utf-8")
+    older.chmod(0o644)
+    assert MissLog(older).record(reply("who leads boko haram"))
+    assert stat.S_IMODE(older.stat().st_mode) == 0o600
