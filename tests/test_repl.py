@@ -676,3 +676,24 @@ def test_the_miss_log_notice_is_given_at_the_first_logged_miss_only(
     assert len(notices) == 1
     assert str(tmp_path / "misses.jsonl") in notices[0]
     assert "--no-miss-log" in notices[0]
+
+
+@pytest.mark.parametrize(
+    ("quote", "shown"),
+    [
+        (
+            "AQIM also \u201csuccessfully fundraises globally",
+            "\u201cAQIM also \u201csuccessfully fundraises globally\u2026\u201d\u201d",
+        ),
+        ("central,\u201d Abdelmalik Droukdel", "\u201c\u201c\u2026central,\u201d Abdelmalik Droukdel\u201d"),
+        ("AQIM \u201ccentral,\u201d Droukdel", "\u201cAQIM \u201ccentral,\u201d Droukdel\u201d"),
+    ],
+)
+def test_a_citation_closes_the_quotation_marks_its_quote_leaves_open(quote: str, shown: str) -> None:
+    assert render.quoted(quote) == shown
+
+
+def test_every_shipped_citation_reads_balanced(bot: Any) -> None:
+    for fact in bot.knowledge.facts:
+        shown = render.quoted(fact.quote)
+        assert shown.count("\u201c") == shown.count("\u201d"), fact.id

@@ -179,11 +179,13 @@ def _add_ask(sub: Any) -> None:
 
 def format_reply(reply: Any, explain: bool = False) -> str:
     """Return a reply as plain text: the answer, then its citations (and the explanation)."""
+    from .render import quoted
+
     lines = [reply.text]
     for i, suggestion in enumerate(reply.suggestions, start=1):
         lines.append(f"  {i}. {suggestion}")
     for citation in reply.citations:
-        lines.append(f"  [{citation.section}] \u201c{citation.quote}\u201d")
+        lines.append(f"  [{citation.section}] {quoted(citation.quote)}")
     if explain:
         lines.append("")
         lines.extend("  " + line for line in reply.explanation.render().splitlines())

@@ -26,6 +26,7 @@ __all__ = [
     "help_text",
     "notice",
     "plain",
+    "quoted",
     "reply_fragments",
     "section_titles",
     "sources",
@@ -70,6 +71,20 @@ STYLE: dict[str, str] = {
 }
 
 _OPEN, _CLOSE = "\u201c", "\u201d"
+
+
+def quoted(quote: str) -> str:
+    """Return ``quote`` in quotation marks, as a citation shows it.
+
+    A quote is a verbatim span of the brief, and a span may stop inside a quotation
+    of the brief's own ("... AQIM also \u201csuccessfully fundraises globally") or
+    start inside one: the marks it leaves open are closed, after an ellipsis that
+    says the quotation goes on, so every citation reads balanced.
+    """
+    opened = quote.count(_OPEN) - quote.count(_CLOSE)
+    head = f"{_OPEN}\u2026" * max(0, -opened)
+    tail = ("\u2026" + _CLOSE * opened) if opened > 0 else ""
+    return f"{_OPEN}{head}{quote}{tail}{_CLOSE}"
 
 
 def plain(fragments: Iterable[tuple[str, str]]) -> str:
@@ -164,7 +179,7 @@ def reply_fragments(reply: Any, width: int, titles: Mapping[str, str] | None = N
     for citation in reply.citations:
         section = titles.get(citation.section, citation.section)
         label = f"[{section}]"
-        lines = wrap(f"{label} {_OPEN}{citation.quote}{_CLOSE}", width, indent="  ", subsequent="    ")
+        lines = wrap(f"{label} {quoted(citation.quote)}", width, indent="  ", subsequent="    ")
         first = lines[0]
         at = first.find(label)
         if at < 0:  # a title longer than the line: no bold, same words
