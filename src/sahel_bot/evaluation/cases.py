@@ -15,7 +15,7 @@ The format is the one documented in ``docs/faq.md``::
     - id: CV01
       turns: [{q: ..., expect: ...}, {q: ..., cat: not_in_brief}]
 
-May import: the standard library, PyYAML and ``errors``.
+May import: the standard library, PyYAML, ``errors`` and ``knowledge.yamlfile`` (for syntax errors).
 """
 
 from __future__ import annotations
@@ -173,13 +173,9 @@ def parse_cases(text: str, path: str = "<faq>") -> list[Case]:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"not valid YAML: {exc.problem or exc}"
-        if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
-            cm = exc.context_mark
-            message += f" ({exc.context} that starts at line {cm.line + 1}, column {cm.column + 1})"
-        raise FaqFormatError(path, [(line, col, message)]) from None
+        from ..knowledge.yamlfile import describe_yaml_error
+
+        raise FaqFormatError(path, [describe_yaml_error(exc)]) from None
     except yaml.YAMLError as exc:
         raise FaqFormatError(path, [(1, 1, f"not valid YAML: {exc}")]) from None
     if root is None or data is None:
