@@ -107,6 +107,7 @@ def one_of(choices: Sequence[str], what: str) -> Callable[[str], str]:
         raise argparse.ArgumentTypeError(f"unknown {what} {text!r}{did_you_mean(text, choices)}")
 
     parse.__name__ = what
+    setattr(parse, "choices", tuple(choices))  # noqa: B010 - shell completion offers them
     return parse
 
 
