@@ -164,7 +164,7 @@ def test_check_fails_on_uncited_sentence(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["check", "--knowledge", str(root)]) == 1
     captured = capsys.readouterr()
     assert "uncited:   leadership.1.1" in captured.out
-    assert "cited by no fact: leadership.1.1" in captured.err
+    assert "sahel-bot: 1 sentence of the brief is cited by no fact: leadership.1.1" in captured.err
 
 
 def test_missing_directory(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import ConfigError, KnowledgeErrors, SahelBotError
+from ..plural import plural
 from .arguments import directory
 
 EXIT_OK = 0
@@ -146,7 +147,7 @@ def _print_knowledge_errors(exc: KnowledgeErrors) -> None:
     for error in exc.errors:
         print(str(error), file=sys.stderr)
     n = len(exc.errors)
-    print(f"sahel-bot: {n} problem{'s' if n != 1 else ''} in the knowledge; nothing was loaded.", file=sys.stderr)
+    print(f"sahel-bot: {plural(n, 'problem')} in the knowledge; nothing was loaded.", file=sys.stderr)
 
 
 # -- ask -------------------------------------------------------------------------------
@@ -251,11 +252,10 @@ def _run_check(args: argparse.Namespace) -> int:
     else:
         print(summary.render())
     if summary.uncited:
-        print(
-            f"sahel-bot: {len(summary.uncited)} sentence(s) of the brief are cited by no fact: "
-            + ", ".join(summary.uncited),
-            file=sys.stderr,
-        )
+        n = len(summary.uncited)
+        verb = "is" if n == 1 else "are"
+        uncited = ", ".join(summary.uncited)
+        print(f"sahel-bot: {plural(n, 'sentence')} of the brief {verb} cited by no fact: {uncited}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
