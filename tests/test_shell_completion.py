@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from shlex import quote as shlex_quote
 
 import pexpect
 import pytest
@@ -84,3 +85,46 @@ def test_bash_completes_commands_options_values_and_names(bot: Bot, tmp_path: Pa
     complete("sahel-bot completion fi", "completion fish ")
     shell.sendline("exit")
     shell.expect(pexpect.EOF)
+
+
+def _shell_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "TERM": "dumb",
+        "HOME": str(tmp_path),
+    }
+
+
+@pytest.mark.slow
+def test_zsh_completes_from_fpath(bot: Bot, tmp_path: Path) -> None:
+    if shutil.which("zsh") is None:
+        pytest.skip("zsh is not installed here")
+    (tmp_path / "_sahel-bot").write_text(script("zsh", bot), encoding="utf-8")
+    shell = pexpect.spawn("zsh", ["-f"], env=_shell_env(tmp_path), encoding="utf-8", timeout=30)
+    shell.sendline(f"PS1='> '; fpath=({tmp_path} $fpath); autoload -U compinit; compinit -u; echo SET''UP")
+    shell.expect_exact("SETUP")
+    for typed, expected in [
+        ("sahel-bot ask --js", "--json "),  # the first completion autoloads the file
+        ("sahel-bot ev", "eval "),
+        ("sahel-bot ask who leads iyad", "Iyad\\ Ag\\ Ghaly "),
+    ]:
+        shell.send(typed + "\t")
+        shell.expect(re.escape(expected))
+        shell.send("\x15")
+    shell.sendline("exit")
+    shell.expect(pexpect.EOF)
+
+
+def test_fish_completes_names_commands_and_values(bot: Bot, tmp_path: Path) -> None:
+    if shutil.which("fish") is None:
+        pytest.skip("fish is not installed here")
+    path = tmp_path / "sahel-bot.fish"
+    path.write_text(script("fish", bot), encoding="utf-8")
+    queries = ["sahel-bot ask who leads iyad", "sahel-bot ev", "sahel-bot eval --category ty"]
+    command = f"source {path}; " + "; ".join(f"complete -C{shlex_quote(q)}" for q in queries)
+    done = subprocess.run(
+        ["fish", "--no-config", "-c", command], env=_shell_env(tmp_path), capture_output=True, text=True, check=False
+    )
+    firsts = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    assert firsts == ["Iyad Ag Ghaly", "eval", "typo"], done.stdout + done.stderr

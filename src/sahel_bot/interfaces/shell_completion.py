@@ -249,7 +249,7 @@ def _zsh(top: tuple[Option, ...], cmds: tuple[Command, ...], entity_names: list[
         "    names=(",
         *(f"        {_sq(n)}" for n in entity_names),
         "    )",
-        "    _wanted names expl 'name in the brief' compadd -a names",
+        "    _wanted names expl 'name in the brief' compadd -M 'm:{a-zA-Z}={A-Za-z}' -a names",
         "}",
         "",
         "_sahel_bot() {",
@@ -281,7 +281,9 @@ def _zsh(top: tuple[Option, ...], cmds: tuple[Command, ...], entity_names: list[
         out.extend(f"                {s} \\" for s in specs[:-1])
         out.append(f"                {specs[-1]}")
         out.append("            ;;")
-    out += ["        esac", "        ;;", "    esac", "}", "", "compdef _sahel_bot sahel-bot", ""]
+    out += ["        esac", "        ;;", "    esac", "}", "", "compdef _sahel_bot sahel-bot"]
+    # autoloaded from $fpath, the file is the function _sahel-bot, called for a completion: complete now too
+    out += ['if [[ "${funcstack[1]-}" == _sahel-bot ]]; then', '    _sahel_bot "$@"', "fi", ""]
     return "\n".join(out)
 
 
