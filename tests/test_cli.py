@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -119,3 +120,107 @@ def test_python_dash_m_and_console_script() -> None:
         check=True,
     )
     assert "Koufa" in json.loads(out.stdout)["text"]
+
+
+def _usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage", "message"),
+    [
+        (["misses", "--similarity", "150"], "misses", "argument --similarity: 150 is out of range"),
+        (["misses", "--since", "garbage"], "misses", "argument --since: 'garbage' is not a date"),
+        (["misses", "--since", "2026-13-45"], "misses", "argument --since: '2026-13-45' is not a date"),
+        (["misses", "--limit", "-1"], "misses", "argument --limit: -1 is negative; use 0 or more"),
+        (
+            ["misses", "--interface", "rpl"],
+            "misses",
+            "argument --interface: unknown interface 'rpl'; did you mean 'repl'?",
+        ),
+        (["ask", "--knowledge", "no/such/dir", "hi"], "ask", "argument --knowledge: no such directory: 'no/such/dir'"),
+        (
+            ["check", "--knowledge", "README.md"],
+            "check",
+            "argument --knowledge: 'README.md' is a file, not a directory",
+        ),
+        (["eval", "no-such-file.yaml"], "eval", "argument FILE: no such file or directory: 'no-such-file.yaml'"),
+        (["repl", "--histroy", "x"], "repl", "unrecognized arguments: --histroy x; did you mean '--history'?"),
+        (
+            ["ask", "--jsn", "who leads aqim"],
+            "ask",
+            "unrecognized arguments: --jsn; did you mean '--json'?",
+        ),
+    ],
+)
+def test_every_bad_option_is_usage_and_what_was_wrong(
+    argv: list[str], usage: str, message: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    err = _usage_error(argv, capsys)
+    assert err.startswith(f"usage: sahel-bot {usage} "), err
+    assert f"sahel-bot {usage}: error: {message}" in err
+
+
+def test_a_question_without_ask_says_how_to_ask(capsys: pytest.CaptureFixture[str]) -> None:
+    err = _usage_error(["who leads aqim?"], capsys)
+    assert "'who leads aqim?' is not a command. To ask a question: sahel-bot ask \"who leads aqim?\"" in err
+    err = _usage_error(["who", "leads", "aqim"], capsys)
+    assert 'sahel-bot ask "who leads aqim"' in err
+    err = _usage_error(["aks"], capsys)
+    assert "unknown command 'aks'; did you mean 'ask'?" in err
+
+
+def test_each_argument_is_a_turn_with_conversation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "--conversation", "who leads ansar al dine?", "where is he from?"]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["question"] == "who leads ansar al dine?"
+    assert "Ghaly" in first["text"]
+    assert second["question"] == "where is he from?"
+    assert "Kidal" in second["text"]
+    # without --conversation the words are one question
+    assert main(["ask", "--json", "who", "leads", "aqim?"]) == 0
+    assert json.loads(capsys.readouterr().out)["question"] == "who leads aqim?"
+
+
+def test_help_is_about_the_command_and_the_brief(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "100% sentence coverage" in out
+    assert "%%" not in out
+    assert "With no command" not in out  # the REPL note is the top-level help's, not every command's
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "With no command, sahel-bot starts the interactive REPL" in out
+    assert "Al Qaeda in the Islamic Maghreb (AQIM) and Related Groups" in " ".join(out.split())
+    # another knowledge directory: its own brief, read from its front matter
+    with pytest.raises(SystemExit):
+        main(["--knowledge", str(DATA / "good"), "--help"])
+    assert "AQIM" not in capsys.readouterr().out
+
+
+def test_the_parser_names_no_brief_before_help_is_asked() -> None:
+    parser = build_parser(False)
+    assert "AQIM" not in (parser.description or "")
+    assert "IF10172" not in (parser.description or "")
+
+
+@pytest.mark.slow
+def test_ask_on_a_terminal_says_what_it_waits_for(tmp_path: Path) -> None:
+    import pexpect
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAHEL_BOT_")}
+    env.update(HOME=str(tmp_path), SAHEL_BOT_MISS_LOG="off", TERM="xterm")
+    child = pexpect.spawn(sys.executable, ["-m", "sahel_bot", "ask"], env=env, encoding="utf-8", timeout=60)
+    child.expect("type a question and press Enter")
+    child.sendline("who leads aqim")
+    child.expect("Droukdel")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sahel_bot.errors import KnowledgeErrors
+from sahel_bot.errors import KnowledgeError, KnowledgeErrors
 from sahel_bot.interfaces.cli import main
 from sahel_bot.knowledge.loader import load_knowledge
+from sahel_bot.knowledge.yamlfile import load_yaml
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -32,7 +33,13 @@ CASES: dict[str, tuple[str, list[str]]] = {
             "facts/relations.yaml:15:14: 'current' must be true or false",
         ],
     ),
-    "yaml_syntax": ("facts/facts.yaml", ["facts/facts.yaml:4:14: YAML syntax error: expected ',' or ']', but got ':'"]),
+    "yaml_syntax": (
+        "facts/facts.yaml",
+        [
+            "facts/facts.yaml:3:15: YAML syntax error: the list opened here with '[' is not closed with ']'; "
+            "until this file parses, references to entities and relations are not checked"
+        ],
+    ),
     "unknown_field": (
         "facts/facts.yaml",
         ["facts/facts.yaml:3:5: unknown field 'subjet' in a fact; did you mean 'subject'?"],
@@ -51,7 +58,13 @@ CASES: dict[str, tuple[str, list[str]]] = {
     ),
     "quote_not_verbatim": (
         "facts/facts.yaml",
-        ["facts/facts.yaml:8:12: quote is not verbatim in the cited sentence (overview.1.2)"],
+        [
+            "facts/facts.yaml:8:12: quote is not verbatim in the cited sentence (overview.1.2)\n"
+            "  sentence: Group A operates in Place C.\n"
+            "  closest:  Group A operates in Place C.\n"
+            "  quote:    Group A is active in Place C.\n"
+            "                    ^ first difference"
+        ],
     ),
     "unknown_relation": (
         "facts/facts.yaml",
@@ -123,16 +136,18 @@ def test_good_fixture_loads() -> None:
 
 
 @pytest.mark.parametrize("bad", sorted(CASES))
-def test_broken_file_is_refused_with_its_location(tmp_path: Path, bad: str) -> None:
+def test_broken_file_is_refused_with_its_location(tmp_path: Path, bad: str, monkeypatch: pytest.MonkeyPatch) -> None:
     target, expected = CASES[bad]
     root = _knowledge_with(tmp_path, bad, target)
+    monkeypatch.chdir(root)  # paths are shown as they open from the current directory
     with pytest.raises(KnowledgeErrors) as info:
         load_knowledge(root)
     assert [str(e) for e in info.value.errors] == expected
 
 
-def test_all_problems_are_listed_at_once_sorted(tmp_path: Path) -> None:
+def test_all_problems_are_listed_at_once_sorted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _knowledge_with(tmp_path, "intent_problems", "intents/intents.yaml")
+    monkeypatch.chdir(root)
     shutil.copy(DATA / "bad" / "unknown_entity.yaml", root / "facts" / "facts.yaml")
     with pytest.raises(KnowledgeErrors) as info:
         load_knowledge(root)
@@ -166,10 +181,60 @@ def test_check_fails_on_uncited_sentence(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["check", "--knowledge", str(root)]) == 1
     captured = capsys.readouterr()
     assert "uncited:   leadership.1.1" in captured.out
-    assert "cited by no fact: leadership.1.1" in captured.err
+    assert "sahel-bot: 1 sentence of the brief is cited by no fact: leadership.1.1" in captured.err
 
 
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeErrors) as info:
         load_knowledge(tmp_path / "nowhere")
     assert "knowledge directory does not exist" in str(info.value)
+
+
+def test_paths_open_from_where_the_user_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _knowledge_with(tmp_path, "unknown_entity", "facts/facts.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--knowledge", "knowledge"]) == 1
+    assert "knowledge/facts/facts.yaml:5:13: unknown entity 'place_d'" in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path / "knowledge" / "facts")
+    assert main(["check", "--knowledge", ".."]) == 1
+    assert capsys.readouterr().err.startswith("facts.yaml:5:13: unknown entity 'place_d'")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["check", "--knowledge", "../knowledge"]) == 1
+    assert "../knowledge/facts/facts.yaml:5:13: unknown entity" in capsys.readouterr().err
+
+
+def test_a_syntax_error_does_not_bury_the_other_files_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _knowledge_with(tmp_path, "quote_not_verbatim", "facts/facts.yaml")
+    entities = (root / "facts" / "entities.yaml").read_text(encoding="utf-8")
+    (root / "facts" / "entities.yaml").write_text(entities.replace("name:", "name: [", 1), encoding="utf-8")
+    monkeypatch.chdir(root)
+    with pytest.raises(KnowledgeErrors) as info:
+        load_knowledge(root)
+    messages = [str(e).splitlines()[0] for e in info.value.errors]
+    assert len(messages) == 2, messages  # no "unknown entity" for every id the broken file defines
+    assert messages[0].startswith("facts/entities.yaml:")
+    assert "YAML syntax error: the list opened here" in messages[0]
+    assert messages[1].startswith("facts/facts.yaml:8:12: quote is not verbatim")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: [1, 2\nb: 3\n", "1:4: YAML syntax error: the list opened here with '[' is not closed with ']'"),
+        ("a: {b: 1\n", "1:4: YAML syntax error: the mapping opened here with '{' is not closed with '}'"),
+        ("a: 'abc\n", "1:4: YAML syntax error: the quoted text that starts here has no closing quote"),
+        ("a: b: c\n", "1:5: YAML syntax error: a ': ' here makes a second key on one line"),
+        ("a: 1\n\tb: 2\n", "2:1: YAML syntax error: a tab character: YAML indents with spaces only"),
+        ("a: @x\n", "1:4: YAML syntax error: a value cannot start with '@'; put the value in quotes"),
+        ("a: 1\nb\nc: 2\n", "2:1: YAML syntax error: a line of a mapping must read 'key: value'"),
+        ("a:\n  - x\n - y\n", "3:2: YAML syntax error: this line is not indented like the block it belongs to"),
+    ],
+)
+def test_yaml_syntax_errors_are_plain_words_at_the_line_to_fix(text: str, expected: str) -> None:
+    errors: list[KnowledgeError] = []
+    assert load_yaml("f.yaml", text, errors) is None
+    assert str(errors[0]).startswith(f"f.yaml:{expected}"), str(errors[0])

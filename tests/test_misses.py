@@ -200,3 +200,24 @@ def test_misses_command_with_no_log(
     monkeypatch.setenv("SAHEL_BOT_MISS_LOG", str(tmp_path / "none.jsonl"))
     assert main(["misses"]) == 0
     assert capsys.readouterr().out.strip() == f"No misses in {tmp_path / 'none.jsonl'} (no log yet)."
+
+
+def test_misses_command_counts_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "misses.jsonl"
+    log = MissLog(path, interface="repl")
+    assert log.record(reply("who leads boko haram"), user="u1")
+    assert main(["misses", "--log", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"1 miss in 1 group ({path})" in out
+    assert "asked 1x, 1 user: 'who leads boko haram'" in out
+
+
+def test_the_log_is_private_to_its_owner(tmp_path: Path) -> None:
+    path = tmp_path / "misses.jsonl"
+    assert MissLog(path).record(reply("who leads boko haram"))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    older = tmp_path / "older.jsonl"  # a log written before it was private
+    older.write_text("", encoding="utf-8")
+    older.chmod(0o644)
+    assert MissLog(older).record(reply("who leads boko haram"))
+    assert stat.S_IMODE(older.stat().st_mode) == 0o600

@@ -334,7 +334,9 @@ def test_a_broken_faq_file_is_a_collection_error_with_file_and_line(faq: pytest.
             "faq_broken.yaml:8:3: 'turns' of 'B3' must be a non-empty list of turns",
         ]
     )
-    result.stdout.fnmatch_lines(["*ERROR collecting faq_syntax.yaml*", "faq_syntax.yaml:4:1: not valid YAML:*"])
+    result.stdout.fnmatch_lines(
+        ["*ERROR collecting faq_syntax.yaml*", "faq_syntax.yaml:3:11: YAML syntax error: the list opened here*"]
+    )
 
 
 def test_the_ini_glob_chooses_the_files(faq: pytest.Pytester) -> None:

@@ -29,6 +29,7 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
 from sahel_bot import Citation, Explanation, Reply
+from sahel_bot.about import About
 from sahel_bot.interfaces import render
 from sahel_bot.interfaces.completion import NameIndex, ReplCompleter
 from sahel_bot.interfaces.history import SafeFileHistory, history_path, open_history
@@ -117,6 +118,7 @@ class ScriptedConversation:
 
 class ScriptedBot:
     title = BRIEF.title
+    about = About.from_brief(BRIEF)
     fact_count = 3
 
     def __init__(self, script: dict[str, Reply] | None = None) -> None:
@@ -378,7 +380,7 @@ def test_an_unwritable_history_is_a_warning_not_a_crash(tmp_path: Path) -> None:
     history = open_history(blocker / "history", warnings.append)
     session = drive("who leads aqim" + ENTER + CTRL_D, history=history, warnings=warnings)
     assert session.asked == ["who leads aqim"]
-    assert f"warning: cannot write the history file {blocker / 'history'}" in session.text
+    assert f"warning: cannot write the history file {blocker / 'history'}" in " ".join(session.text.split())
     assert "will not be saved" in session.text
 
 
@@ -639,3 +641,59 @@ def test_real_knowledge_completes_names_and_never_outside_ones(bot: Any) -> None
     offered = {c.text.casefold() for c in completer.get_completions(Document(""), tab)}
     assert offered
     assert not offered & outside
+
+
+def test_banner_and_help_come_from_the_brief_loaded() -> None:
+    bot = ScriptedBot()
+    bot.about = bot.about._replace(title="Water in the Sahel", series="Notes", number="N1", examples=("Who digs?",))
+    text = drive("/help" + ENTER + CTRL_D, bot=bot).text
+    assert text.splitlines()[0] == "Water in the Sahel"
+    assert "Notes N1" in text.splitlines()[1]
+    assert "(\u201cWho digs?\u201d)" in text
+    assert "AQIM" not in text.split("Commands")[0]
+
+
+def test_messages_that_are_not_answers_are_wrapped_too() -> None:
+    text = drive("/brief nowhere" + ENTER + CTRL_D).text
+    lines = [line for line in text.splitlines() if line]
+    assert any(line.startswith("No section 'nowhere' in the brief") for line in lines)
+    assert max(len(line) for line in lines) <= 79
+    assert "Relationship with Al Qaeda" in " ".join(text.split())
+
+
+def test_the_miss_log_notice_is_given_at_the_first_logged_miss_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAHEL_BOT_MISS_LOG", str(tmp_path / "misses.jsonl"))
+    notices: list[str] = []
+    record = _miss_logger(SimpleNamespace(no_miss_log=False), [].append, notices.append)
+    assert record is not None
+    record(LEADER)
+    assert notices == []
+    decline = Reply(question="who leads boko haram", answered=False, text="no", outcome="decline")
+    record(decline)
+    record(decline)
+    assert len(notices) == 1
+    assert str(tmp_path / "misses.jsonl") in notices[0]
+    assert "--no-miss-log" in notices[0]
+
+
+@pytest.mark.parametrize(
+    ("quote", "shown"),
+    [
+        (
+            "AQIM also \u201csuccessfully fundraises globally",
+            "\u201cAQIM also \u201csuccessfully fundraises globally\u2026\u201d\u201d",
+        ),
+        ("central,\u201d Abdelmalik Droukdel", "\u201c\u201c\u2026central,\u201d Abdelmalik Droukdel\u201d"),
+        ("AQIM \u201ccentral,\u201d Droukdel", "\u201cAQIM \u201ccentral,\u201d Droukdel\u201d"),
+    ],
+)
+def test_a_citation_closes_the_quotation_marks_its_quote_leaves_open(quote: str, shown: str) -> None:
+    assert render.quoted(quote) == shown
+
+
+def test_every_shipped_citation_reads_balanced(bot: Any) -> None:
+    for fact in bot.knowledge.facts:
+        shown = render.quoted(fact.quote)
+        assert shown.count("\u201c") == shown.count("\u201d"), fact.id

@@ -15,6 +15,7 @@ import os
 import re
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -323,3 +324,44 @@ def test_piped_misses_are_logged_unless_turned_off(env: dict[str, str], tmp_path
     assert _piped(question, env).returncode == 0
     entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [(e["interface"], e["outcome"]) for e in entries] == [("repl", "decline")]
+
+
+def test_without_colour_the_history_suggestion_is_underlined_not_like_typed_text(env: dict[str, str]) -> None:
+    history = _history_file(env)
+    history.parent.mkdir(parents=True)
+    history.write_text("\n# earlier\n+who leads aqim\n", encoding="utf-8")
+    term = Terminal([], {**env, "NO_COLOR": "1"})
+    term.ready()
+    term.type("who l")
+    term.expect(r"eads aqim")
+    drawn = term.log.getvalue()
+    # the suggestion is drawn right after an SGR sequence that turns underline (4) on
+    assert re.search(r"who l\x1b\[(?:\d+;)*4m$", drawn[: drawn.rindex("eads aqim")]), drawn[-300:]
+    assert not COLOUR.search(drawn)
+    term.type("\x15\x04")  # Ctrl-U clears the line, Ctrl-D quits
+    assert term.finish() == 0
+
+
+def test_the_first_miss_says_once_that_a_miss_log_is_kept(env: dict[str, str], tmp_path: Path) -> None:
+    log = tmp_path / "misses.jsonl"
+    env["SAHEL_BOT_MISS_LOG"] = str(log)
+    term = Terminal([], env)
+    term.ready()
+    term.type("who leads aqim\r")  # answered: nothing logged, nothing said
+    term.ready()
+    assert "maintainers" not in term.log.getvalue()
+    term.type("what is the airspeed velocity of an unladen swallow\r")
+    term.expect(r"kept for the maintainers in")
+    term.expect(r"turns this off")
+    term.ready()
+    term.type("who leads boko haram\r")
+    term.ready()
+    term.type("\x04")
+    assert term.finish() == 0
+    plain_text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", term.log.getvalue())
+    said = " ".join(plain_text.split())
+    assert said.count("kept for the maintainers") == 1
+    assert f"in {log};" in said
+    assert "--no-miss-log, or SAHEL_BOT_MISS_LOG=off, turns this off" in said
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 2
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600

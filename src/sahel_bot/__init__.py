@@ -49,7 +49,7 @@ _HOMES = {
     "KnowledgeError": "errors",
     "KnowledgeErrors": "errors",
     "SahelBotError": "errors",
-    "default_knowledge_dir": "knowledge.files",
+    "default_knowledge_dir": "knowledge.paths",
     "load_knowledge": "knowledge.loader",
     "Knowledge": "knowledge.schema",
     "Candidate": "reply",
@@ -65,8 +65,8 @@ if TYPE_CHECKING:
     from .config import Settings
     from .context import Context
     from .errors import ConfigError, KnowledgeError, KnowledgeErrors, SahelBotError
-    from .knowledge.files import default_knowledge_dir
     from .knowledge.loader import load_knowledge
+    from .knowledge.paths import default_knowledge_dir
     from .knowledge.schema import Knowledge
     from .reply import Candidate, Citation, Explanation, LinkedEntity, Reply
 

@@ -8,7 +8,8 @@ May import: ``knowledge.schema``.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from .knowledge.schema import Brief
 
@@ -34,19 +35,29 @@ class About(NamedTuple):
     @classmethod
     def from_brief(cls, brief: Brief) -> About:
         """Return the ``About`` of ``brief``; missing optional front matter gives plain defaults."""
-        meta = brief.metadata
+        meta = dict(brief.metadata)
+        meta.update(title=brief.title, number=brief.number, date_printed=brief.date_printed, author=brief.author)
+        return cls.from_front_matter(meta)
+
+    @classmethod
+    def from_front_matter(cls, meta: Mapping[str, Any]) -> About:
+        """Return the ``About`` of a brief from its front matter alone (no need to parse the brief's text).
+
+        The command line uses this for its help, which must not cost a full load.
+        """
         about = meta.get("about") if isinstance(meta.get("about"), dict) else {}
         assert isinstance(about, dict)
         examples = about.get("examples") if isinstance(about.get("examples"), list) else []
         assert isinstance(examples, list)
+        title = str(meta.get("title") or "")
         return cls(
-            title=brief.title,
+            title=title,
             series=str(meta.get("series") or ""),
-            number=brief.number,
-            date_printed=brief.date_printed,
-            author=brief.author,
+            number=str(meta.get("number") or ""),
+            date_printed=str(meta.get("date_printed") or meta.get("date") or ""),
+            author=str(meta.get("author") or ""),
             publisher=str(meta.get("publisher") or ""),
-            scope=str(about.get("scope") or brief.title),
+            scope=str(about.get("scope") or title),
             examples=tuple(str(e) for e in examples if str(e).strip()),
             link=str(about.get("link") or ""),
         )

@@ -14,7 +14,7 @@ from .about import About
 from .cache import knowledge_digest, load_cached, store_cached
 from .config import Settings
 from .context import Context
-from .knowledge.files import default_knowledge_dir
+from .knowledge.paths import default_knowledge_dir
 from .knowledge.schema import Knowledge
 from .pipeline import Engine
 from .reply import Reply

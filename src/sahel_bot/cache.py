@@ -16,7 +16,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from .knowledge.files import knowledge_files
+from .knowledge.paths import knowledge_files
 
 __all__ = ["cache_dir", "knowledge_digest", "load_cached", "store_cached"]
 

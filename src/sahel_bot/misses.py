@@ -16,7 +16,8 @@ nothing otherwise.  Each line holds: ``ts`` (UTC, ISO 8601), ``interface``,
 ``guesses`` (the best readings from ``reply.explanation.candidates``),
 ``entities``, ``subject``, ``reason`` and ``user``.  A user id is never stored:
 ``user`` is a salted SHA-256 hash, with the salt kept beside the log
-(``<log>.salt``, created on first use, mode 0600).
+(``<log>.salt``, created on first use, mode 0600).  The log itself is created
+mode 0600 too: it holds questions as people typed them.
 
 Where and whether (``MissLog.from_env``):
 
@@ -50,7 +51,10 @@ from typing import Any, BinaryIO
 from .config import state_dir
 from .reply import Reply
 
-__all__ = ["DEFAULT_MAX_BYTES", "ENV_VAR", "Miss", "MissLog", "default_miss_log_path", "read_misses"]
+__all__ = ["DEFAULT_MAX_BYTES", "ENV_VAR", "INTERFACES", "Miss", "MissLog", "default_miss_log_path", "read_misses"]
+
+#: the interfaces that log misses (``MissLog.interface``); ``sahel-bot misses --interface`` takes one of them
+INTERFACES = ("repl", "webhook", "api")
 
 ENV_VAR = "SAHEL_BOT_MISS_LOG"
 MAX_BYTES_VAR = "SAHEL_BOT_MISS_LOG_MAX_BYTES"
@@ -234,8 +238,15 @@ class MissLog:
         fh.write(data)
 
     def _open(self) -> BinaryIO:
+        """Open the log for appending; it holds questions as people typed them, so only its owner may read it."""
         assert self.path is not None
-        fh = self._handle = open(self.path, "ab", buffering=0)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        if os.fstat(fd).st_mode & 0o077:  # a log created before it was private (or by a lax umask elsewhere)
+            try:
+                os.fchmod(fd, 0o600)
+            except OSError:
+                pass
+        fh = self._handle = os.fdopen(fd, "ab", buffering=0)
         weakref.finalize(self, fh.close)  # a log dropped without close() still closes its file
         return fh
 

@@ -10,14 +10,20 @@ messages and an exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import json
 import os
+import re
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..errors import ConfigError, KnowledgeErrors, SahelBotError
+from ..plural import plural
+from .arguments import directory
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # knowledge errors, a failed check, an evaluation under --fail-under
@@ -33,10 +39,19 @@ exit status:
   2    bad command-line usage
   3    a bad setting (environment variable or flag)
   130  interrupted (Ctrl-C)
+"""
 
+#: Only the top-level help says what happens without a command (the subcommands' help is about them).
+TOP_EPILOG = (
+    """\
 With no command, sahel-bot starts the interactive REPL on a terminal, and reads one
 question per line (one conversation) when standard input is a pipe or a file.
+
 """
+    + EPILOG
+)
+
+GENERIC_DESCRIPTION = "Ask questions about a brief and get short answers, each quoting the sentence it rests on."
 
 # name -> (module, one-line help); "ask" and "check" live here.
 EXTERNAL_COMMANDS: dict[str, tuple[str, str]] = {
@@ -44,7 +59,67 @@ EXTERNAL_COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("sahel_bot.interfaces.serve", "run the Slack-style webhook server (uvicorn)"),
     "eval": ("sahel_bot.interfaces.evaluation", "run FAQ or evaluation files and print a report"),
     "misses": ("sahel_bot.interfaces.misses", "show what the bot could not answer, grouped"),
+    "completion": ("sahel_bot.interfaces.shell_completion", "print a shell completion script (bash, zsh or fish)"),
 }
+COMMANDS = ("ask", "check", *EXTERNAL_COMMANDS)
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Wraps the paragraphs of descriptions and epilogs to the terminal, but keeps indented tables as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        paragraphs = []
+        for paragraph in text.strip("\n").split("\n\n"):
+            if "\n " in paragraph or paragraph.startswith(" "):
+                paragraphs.append("\n".join(indent + line for line in paragraph.splitlines()))
+            else:
+                words = " ".join(paragraph.split())
+                paragraphs.append(textwrap.fill(words, width, initial_indent=indent, subsequent_indent=indent))
+        return "\n\n".join(paragraphs) + ("\n" if text.endswith("\n") else "")
+
+
+class UsageError(Exception):
+    """A bad argument found after parsing (e.g. an intent the loaded bot does not have): exit 2 with usage."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose description may be computed when help is shown, not before.
+
+    The description names the brief, which is read from the knowledge's front matter: worth it for
+    ``--help``, not for every ``sahel-bot ask``.
+    """
+
+    describe: Callable[[], str | None] | None = None
+
+    def format_help(self) -> str:
+        if self.describe is not None:
+            self.description = self.describe() or self.description
+            self.describe = None
+        return super().format_help()
+
+
+def describe_brief(knowledge: str | None) -> Callable[[], str | None]:
+    """Return a function giving one paragraph on what the brief covers, or ``None`` when it cannot be read."""
+
+    def describe() -> str | None:
+        from ..about import About
+        from ..knowledge.brief import read_front_matter
+        from ..knowledge.loader import default_knowledge_dir
+
+        try:
+            root = Path(knowledge or os.environ.get("SAHEL_BOT_KNOWLEDGE_DIR") or default_knowledge_dir())
+            files = sorted((root / "brief").glob("*.txt"))
+            about = About.from_front_matter(read_front_matter(files[0]))
+        except (SahelBotError, OSError, IndexError, ValueError):
+            return None
+        text = f"Grounded answers about {about.scope}, from {about.citation}."
+        if about.examples:
+            text += f'\n\nFor example: sahel-bot ask "{about.examples[0]}"'
+        return text
+
+    return describe
 
 
 def add_knowledge_argument(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +127,8 @@ def add_knowledge_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--knowledge",
         metavar="DIR",
-        default=os.environ.get("SAHEL_BOT_KNOWLEDGE_DIR") or None,
+        type=directory,
+        default=None,
         help="a knowledge directory laid out like the repository (brief/, facts/, intents/); "
         "default: the shipped knowledge (env SAHEL_BOT_KNOWLEDGE_DIR)",
     )
@@ -71,7 +147,7 @@ def _print_knowledge_errors(exc: KnowledgeErrors) -> None:
     for error in exc.errors:
         print(str(error), file=sys.stderr)
     n = len(exc.errors)
-    print(f"sahel-bot: {n} problem{'s' if n != 1 else ''} in the knowledge; nothing was loaded.", file=sys.stderr)
+    print(f"sahel-bot: {plural(n, 'problem')} in the knowledge; nothing was loaded.", file=sys.stderr)
 
 
 # -- ask -------------------------------------------------------------------------------
@@ -83,14 +159,19 @@ def _add_ask(sub: Any) -> None:
         help="answer questions (from arguments, or one per line on standard input)",
         description="Answer questions. With no QUESTION, read one question per line from standard input.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
-    p.add_argument("question", nargs="*", metavar="QUESTION", help="a question (words are joined)")
+    p.add_argument(
+        "question",
+        nargs="*",
+        metavar="QUESTION",
+        help="a question (its words are joined into one); with --conversation, each QUESTION is one turn",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object per question (JSON Lines)")
     p.add_argument(
         "--conversation",
         action="store_true",
-        help="treat the questions as consecutive turns of one conversation (stdin mode)",
+        help="treat the questions (arguments, or lines of standard input) as consecutive turns of one conversation",
     )
     p.add_argument("--explain", action="store_true", help="show why each answer was given")
     add_knowledge_argument(p)
@@ -99,11 +180,13 @@ def _add_ask(sub: Any) -> None:
 
 def format_reply(reply: Any, explain: bool = False) -> str:
     """Return a reply as plain text: the answer, then its citations (and the explanation)."""
+    from .render import quoted
+
     lines = [reply.text]
     for i, suggestion in enumerate(reply.suggestions, start=1):
         lines.append(f"  {i}. {suggestion}")
     for citation in reply.citations:
-        lines.append(f"  [{citation.section}] \u201c{citation.quote}\u201d")
+        lines.append(f"  [{citation.section}] {quoted(citation.quote)}")
     if explain:
         lines.append("")
         lines.extend("  " + line for line in reply.explanation.render().splitlines())
@@ -113,8 +196,15 @@ def format_reply(reply: Any, explain: bool = False) -> str:
 def _run_ask(args: argparse.Namespace) -> int:
     bot = load_bot(args)
     if args.question:
-        questions: Any = [" ".join(args.question)]
+        questions: Any = list(args.question) if args.conversation else [" ".join(args.question)]
     else:
+        if sys.stdin is not None and sys.stdin.isatty():
+            print(
+                "sahel-bot ask: type a question and press Enter (one per line; Ctrl-D to finish). "
+                "For the interactive REPL, run sahel-bot with no command.",
+                file=sys.stderr,
+                flush=True,
+            )
         questions = (line.rstrip("\r\n") for line in sys.stdin)
     conversation = bot.conversation() if args.conversation else None
     first = True
@@ -140,9 +230,9 @@ def _add_check(sub: Any) -> None:
         "check",
         help="validate the knowledge and print a summary",
         description="Validate the brief, facts and intents; print every problem as file:line:col: message, "
-        "or a summary. Exits 0 only when everything holds, including 100%% sentence coverage.",
+        "or a summary. Exits 0 only when everything holds, including 100% sentence coverage.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     add_knowledge_argument(p)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -162,11 +252,10 @@ def _run_check(args: argparse.Namespace) -> int:
     else:
         print(summary.render())
     if summary.uncited:
-        print(
-            f"sahel-bot: {len(summary.uncited)} sentence(s) of the brief are cited by no fact: "
-            + ", ".join(summary.uncited),
-            file=sys.stderr,
-        )
+        n = len(summary.uncited)
+        verb = "is" if n == 1 else "are"
+        uncited = ", ".join(summary.uncited)
+        print(f"sahel-bot: {plural(n, 'sentence')} of the brief {verb} cited by no fact: {uncited}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -174,20 +263,21 @@ def _run_check(args: argparse.Namespace) -> int:
 # -- main ------------------------------------------------------------------------------
 
 
-def build_parser(load: bool | str = True) -> argparse.ArgumentParser:
+def build_parser(load: bool | str = True, knowledge: str | None = None) -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand registered.
 
     ``load`` says which external command modules to import for their full
     arguments: all (``True``), one by name, or none (``False``: they are listed
     for ``--help`` but not imported, so ``sahel-bot ask`` starts fast).
+    ``knowledge`` is the ``--knowledge`` directory, if given: the help describes its brief.
     """
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sahel-bot",
-        description="Grounded answers about CRS In Focus IF10172, "
-        '"Al Qaeda in the Islamic Maghreb (AQIM) and Related Groups" (March 20, 2017).',
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=GENERIC_DESCRIPTION,
+        epilog=TOP_EPILOG,
+        formatter_class=HelpFormatter,
     )
+    parser.describe = describe_brief(knowledge)
     parser.add_argument("--version", action="version", version=f"sahel-bot {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_ask(sub)
@@ -206,11 +296,58 @@ def build_parser(load: bool | str = True) -> argparse.ArgumentParser:
             help=help_text,
             description=(module.__doc__ or help_text).strip().splitlines()[0],
             epilog=EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=HelpFormatter,
         )
         module.add_arguments(p)
         p.set_defaults(func=module.run)
+    parser.set_defaults(subcommands=sub.choices)
     return parser
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
+    choices = parser.get_default("subcommands") or {}
+    found = choices.get(command) if command else None
+    return found if isinstance(found, argparse.ArgumentParser) else parser
+
+
+def _quoted(text: str) -> str:
+    """Return ``text`` quoted for a POSIX shell, in double quotes when that is safe (it reads best)."""
+    if re.search(r'["$`\\!]', text):
+        import shlex
+
+        return shlex.quote(text)
+    return f'"{text}"'
+
+
+def _not_a_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """Exit 2 for a first argument that is no command: a near miss of one, or a question typed without ``ask``."""
+    word = argv[0]
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    if close and not re.search(r"\s", word):
+        parser.error(f"unknown command {word!r}; did you mean {close[0]!r}?")
+    question = " ".join(argv)
+    parser.error(f"{word!r} is not a command. To ask a question: sahel-bot ask {_quoted(question)}")
+
+
+def _unrecognized(parser: argparse.ArgumentParser, extras: list[str]) -> str:
+    """Return the message for arguments the command does not take, naming the closest option."""
+    message = "unrecognized arguments: " + " ".join(extras)
+    options = [s for action in parser._actions for s in action.option_strings]
+    for extra in extras:
+        if extra.startswith("-"):
+            close = difflib.get_close_matches(extra.split("=", 1)[0], options, n=1, cutoff=0.6)
+            if close:
+                return f"{message}; did you mean {close[0]!r}?"
+    return message
+
+
+def _knowledge_flag(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--knowledge" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--knowledge="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,14 +359,21 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[0]
     if command in EXTERNAL_COMMANDS:
         load: bool | str = command
-    elif command in ("ask", "check"):
+    elif command in ("ask", "check") or not command.startswith("-"):
         load = False
     else:
         load = True
-    parser = build_parser(load)
-    args = parser.parse_args(argv)
+    parser = build_parser(load, knowledge=_knowledge_flag(argv))
+    if not command.startswith("-") and command not in COMMANDS:
+        _not_a_command(parser, argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        target = _subparser(parser, args.command)
+        target.error(_unrecognized(target, extras))
     try:
         return int(args.func(args) or 0)
+    except UsageError as exc:
+        _subparser(parser, args.command).error(str(exc))
     except KnowledgeErrors as exc:
         _print_knowledge_errors(exc)
         return EXIT_FAILED
@@ -249,3 +393,4 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return EXIT_OK
+    return EXIT_USAGE

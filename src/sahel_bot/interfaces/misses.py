@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..misses import ENV_VAR, Miss, default_miss_log_path, read_misses
+from ..misses import ENV_VAR, INTERFACES, Miss, default_miss_log_path, read_misses
 from ..normalize import normalize
+from ..plural import plural
+from .arguments import iso_date, non_negative_int, number_between, one_of
 
 __all__ = ["MissGroup", "add_arguments", "group_misses", "run"]
 
@@ -115,14 +117,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--similarity",
-        type=float,
+        type=number_between(0, 100),
         default=80.0,
         metavar="0-100",
         help="how alike two questions must be to share a group (rapidfuzz token_sort_ratio; default 80)",
     )
-    parser.add_argument("--since", metavar="DATE", help="only misses logged on or after DATE (ISO, e.g. 2017-03-20)")
-    parser.add_argument("--interface", metavar="NAME", help="only misses from this interface (repl, webhook, ...)")
-    parser.add_argument("--limit", type=int, default=25, metavar="N", help="show the N largest groups (default 25)")
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        type=iso_date,
+        help="only misses logged on or after DATE (YYYY-MM-DD, or an ISO date-time; UTC unless it says otherwise)",
+    )
+    parser.add_argument(
+        "--interface",
+        metavar="NAME",
+        type=one_of(INTERFACES, "interface"),
+        help="only misses from this interface: " + ", ".join(INTERFACES),
+    )
+    parser.add_argument(
+        "--limit",
+        type=non_negative_int,
+        default=25,
+        metavar="N",
+        help="show the N largest groups (default 25; 0 shows all)",
+    )
     parser.add_argument("--json", action="store_true", help="print the groups as JSON")
 
 
@@ -162,10 +180,10 @@ def run(args: argparse.Namespace) -> int:
         exists = "" if path.exists() else " (no log yet)"
         print(f"No misses in {path}{exists}.")
         return 0
-    print(f"{len(misses)} misses in {len(groups)} groups ({path})")
+    print(f"{plural(len(misses), 'miss', 'misses')} in {plural(len(groups), 'group')} ({path})")
     for i, group in enumerate(shown, 1):
         info = group.to_dict()
-        users = f", {info['users']} users" if info["users"] else ""
+        users = f", {plural(info['users'], 'user')}" if info["users"] else ""
         outcomes = ", ".join(f"{k} {v}" for k, v in sorted(info["outcomes"].items()))
         print()
         print(f"{i:3d}. asked {info['count']}x{users}: {group.example!r}")
@@ -175,7 +193,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"     also: {question!r}" + (f" ({n}x)" if n > 1 else ""))
         more = len(group.phrasings()) - 1 - len(others)
         if more > 0:
-            print(f"     ... and {more} more phrasings")
+            print(f"     ... and {more} more {'phrasing' if more == 1 else 'phrasings'}")
     if len(groups) > len(shown):
-        print(f"\n({len(groups) - len(shown)} smaller groups not shown; --limit 0 shows all)")
+        hidden = len(groups) - len(shown)
+        print(f"\n({plural(hidden, 'smaller group')} not shown; --limit 0 shows all)")
     return 0

@@ -26,6 +26,7 @@ __all__ = [
     "help_text",
     "notice",
     "plain",
+    "quoted",
     "reply_fragments",
     "section_titles",
     "sources",
@@ -72,13 +73,32 @@ STYLE: dict[str, str] = {
 _OPEN, _CLOSE = "\u201c", "\u201d"
 
 
+def quoted(quote: str) -> str:
+    """Return ``quote`` in quotation marks, as a citation shows it.
+
+    A quote is a verbatim span of the brief, and a span may stop inside a quotation
+    of the brief's own ("... AQIM also \u201csuccessfully fundraises globally") or
+    start inside one: the marks it leaves open are closed, after an ellipsis that
+    says the quotation goes on, so every citation reads balanced.
+    """
+    opened = quote.count(_OPEN) - quote.count(_CLOSE)
+    head = f"{_OPEN}\u2026" * max(0, -opened)
+    tail = ("\u2026" + _CLOSE * opened) if opened > 0 else ""
+    return f"{_OPEN}{head}{quote}{tail}{_CLOSE}"
+
+
 def plain(fragments: Iterable[tuple[str, str]]) -> str:
     """Return the text of ``fragments`` without styles (what a pipe or a pager gets)."""
     return "".join(text for _, text in fragments)
 
 
-def wrap(text: str, width: int, indent: str = "", subsequent: str | None = None) -> list[str]:
-    """Return ``text`` wrapped to ``width`` columns, keeping its own line breaks; never an empty list."""
+def wrap(
+    text: str, width: int, indent: str = "", subsequent: str | None = None, break_long_words: bool = True
+) -> list[str]:
+    """Return ``text`` wrapped to ``width`` columns, keeping its own line breaks; never an empty list.
+
+    ``break_long_words=False`` keeps a word longer than the line whole (a path stays one piece to copy).
+    """
     width = max(20, width)
     rest = indent if subsequent is None else subsequent
     lines: list[str] = []
@@ -92,7 +112,7 @@ def wrap(text: str, width: int, indent: str = "", subsequent: str | None = None)
                 width=width,
                 initial_indent=indent,
                 subsequent_indent=rest,
-                break_long_words=True,
+                break_long_words=break_long_words,
                 break_on_hyphens=False,
             )
         )
@@ -116,21 +136,23 @@ def section_titles(brief: Any) -> dict[str, str]:
     return titles
 
 
-def banner(bot: Any) -> Fragments:
-    """Return the start-up banner: the brief's title and date, the number of facts, how to get help."""
-    brief = bot.knowledge.brief
+def banner(bot: Any, width: int = 80) -> Fragments:
+    """Return the start-up banner: the brief's title, its label and date, the number of facts, how to get help.
+
+    Everything comes from ``bot.about`` (the brief's front matter), so the banner names whatever brief is loaded.
+    """
+    about = bot.about
     facts = bot.fact_count
-    details = f"CRS In Focus {brief.number}, {brief.date_printed}"
-    if getattr(brief, "author", ""):
-        details += f", by {brief.author}"
-    return [
-        ("class:banner.title", bot.title),
-        ("", "\n"),
-        ("class:banner", f"{details} \u00b7 {facts} fact{'s' if facts != 1 else ''}"),
-        ("", "\n"),
-        ("class:banner", "Ask about the brief in plain words; type /help for commands, Ctrl-D to quit."),
-        ("", "\n"),
-    ]
+    details = ", ".join(part for part in (about.label, about.date_printed) if part)
+    if about.author:
+        details += f", by {about.author}"
+    details += f" \u00b7 {facts} fact{'s' if facts != 1 else ''}"
+    example = about.example_text(1)
+    ask = f"Ask about the brief in plain words ({example})" if example else "Ask about the brief in plain words"
+    out: Fragments = _lines("class:banner.title", wrap(about.title, width))
+    out += _lines("class:banner", wrap(details, width))
+    out += _lines("class:banner", wrap(f"{ask}; type /help for commands, Ctrl-D to quit.", width))
+    return out
 
 
 def reply_fragments(reply: Any, width: int, titles: Mapping[str, str] | None = None) -> Fragments:
@@ -157,7 +179,7 @@ def reply_fragments(reply: Any, width: int, titles: Mapping[str, str] | None = N
     for citation in reply.citations:
         section = titles.get(citation.section, citation.section)
         label = f"[{section}]"
-        lines = wrap(f"{label} {_OPEN}{citation.quote}{_CLOSE}", width, indent="  ", subsequent="    ")
+        lines = wrap(f"{label} {quoted(citation.quote)}", width, indent="  ", subsequent="    ")
         first = lines[0]
         at = first.find(label)
         if at < 0:  # a title longer than the line: no bold, same words
@@ -180,16 +202,17 @@ def explanation(reply: Any | None) -> Fragments:
     return out
 
 
-def help_text(width: int) -> Fragments:
-    """Return the /help text."""
+def help_text(width: int, about: Any = None) -> Fragments:
+    """Return the /help text; ``about`` (the bot's ``About``) gives the example question."""
+    example = about.example_text(1) if about is not None else ""
+    ask = f"Ask about the brief in plain words ({example})" if example else "Ask about the brief in plain words"
     out: Fragments = []
     out.extend(
         _lines(
             "",
             wrap(
-                'Ask about the brief in plain words ("who leads AQIM?") and follow up '
-                '("where is he from?"): the bot keeps track of the subject, shown at the bottom. '
-                "Each answer quotes the brief, with the section it comes from.",
+                f'{ask} and follow up ("where is he from?"): the bot keeps track of the subject, shown at the '
+                "bottom. Each answer quotes the brief, with the section it comes from.",
                 width,
             ),
         )
@@ -302,11 +325,13 @@ def toolbar(subject: str | None) -> Fragments:
     return [*head, ("class:bottom-toolbar", "  \u00b7  /help  \u00b7  Tab completes  \u00b7  Ctrl-D quits ")]
 
 
-def error(message: str) -> Fragments:
-    """Return an error line (the REPL goes on)."""
-    return [("class:error", message), ("", "\n")]
+def error(message: str, width: int | None = None) -> Fragments:
+    """Return an error message (the REPL goes on), wrapped to ``width`` columns when given."""
+    return notice(message, "class:error", width)
 
 
-def notice(message: str, style: str = "class:notice") -> Fragments:
-    """Return a one-line notice."""
-    return [(style, message), ("", "\n")]
+def notice(message: str, style: str = "class:notice", width: int | None = None) -> Fragments:
+    """Return a notice, wrapped to ``width`` columns when given (else one line)."""
+    if width is None:
+        return [(style, message), ("", "\n")]
+    return _lines(style, wrap(message, width, break_long_words=False))

@@ -20,6 +20,7 @@ from types import FrameType
 from typing import Any
 
 from ..errors import ConfigError
+from .arguments import port, positive_int
 from .cli import add_knowledge_argument, load_bot
 from .webhook_config import ACCESS_LOG, ENVIRONMENT, SECRETS, WebhookConfigError, WebhookSettings
 
@@ -45,8 +46,8 @@ FLAGS: dict[str, str] = {
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the ``serve`` options on ``parser``."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default: 1)")
+    parser.add_argument("--port", type=port, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument("--workers", type=positive_int, default=1, help="uvicorn worker processes (default: 1)")
     parser.add_argument(
         "--log-level",
         default="info",

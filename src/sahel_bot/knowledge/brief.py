@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import KnowledgeError, KnowledgeErrors
 from .schema import Brief, Location, Paragraph, Section, Sentence
 
-__all__ = ["join_lines", "parse_brief", "split_sentences"]
+__all__ = ["join_lines", "parse_brief", "read_front_matter", "split_sentences"]
 
 # A sentence ends at . ? or ! (optionally inside a closing quote or bracket) followed by
 # a space and an upper-case letter, digit or opening quote.  Dotted initialisms
@@ -88,6 +88,20 @@ def _front_matter(path: Path, lines: list[str]) -> tuple[dict[str, object], int]
                 raise KnowledgeErrors([KnowledgeError(str(path), 2, 1, "front matter must be a mapping")])
             return data, i + 1
     raise KnowledgeErrors([KnowledgeError(str(path), 1, 1, "the front matter is not closed with '---'")])
+
+
+def read_front_matter(path: Path) -> dict[str, object]:
+    """Return the front matter of the brief at ``path`` without parsing its text (for help screens).
+
+    Raises ``KnowledgeErrors`` when it cannot be read, ``OSError`` when the file cannot be opened.
+    """
+    lines: list[str] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            lines.append(line.rstrip("\n"))
+            if len(lines) > 1 and line.strip() == "---":
+                break
+    return _front_matter(path, lines)[0]
 
 
 def parse_brief(path: Path, display: str | None = None) -> Brief:

@@ -16,59 +16,19 @@ from pathlib import Path
 from ..errors import KnowledgeError, KnowledgeErrors
 from ..normalize import normalize
 from .brief import parse_brief
-from .files import default_knowledge_dir, knowledge_files
+from .fields import ENTITY_FIELDS, FACT_FIELDS, RELATION_FIELDS, TYPE_FIELDS
 from .intents_file import load_intents
+from .paths import default_knowledge_dir, display_path, knowledge_files
+from .quotes import ATTRIBUTION, QUOTE_HEDGE, STATEMENT_HEDGE, not_verbatim
 from .schema import ENTITY_CLASSES, HEDGES, VALUE_KINDS, Brief, Entity, EntityType, Fact, Knowledge, Location, Relation
 from .yamlfile import Doc, MappingView, did_you_mean, load_yaml, records, top_keys
 
 __all__ = ["default_knowledge_dir", "knowledge_files", "load_knowledge"]
 
-ENTITY_FIELDS = ("id", "type", "name", "short", "aliases", "weak_aliases", "description", "cites", "part_of")
-RELATION_FIELDS = ("id", "description", "keywords", "gives", "role_nouns", "current", "result")
-TYPE_FIELDS = ("id", "class", "nouns", "descriptors", "slots", "agent", "scale")
-_SCALES = ("country", "local")
-FACT_FIELDS = (
-    "id",
-    "subject",
-    "relation",
-    "object",
-    "value",
-    "statement",
-    "cite",
-    "cites",
-    "quote",
-    "date",
-    "place",
-    "source",
-    "hedge",
-    "negated",
-    "count",
-    "role",
-    "mentions",
-    "keywords",
-    "weight",
-)
-# Words by which the brief hedges or attributes; a fact quoting them must keep them.
-_QUOTE_HEDGE = re.compile(
-    r"\b(reportedly|reported|appears?|appeared|apparently|may|possibly|suggests?|"
-    r"not been publicly confirmed|uncertain|unclear|debate|if so)\b",
-    re.IGNORECASE,
-)
-_STATEMENT_HEDGE = re.compile(
-    r"\b(reportedly|reported|reports?|appears?|appeared|apparently|may|might|possibly|possible|suggests?|"
-    r"not been publicly confirmed|unconfirmed|uncertain|unclear|debated?|if so|if confirmed|according to|allegedly)\b",
-    re.IGNORECASE,
-)
-_ATTRIBUTION = re.compile(r"\baccording to\b", re.IGNORECASE)
+#: errors about a reference to an entity or relation (one defined in a file that did not parse would look unknown)
+_REFERENCE = re.compile(r"unknown (entity|relation) '")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_SPACES = re.compile(r"\s+")
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
+_SCALES = ("country", "local")
 
 
 def _years(date: str | None) -> tuple[int | None, int | None]:
@@ -94,6 +54,26 @@ class _Loader:
         self.canonicals: dict[str, Location] = {}
         self.stems: dict[str, tuple[str, Location]] = {}
         self.types: dict[str, EntityType] = {}
+        #: facts files that could not be parsed: the entities and relations they define are unknown
+        self.unreadable: list[str] = []
+
+    def without_cascade(self) -> list[KnowledgeError]:
+        """Return the errors, less the references a facts file that could not be parsed may define.
+
+        One unclosed bracket in the entities file would otherwise bury its syntax error under hundreds of
+        "unknown entity" lines; the other files' own problems are still reported.
+        """
+        if not self.unreadable:
+            return self.errors
+        note = "; until this file parses, references to entities and relations are not checked"
+        kept = []
+        for error in self.errors:
+            if _REFERENCE.match(error.message):
+                continue
+            if error.path in self.unreadable and error.message.startswith("YAML syntax error"):
+                error = KnowledgeError(error.path, error.line, error.column, error.message + note)
+            kept.append(error)
+        return kept
 
     # -- files -------------------------------------------------------------
     def docs(self, folder: str) -> Iterable[Doc]:
@@ -102,7 +82,7 @@ class _Loader:
             self.errors.append(KnowledgeError(str(directory), 1, 1, f"missing directory '{folder}/'"))
             return
         for path in sorted(directory.glob("*.yaml")):
-            shown = _display(path, self.root)
+            shown = display_path(path, self.root)
             try:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
@@ -111,6 +91,8 @@ class _Loader:
             doc = load_yaml(shown, text, self.errors)
             if doc is not None:
                 yield doc
+            elif folder == "facts":
+                self.unreadable.append(shown)
 
     # -- entities and relations -------------------------------------------------
     def read_entity(self, doc: Doc, view: MappingView) -> None:
@@ -376,14 +358,10 @@ class _Loader:
                     self.errors.append(doc.error(node, f"unknown sentence id '{sid}'{hint}"))
                 else:
                     cited.append(sentence.text)
-            if cited:
-                haystack = _SPACES.sub(" ", " ".join(cited))
-                if _SPACES.sub(" ", fact.quote) not in haystack:
-                    where = ", ".join(fact.cites)
-                    self.errors.append(
-                        doc.error(view.where("quote"), f"quote is not verbatim in the cited sentence ({where})")
-                    )
-            hedged = _QUOTE_HEDGE.search(fact.quote)
+            problem = not_verbatim(fact.quote, cited, ", ".join(fact.cites)) if cited else None
+            if problem:
+                self.errors.append(doc.error(view.where("quote"), problem))
+            hedged = QUOTE_HEDGE.search(fact.quote)
             if hedged and not fact.hedge:
                 self.errors.append(
                     doc.error(
@@ -391,14 +369,14 @@ class _Loader:
                         f"quote hedges ('{hedged.group()}') but fact '{fact.id}' sets no 'hedge'",
                     )
                 )
-            if fact.hedge and not _STATEMENT_HEDGE.search(fact.statement):
+            if fact.hedge and not STATEMENT_HEDGE.search(fact.statement):
                 self.errors.append(
                     doc.error(
                         view.where("statement"),
                         f"fact '{fact.id}' is hedged ('{fact.hedge}') but its statement drops the hedge",
                     )
                 )
-            if _ATTRIBUTION.search(fact.quote) and not fact.source:
+            if ATTRIBUTION.search(fact.quote) and not fact.source:
                 self.errors.append(
                     doc.error(view.node, f"quote attributes ('according to') but fact '{fact.id}' sets no 'source'")
                 )
@@ -433,7 +411,7 @@ def load_knowledge(root: Path | str | None = None) -> Knowledge:
         loader.errors.append(KnowledgeError(str(root / "brief"), 1, 1, "no brief found (expected brief/<number>.txt)"))
     else:
         try:
-            brief = parse_brief(brief_files[0], _display(brief_files[0], root))
+            brief = parse_brief(brief_files[0], display_path(brief_files[0], root))
         except KnowledgeErrors as exc:
             loader.errors.extend(exc.errors)
 
@@ -470,7 +448,7 @@ def load_knowledge(root: Path | str | None = None) -> Knowledge:
     for doc in fact_docs:
         doc.close()
     if loader.errors:
-        raise KnowledgeErrors(loader.errors)
+        raise KnowledgeErrors(loader.without_cascade())
     assert brief is not None
     digest = hashlib.sha256()
     for path in knowledge_files(root):

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from ..errors import KnowledgeError
 from .schema import Location
 
-__all__ = ["Doc", "MappingView", "did_you_mean", "load_yaml"]
+__all__ = ["Doc", "MappingView", "describe_yaml_error", "did_you_mean", "load_yaml"]
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -50,15 +50,54 @@ class Doc:
         self._loader.dispose()
 
 
+def describe_yaml_error(exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:
+    """Return (line, column, message) for a YAML syntax error, in words an author can act on.
+
+    PyYAML says what its parser expected ("expected ',' or ']', but got ':'"); this says what is
+    wrong in the file, and points at the line to fix: for a list or quote left open, where it opens.
+    """
+    problem = exc.problem or ""
+    context = exc.context or ""
+    problem_mark, context_mark = exc.problem_mark, exc.context_mark
+    mark = problem_mark or context_mark
+    message = problem or context or "invalid YAML"
+    opened = {"flow sequence": ("list", "[", "]"), "flow mapping": ("mapping", "{", "}")}
+    for kind, (what, start, end) in opened.items():
+        if kind in context and problem.startswith("expected") and context_mark is not None:
+            mark = context_mark
+            message = f"the {what} opened here with '{start}' is not closed with '{end}'"
+    if "quoted scalar" in context and "end of stream" in problem and context_mark is not None:
+        mark = context_mark
+        message = "the quoted text that starts here has no closing quote"
+    elif problem.startswith("mapping values are not allowed here"):
+        message = "a ': ' here makes a second key on one line; put the value in quotes if it contains ': '"
+    elif "'\\t' that cannot start any token" in problem or "'\t' that cannot start any token" in problem:
+        message = "a tab character: YAML indents with spaces only"
+    elif "that cannot start any token" in problem:
+        char = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
+        message = f"a value cannot start with '{char}'; put the value in quotes"
+    elif problem.startswith("found undefined alias"):
+        message = "a value starting with '*' names an anchor that is not defined; put the value in quotes"
+    elif problem.startswith("expected <block end>") and context_mark is not None:
+        message = (
+            f"this line is not indented like the block it belongs to (which starts at line {context_mark.line + 1}); "
+            "indent it like its siblings"
+        )
+    elif problem.startswith("could not find expected ':'"):
+        mark = context_mark or mark
+        message = "a line of a mapping must read 'key: value' (the ':' is missing)"
+    elif context and message == problem:
+        message = f"{problem} ({context})"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return line, col, f"YAML syntax error: {message}"
+
+
 def load_yaml(path: str, text: str, errors: list[KnowledgeError]) -> Doc | None:
     """Return the composed document, or ``None`` after appending the syntax error to ``errors``."""
     try:
         return Doc(path, text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        errors.append(KnowledgeError(path, line, col, f"YAML syntax error: {problem}"))
+        errors.append(KnowledgeError(path, *describe_yaml_error(exc)))
     except yaml.YAMLError as exc:
         errors.append(KnowledgeError(path, 1, 1, f"YAML error: {exc}"))
     return None
