@@ -29,7 +29,6 @@ __all__ = ["default_knowledge_dir", "knowledge_files", "load_knowledge"]
 #: errors about a reference to an entity or relation (one defined in a file that did not parse would look unknown)
 _REFERENCE = re.compile(r"unknown (entity|relation) '")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_SCALES = ("country", "local")
 
 
 def _years(date: str | None) -> tuple[int | None, int | None]:
