@@ -94,6 +94,8 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
             owned = _descriptor(model, following)
         # "what did that do to them?": "that" doing something is what happened, an event, first
         happened = token in lang.demonstratives and following in lang.happening_verbs
+        # "what caused it?", "what led to that?": what has a cause is an event
+        happened = happened or (token in lang.neuter_pronouns | lang.demonstratives and previous in lang.causal_verbs)
         entity = _context_entity(
             model,
             owned or kind,

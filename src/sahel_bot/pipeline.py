@@ -130,7 +130,8 @@ class Engine:
             name = model.entities[subject].short if subject else None
             facts = tuple(f.id for f in composed.facts)
             entities = (*frame.entity_ids, *composed.listed, *(e for f in composed.facts for e in f.entities))
-            places = [e for f in composed.facts for e in model.index.places[f.id]]
+            # (in the facts' own order of roles: a set's order changes from one process to the next)
+            places = [e for f in composed.facts for e in model.index.roles[f.id] if model.cls.get(e) == "place"]
             after = answered(
                 noted(context, *self._named(frame)),
                 shape=reading.compose,

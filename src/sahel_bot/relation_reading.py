@@ -46,9 +46,15 @@ def intent_reading(model: Model, frame: Frame, words: Words, match: IntentMatch,
     template_words = set(match.template.split())
     own_words = [w for w in words if w[0] not in template_words]
     if not ids and relations and not any(s is not None for _, s, _ in own_words):
+        # "which town is the regional capital?": the template's own words pick the facts when they can;
         # "list the leaders named in the brief": every fact of the relation, most central first
         every = sorted((f for f in model.knowledge.facts if f.relation in relations), key=lambda f: (-f.weight, f.id))
-        found = [FactScore(f, 0.75, 0.0, 1.0, 1.0) for f in every]
+        asked = {w[1] for w in words if w[1] is not None}
+        said = [f for f in every if asked & model.index.strong[f.id]]
+        # the facts that say the question's words themselves, when that is fewer than all
+        found = [FactScore(f, 0.75, 0.0, 1.0, 1.0) for f in said] if 0 < len(said) < len(every) else []
+        if not found:
+            found = [FactScore(f, 0.75, 0.0, 1.0, 1.0) for f in every]
     else:
         found = model.index.score(frame, ids, own_words, relations=relations)
     roles = model.index.roles

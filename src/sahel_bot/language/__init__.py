@@ -102,6 +102,7 @@ class Language(NamedTuple):
     that_verbs: frozenset[str]
     happening_verbs: frozenset[str]
     doing_verbs: frozenset[str]
+    causal_verbs: frozenset[str]
     follow_up_openers: LazyPattern
     elliptical_openers: tuple[str, ...]
     bare_follow_up: frozenset[str]
