@@ -14,9 +14,11 @@ from .document import METADATA_SECTION, about_the_document
 from .frame import Frame
 from .knowledge.schema import Fact
 from .model import Model
+from .normalize import normalize
+from .overview import more_of, overview, timeline
 from .reading import Reading, expansion_of
 from .reply import Citation
-from .statements import coordinate, said_once, says_the_same, unrepeated
+from .statements import coordinate, said_once, unrepeated
 from .summary_text import SUMMARY_SHAPES, summarise
 
 __all__ = ["Composed", "compose", "join", "sentence_citation"]
@@ -32,6 +34,8 @@ class Composed(NamedTuple):
     subject: str | None
     #: the entities an answer listed ("which groups ...?"), in order
     listed: tuple[str, ...] = ()
+    #: the facts it leaves for "more", in the order they would be told
+    rest: tuple[Fact, ...] = ()
 
 
 def join(items: list[str]) -> str:
@@ -65,9 +69,23 @@ def citations(model: Model, facts: list[Fact] | tuple[Fact, ...]) -> tuple[Citat
                 break
         sentence = model.sentences[sid]
         out.setdefault((sid, f.quote), Citation(sentence.section, f.quote, sid))
-    found = list(out.values())
-    # a quote that lies inside another quote of the same answer is cited by that one
-    return tuple(c for c in found if not any(c is not d and c.quote in d.quote for d in found))
+    return tuple(out.values())
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(normalize(text).split())
+
+
+def merged(cites: tuple[Citation, ...]) -> tuple[Citation, ...]:
+    """The citations without one whose quote's words all lie inside another's: that one cites it."""
+    found = list(dict.fromkeys(cites))
+    words = [_words(c.quote) for c in found]
+    kept = []
+    for i, c in enumerate(found):
+        inside = any(j != i and words[i] <= words[j] and (words[i] < words[j] or j < i) for j in range(len(found)))
+        if not inside:
+            kept.append(c)
+    return tuple(kept)
 
 
 def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | None) -> Composed:
@@ -76,6 +94,7 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
     facts = [s.fact for s in reading.facts]
     shape = reading.compose
     listed: list[str] = []
+    rest: list[Fact] = []
     entity_ids = frame.entity_ids
     if shape == "acronym":
         expansion = expansion_of(model, reading.entities[0])
@@ -124,19 +143,12 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
     elif shape in SUMMARY_SHAPES:
         body, facts = summarise(model, frame, reading)
     elif shape in ("timeline", "year"):
-        facts = _once(model, facts)[:16]
-        body = "\n".join(f"{f.date}: {f.statement}" if f.date else f.statement for f in facts)
+        body, facts, rest = timeline(model, facts, by_event=shape == "year")
+    elif shape == "more":
+        body, facts, rest = more_of(model, facts)
     elif shape == "about":
         ent = model.entities[reading.entities[0]] if reading.entities else None
-        lead = ""
-        if ent is not None and ent.description:
-            lead = (
-                f"{ent.name}: {ent.description}" if ent.name.lower() not in ent.description.lower() else ent.description
-            )
-        # a fact the description was written from is not said again
-        fresh = [f for f in facts if not lead or not says_the_same(model, f.statement, lead)]
-        said, facts = _say(model, fresh, 4)
-        body = " ".join([lead, *said]).strip()
+        body, facts, rest = overview(model, ent, facts)
     elif shape in ("check", "check_no"):
         said, facts = _say(model, facts, 2)
         body = " ".join([lang.message("yes" if shape == "check" else "no"), *said])
@@ -184,7 +196,7 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         subject = entity_ids[0]
     else:
         subject = facts[0].subject if facts else None
-    return Composed(body, cites, tuple(facts), subject, tuple(listed))
+    return Composed(body, merged(cites), tuple(facts), subject, tuple(listed), tuple(rest))
 
 
 def _plural_kind(model: Model, frame: Frame) -> tuple[str, ...]:

@@ -46,6 +46,8 @@ class Context(NamedTuple):
     place: str | None = None
     #: the years of the last answer ("then", "that year", "since then")
     years: tuple[int, ...] = ()
+    #: the facts the last answer left for "more", in the order they would be told
+    more: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -73,9 +75,13 @@ def answered(
     listed: tuple[str, ...] = (),
     place: str | None = None,
     years: tuple[int, ...] = (),
+    more: tuple[str, ...] = (),
 ) -> Context:
     """Return the context after an answer of ``shape``: what the next turn may point back to."""
-    context = context._replace(years=years, place=place or context.place)
+    context = context._replace(years=years, place=place or context.place, more=more)
+    if shape == "more":
+        # the rest of the last answer: the conversation is still about what it was about
+        return context._replace(facts=facts, age=0)
     if len(listed) >= 2:
         context = context._replace(group=listed[:12], group_turn=context.turn)
     if shape in ("acronym", "brief"):

@@ -133,7 +133,7 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         # "how many in all", "the deadliest", "how many years between": no one fact answers it, and the facts
         # the brief has do not add up to it
         return _not_answered(model, frame, best, readings, asked_type="summary")
-    if best is not None and best.intent == "follow_up" and not best.facts:
+    if best is not None and best.intent in ("follow_up", "more") and not best.facts:
         return Decision(DECLINE, "follow_up_missing", "a follow-up the last answer's facts cannot answer", best)
     if best is None or best.score < settings.clarify_threshold or (not best.facts and best.compose not in _FACTLESS):
         return _not_answered(model, frame, best, readings)

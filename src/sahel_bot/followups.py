@@ -14,7 +14,7 @@ from .knowledge.schema import Fact
 from .model import Model
 from .reading import Reading, scored
 
-__all__ = ["elliptical_reading", "else_reading", "pointing_reading", "wh_reading"]
+__all__ = ["elliptical_reading", "else_reading", "more_reading", "pointing_reading", "wh_reading"]
 
 
 def pointing_reading(model: Model, frame: Frame, explicit: bool, context: Context) -> Reading | None:
@@ -184,3 +184,17 @@ def else_reading(model: Model, frame: Frame, context: Context) -> Reading | None
             "follow_up", 0.9, (), "all", detail, missing=lang.else_missing.get(kind, lang.else_missing["other"])
         )
     return Reading("follow_up", 0.9, tuple(s._replace(score=0.9) for s in found[:3]), "all", detail)
+
+
+def more_reading(model: Model, frame: Frame, context: Context) -> Reading | None:
+    """ "more", "tell me more", "go on": the next part of what the last answer left over."""
+    lang = model.lang
+    asked = " ".join(t for t in frame.tokens if t not in lang.fillers)
+    if asked not in lang.more_requests:
+        return None
+    detail = "the rest of the last answer"
+    left = [model.facts[f] for f in context.more if f in model.facts]
+    if not left:
+        return Reading("more", 0.95, (), "more", detail, missing=lang.else_missing["other"])
+    subject = (context.subject,) if context.subject else ()
+    return Reading("more", 0.95, scored(left, 0.95), "more", detail, subject)

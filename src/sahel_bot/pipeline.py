@@ -147,6 +147,7 @@ class Engine:
                 place=places[0] if places else None,
                 # "then" is the time of what the answer is mainly about: its first dated fact
                 years=next(((f.year_from,) for f in composed.facts if f.year_from), ()),
+                more=tuple(f.id for f in composed.rest),
             )
             shown = name if reading.compose not in ("entities", "brief") else None
             reply = Reply(
@@ -158,6 +159,7 @@ class Engine:
                 confidence=min(1.0, reading.score),
                 citations=composed.citations,
                 subject=shown,
+                more=" ".join(f.statement for f in composed.rest),
                 explanation=explanation._replace(facts=facts),
             )
             return reply, after

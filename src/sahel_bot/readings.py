@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .context import Context
-from .followups import elliptical_reading, else_reading, pointing_reading, wh_reading
+from .followups import elliptical_reading, else_reading, more_reading, pointing_reading, wh_reading
 from .frame import Frame
 from .intents import IntentMatch
 from .linking import Mentions
@@ -92,6 +92,10 @@ class Readings(NamedTuple):
 def read(model: Model, frame: Frame, mentions: Mentions, context: Context) -> Readings:
     """Return every reading of the question, best first."""
     words = model.index.resolve_words(frame.content)
+    more = more_reading(model, frame, context)
+    if more is not None:
+        # "tell me more": nothing to understand, the rest of the last answer
+        return Readings((more,), (), words)
     matches = model.matcher.match(frame.tokens, frame.mentions)
     follow_match: IntentMatch | None = None
     follow_intent = mentions.follow_intent

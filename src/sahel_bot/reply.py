@@ -128,6 +128,8 @@ class Reply(NamedTuple):
     suggestions: tuple[str, ...] = ()
     subject: str | None = None
     explanation: Explanation = Explanation()
+    #: what the answer left for "more" (its statements, said once), or ""
+    more: str = ""
 
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
         """Return the JSON-ready form (the ``sahel-bot ask --json`` contract)."""
@@ -141,6 +143,7 @@ class Reply(NamedTuple):
             "citations": [c.to_dict() for c in self.citations],
             "suggestions": list(self.suggestions),
             "subject": self.subject,
+            "more": self.more,
         }
         if explain:
             out["explanation"] = self.explanation.to_dict()

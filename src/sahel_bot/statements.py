@@ -134,8 +134,10 @@ def _frame_of(a: list[str], b: list[str]) -> tuple[int, int] | None:
         s += 1
     rest_a, rest_b = len(a) - p - s, len(b) - p - s
     shared = p + s
-    # not when they differ in their first words: "X has ..." and "Y has ..." are not "X and Y has ..."
-    if not p or not (0 < rest_a <= _MIDDLE and 0 < rest_b <= _MIDDLE) or shared < _SHARED * max(len(a), len(b)):
+    # not when they differ in their first words: "X has ..." and "Y has ..." are not "X and Y has ..."; a
+    # long shared start allows longer differing parts ("..., possibly to X" and "..., possibly to Y")
+    most = _MIDDLE if p < 10 else 2 * _MIDDLE
+    if not p or not (0 < rest_a <= most and 0 < rest_b <= most) or shared < _SHARED * max(len(a), len(b)):
         return None
     return p, s
 
@@ -180,6 +182,8 @@ class _Group:
             return self.facts[0].statement
         p, s = self.shape
         said = _join([" ".join(m).rstrip(",") for m in self.middles])
+        if all(m and m[-1].endswith(",") for m in self.middles):
+            said += ","  # "in Burkina Faso and Côte d'Ivoire, targeting Westerners"
         text = " ".join([*self.words[:p], said, *self.words[len(self.words) - s :]])
         return text[:-2] + text[-1] if text[-2:-1] == " " and text[-1] in ".?!" else text
 

@@ -208,6 +208,8 @@ class Relation(NamedTuple):
     current: bool = False
     #: the role that names what the relation produces ("object": a merger's new group), or ""
     result: str = ""
+    #: what its facts are about, in a few words ("funding"), for an answer's offer of more; or its id
+    label: str = ""
 
 
 class Fact(NamedTuple):

@@ -55,6 +55,7 @@ class VocabularyReader:
             role_nouns=tuple(normalize(n) for n, _ in view.strings("role_nouns", e) if normalize(n)),
             current=view.boolean("current", e),
             result=result,
+            label=view.string("label", e, "a relation") or rid.replace("_", " "),
         )
 
     def read_type(self, doc: Doc, view: MappingView) -> None:

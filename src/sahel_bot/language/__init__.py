@@ -111,6 +111,10 @@ class Language(NamedTuple):
     more_words: frozenset[str]
     someone_else: frozenset[str]
     parallel_words: frozenset[str]
+    more_requests: tuple[str, ...]
+    overview_words: int
+    answer_words: int
+    more_chunk_words: int
     superlatives: Mapping[str, Superlative]
     superlative_openers: frozenset[str]
     superlative_idioms: tuple[str, ...]
@@ -206,6 +210,10 @@ _CONVERTERS: dict[str, Any] = {
     "pronoun_idioms": _phrases,
     "since_then": _phrases,
     "timeline_words": _phrases,
+    "more_requests": _phrases,
+    "overview_words": int,
+    "answer_words": int,
+    "more_chunk_words": int,
     "total_words": _phrases,
     "interval_words": _phrases,
     "each_words": _phrases,

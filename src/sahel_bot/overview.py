@@ -1,0 +1,199 @@
+"""Answers that could go on: an overview of an entity, a timeline, what a year held.
+
+The short answer comes first — who or what it is, in a sentence or two (``overview_words``), or the first
+years of a timeline (``answer_words``) — then an offer naming what else there is ("More: funding,
+attacks"); the rest waits behind "more", which gives it a chunk at a time.  Each thing is said once, and a
+fact the entity's description was written from is not said again beside it.
+May import: ``model``, ``frame``, ``reading``, ``statements``, ``knowledge.schema``.
+"""
+
+from __future__ import annotations
+
+from .knowledge.schema import Entity, Fact
+from .model import Model
+from .statements import coordinate, said_once, says_the_same, statement_words, unrepeated
+
+__all__ = ["Said", "description_lead", "events", "more_of", "overview", "same_event", "timeline", "words_in"]
+
+#: What an answer says, the facts it says, and the facts it leaves for "more".
+Said = tuple[str, list[Fact], list[Fact]]
+
+
+def words_in(text: str) -> int:
+    return len(text.split())
+
+
+def description_lead(entity: Entity, budget: int) -> str:
+    """The entity's description as a lead ("Koufa: an ethnic Fulani ..."), cut at a clause to fit ``budget``."""
+    description = entity.description
+    if entity.name.lower() not in description.lower():
+        description = f"{entity.name}: {description}"
+    if words_in(description) <= budget:
+        return description
+    # cut at the last clause boundary that fits (";" first, then ","), and close the sentence
+    for mark in (";", ","):
+        parts = description.split(mark)
+        while len(parts) > 1 and words_in(mark.join(parts)) > budget:
+            parts.pop()
+        if len(parts) > 1 or words_in(parts[0]) <= budget:
+            kept = mark.join(parts).rstrip(" ,;")
+            if words_in(kept) <= budget:
+                return kept.rstrip(".") + "."
+    return " ".join(description.split()[:budget]).rstrip(",;") + "…"
+
+
+def _offer(model: Model, rest: list[Fact]) -> str:
+    """ "More: funding, attacks.": what the facts left over are about, by their relations' labels."""
+    if not rest:
+        return ""
+    topics = list(dict.fromkeys(model.relations[f.relation].label for f in rest if f.relation in model.relations))
+    if not topics:
+        return model.lang.message("more_plain")
+    return model.lang.message("more_offer", topics=", ".join(topics[:4]))
+
+
+def _fresh(model: Model, facts: list[Fact], lead: str) -> list[Fact]:
+    """The facts to say, once each, leaving out those the lead (a description) already says."""
+    return [
+        f for f in said_once(model, unrepeated(model, facts)) if not lead or not says_the_same(model, f.statement, lead)
+    ]
+
+
+def _name_words(model: Model, entity: Entity | None) -> frozenset[str]:
+    if entity is None:
+        return frozenset()
+    return frozenset(w for n in entity.names for w in statement_words(model, n))
+
+
+def overview(model: Model, entity: Entity | None, facts: list[Fact]) -> Said:
+    """Who or what the entity is, briefly, then what else there is to ask."""
+    budget = model.lang.overview_words
+    lead = description_lead(entity, budget - 8) if entity is not None and entity.description else ""
+    fresh = _fresh(model, facts, lead)
+    # the facts the lead was written from are said by it: one for each sentence the entity cites (else
+    # the facts the lead says again) are cited, and the next turn may ask on from them
+    kept = {f.id for f in fresh}
+    ones = said_once(model, unrepeated(model, facts))
+    sources = entity.cites if entity is not None and lead else ()
+    covered: list[Fact] = []
+    lead_words = statement_words(model, lead) - _name_words(model, entity) if lead else frozenset()
+    for sid in sources:
+        # a fact of that sentence that says part of the lead (three of its words besides the name)
+        found = [f for f in ones if sid in f.cites and len(statement_words(model, f.statement) & lead_words) >= 3]
+        found.sort(key=lambda f: f.id in kept)
+        if found and found[0] not in covered:
+            covered.append(found[0])
+    if lead and not covered:
+        covered = [f for f in ones if f.id not in kept][:3]
+    said: list[Fact] = list(covered)
+    text = lead
+    for statement, members in coordinate(model, fresh):
+        # a defining fact more, when there is room for it and the offer
+        if words_in(text) + words_in(statement) > budget - 6 or (lead and len(said) > len(covered)):
+            break
+        text = f"{text} {statement}".strip()
+        said += members
+    done = {f.id for f in said[len(covered) :]}
+    rest = [f for f in fresh if f.id not in done]
+    offer = _offer(model, rest)
+    return (f"{text} {offer}".strip(), said, rest)
+
+
+def _specific(model: Model, date: str | None) -> bool:
+    """Whether a date names a time within its year ("January 2013", "late 2016"), not just the year."""
+    words = (date or "").lower().split()
+    return any(w in model.lang.months or w in model.lang.month_positions for w in words)
+
+
+def same_event(model: Model, a: Fact, b: Fact) -> bool:
+    """Whether two facts tell one event: they cite one sentence, or, of one year, name one event ("the
+    2013 gas plant siege") or share a thing and a date more precise than the year ("October 2016")."""
+    if a.cites[:1] == b.cites[:1]:
+        return True
+    if a.year_from != b.year_from:
+        return False
+    shared = set(a.entities) & set(b.entities)
+    if any(model.cls.get(e) == "event" for e in shared):
+        return True
+    return bool(shared) and a.date == b.date and _specific(model, a.date)
+
+
+def events(model: Model, facts: list[Fact]) -> list[list[Fact]]:
+    """The facts grouped by the event they tell, in the order each event first comes.
+
+    A fact joins the event whose first fact it tells the same event as: chaining through the facts in
+    between would join a merger to an intervention through a group both name.
+    """
+    groups: list[list[Fact]] = []
+    for fact in facts:
+        group = next((g for g in groups if same_event(model, fact, g[0])), None)
+        if group is None:
+            groups.append([fact])
+        else:
+            group.append(fact)
+    return groups
+
+
+def _dated(fact: Fact) -> str:
+    return f"{fact.date}: {fact.statement}" if fact.date else fact.statement
+
+
+def _lines(firsts: list[Fact], seconds: list[Fact], budget: int) -> list[Fact]:
+    """The facts that fit ``budget`` words as dated lines: the firsts in order, each that still fits,
+    then the seconds while there is room."""
+    said: list[Fact] = []
+    used = 0
+    for group in (firsts, seconds):
+        for f in group:
+            n = words_in(_dated(f))
+            if said and used + n > budget:
+                continue
+            said.append(f)
+            used += n
+    return said
+
+
+def timeline(model: Model, facts: list[Fact], by_event: bool = False) -> Said:
+    """What happened, a dated line each, oldest first, as far as ``answer_words`` goes.
+
+    A timeline first gives each year its most central fact (``by_event``: each event of the year one
+    fact), then a second while there is room; the rest waits behind "more".
+    """
+    fresh = said_once(model, unrepeated(model, facts))
+    if by_event:
+        groups = events(model, fresh)
+    else:
+        years: dict[int | None, list[Fact]] = {}
+        for f in fresh:
+            years.setdefault(f.year_from, []).append(f)
+        groups = list(years.values())
+    groups = [sorted(g, key=lambda f: (-f.weight, words_in(f.statement))) for g in groups]
+    firsts = [g[0] for g in groups]
+    if not by_event and len(firsts) > 2:
+        # a timeline spans its years: the first and the last come before the ones between
+        firsts = [firsts[0], firsts[-1], *firsts[1:-1]]
+    # an event's other facts wait behind "more"; a year's second fact fills the room a timeline has left
+    seconds = [f for g in groups for f in g[1:]]
+    said = _lines(firsts, [] if by_event else seconds, model.lang.answer_words - 8)
+    done = {f.id for f in said}
+    rest = [f for f in firsts + seconds if f.id not in done]
+    order = {f.id: i for i, f in enumerate(fresh)}
+    said.sort(key=lambda f: (f.year_from or 9999, model.month(f.date), order[f.id]))
+    offer = _offer(model, rest)
+    return ("\n".join(_dated(f) for f in said) + (f"\n{offer}" if offer else ""), said, rest)
+
+
+def more_of(model: Model, facts: list[Fact]) -> Said:
+    """The next chunk of what an answer left over, and what is still left after it."""
+    budget = model.lang.more_chunk_words
+    said: list[Fact] = []
+    texts: list[str] = []
+    for statement, members in coordinate(model, said_once(model, facts)):
+        if texts and words_in(" ".join(texts)) + words_in(statement) > budget:
+            break
+        texts.append(statement)
+        said += members
+    done = {f.id for f in said}
+    rest = [f for f in facts if f.id not in done]
+    offer = _offer(model, rest)
+    return (" ".join(texts) + (f" {offer}" if offer else ""), said, rest)
