@@ -22,7 +22,7 @@ from slack_sdk.signature import Clock, SignatureVerifier
 from starlette.testclient import TestClient
 
 from sahel_bot import Citation, Context, Reply
-from sahel_bot.interfaces import webhook
+from sahel_bot.interfaces import token_routes
 from sahel_bot.interfaces.webhook import SlackVerifier, create_app
 from sahel_bot.interfaces.webhook_config import WebhookConfigError, WebhookSettings
 from slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn, slash_command
@@ -780,7 +780,7 @@ def test_32_slack_legacy_outgoing_webhook(h: Harness) -> None:
 def test_33_wrong_or_missing_token_is_401(h: Harness, monkeypatch: pytest.MonkeyPatch, token: str | None) -> None:
     compared: list[tuple[bytes, bytes]] = []
     real = hmac.compare_digest
-    monkeypatch.setattr(webhook.hmac, "compare_digest", lambda a, b: compared.append((a, b)) or real(a, b))
+    monkeypatch.setattr(token_routes.hmac, "compare_digest", lambda a, b: compared.append((a, b)) or real(a, b))
     fields = {k: v for k, v in SLACK_LEGACY.items() if k != "token"}
     if token is not None:
         fields["token"] = token

@@ -22,8 +22,9 @@ from sahel_bot import Citation, ConfigError, Context, Reply
 from sahel_bot.interfaces.cli import main
 from sahel_bot.interfaces.slack_blocks import escape, plain_text, slack_message, slack_to_plain, split_text
 from sahel_bot.interfaces.store import TTLStore
-from sahel_bot.interfaces.webhook import SlackVerifier, _form, _unquote, create_app
+from sahel_bot.interfaces.webhook import SlackVerifier, create_app
 from sahel_bot.interfaces.webhook_config import ENVIRONMENT, WebhookConfigError, WebhookSettings
+from sahel_bot.interfaces.webhook_http import form_fields, unquote
 
 S = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = 1531420618
@@ -257,14 +258,14 @@ def test_access_lines_keep_their_order_and_format(capfd: pytest.CaptureFixture[s
 def test_form_values_decode_as_urllib_does(pieces: list[str]) -> None:
     # the webhook's own decoder (cheaper per request) must agree with parse_qsl's, invalid escapes included
     value = "".join(pieces)
-    assert _unquote(value) == urllib.parse.unquote_plus(value)
+    assert unquote(value) == urllib.parse.unquote_plus(value)
 
 
 def test_form_keeps_fields_encoded_until_asked() -> None:
     body = b"command=%2Fask&text=who+leads%20AQIM%3F&response_url=https%3A%2F%2Fx%2Fy&text=second&junk=1"
-    form = _form(body, frozenset({"command", "text", "response_url"}), frozenset({"response_url"}))
+    form = form_fields(body, frozenset({"command", "text", "response_url"}), frozenset({"response_url"}))
     assert form == {"command": "/ask", "text": "who leads AQIM?", "response_url": "https%3A%2F%2Fx%2Fy"}
-    assert _unquote(form["response_url"]) == "https://x/y"
+    assert unquote(form["response_url"]) == "https://x/y"
 
 
 # -- Verifier and "never a 5xx" --------------------------------------------------------------------------------

@@ -243,7 +243,7 @@ def configure_logging(level: str | None = None) -> None:
             logger.addHandler(handler)
         logger.setLevel(level)
         logger.propagate = False
-    from .webhook import access_log, set_access_sink
+    from .webhook_http import access_log, set_access_sink
 
     set_access_sink(handler.access_writer() if access_log.isEnabledFor(logging.INFO) else None)
 

@@ -1,0 +1,245 @@
+"""Answering for the webhook: the answer cache, background answer jobs with a time budget, and the
+conversation contexts and seen event ids the routes share.
+
+The bot is pure (question and context in, reply and new context out), so answers are cached exactly and
+computed on a small thread pool; a route waits for its job at most its budget, then delivers late.
+May import: the public API and the standard library.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..context import Context
+from ..misses import MissLog
+from ..reply import Reply
+from .store import KeyValueStore, TTLStore
+from .webhook_config import WebhookSettings
+
+__all__ = ["BUSY", "LOOKING", "SORRY", "AnswerCache", "Answerer", "Answers", "Asked", "Job"]
+
+log = logging.getLogger("sahel_bot.webhook")
+
+SORRY = "Sorry, something went wrong while answering. Please try again."
+BUSY = "Sorry, I'm busy right now. Please try again in a minute."
+LOOKING = "Looking that up…"
+#: queued background answers per thread before new work is turned away
+MAX_PENDING_PER_THREAD = 64
+_EMPTY = Context()
+
+
+class Answerer(Protocol):
+    """What the app needs from the bot: the pure form of ``Bot.ask`` (``sahel_bot.Bot`` is one)."""
+
+    def answer(self, question: str, context: Context) -> tuple[Reply, Context]: ...
+
+
+class AnswerCache:
+    """A thread-safe LRU of ``(question, context) -> (reply, new context)``; the bot is pure, so this is exact."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self._items: OrderedDict[tuple[str, Context], tuple[Reply, Context]] = OrderedDict()
+
+    def get(self, key: tuple[str, Context]) -> tuple[Reply, Context] | None:
+        if self.size == 0:
+            return None
+        with self.lock:
+            try:
+                item = self._items.pop(key)
+            except (KeyError, TypeError):
+                return None
+            self._items[key] = item
+            return item
+
+    def put(self, key: tuple[str, Context], value: tuple[Reply, Context]) -> None:
+        if self.size == 0:
+            return
+        with self.lock:
+            try:
+                self._items[key] = value
+            except TypeError:  # an unhashable context from a custom answerer: just do not cache
+                return
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+class Job:
+    """One answer computed on a background thread.
+
+    With ``waited``, a request handler will ``wait`` for it: if the answer is ready in time the handler
+    replies with it; otherwise (and always without ``waited``) ``late`` delivers it, from the worker thread.
+    """
+
+    def __init__(
+        self, compute: Callable[[], Reply | None], late: Callable[[Reply | None], None] | None, waited: bool = True
+    ) -> None:
+        self._compute = compute
+        self._late = late
+        self._lock = threading.Lock()
+        self._state = "waited" if waited else "deferred"  # then "done"; "waited" becomes "deferred" on timeout
+        self._wake: Callable[[], None] | None = None
+        self.reply: Reply | None = None
+
+    def run(self) -> None:
+        try:
+            reply: Reply | None = self._compute()
+        except Exception:
+            log.exception("the bot failed to answer")
+            reply = None
+        with self._lock:
+            self.reply = reply
+            late = self._state != "waited"
+            self._state = "done"
+            wake = self._wake
+        if wake is not None:
+            wake()
+        if late and self._late is not None:
+            try:
+                self._late(reply)
+            except Exception:
+                log.exception("could not deliver an answer in the background")
+
+    async def wait(self, timeout: float | None) -> bool:
+        """Wait up to ``timeout`` seconds; return True when the answer is ready, else hand it over to ``late``."""
+        loop = asyncio.get_running_loop()
+        ready = asyncio.Event()
+
+        def wake() -> None:
+            try:
+                loop.call_soon_threadsafe(ready.set)
+            except RuntimeError:  # the event loop is gone: nobody is waiting any more
+                pass
+
+        with self._lock:
+            if self._state == "done":
+                return True
+            self._wake = wake
+        try:
+            await asyncio.wait_for(ready.wait(), timeout)
+        except TimeoutError:
+            pass
+        with self._lock:
+            if self._state == "done":
+                return True
+            self._state = "deferred"
+            return False
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A question pulled out of a request: the text, whose conversation it continues, and who asked."""
+
+    question: str
+    key: Hashable | None
+    user: str = ""
+
+
+class Answers:
+    """The bot behind a cache and a thread pool, with the stores of conversation contexts and seen events."""
+
+    def __init__(
+        self,
+        bot: Answerer,
+        settings: WebhookSettings,
+        contexts: KeyValueStore | None,
+        seen_events: KeyValueStore | None,
+        misses: MissLog | None,
+    ) -> None:
+        self.bot = bot
+        self.settings = settings
+        self.misses = misses if misses is not None else MissLog.from_env(interface="webhook")
+        self.contexts = contexts if contexts is not None else TTLStore(settings.context_ttl, 10_000)
+        self.seen_events = seen_events if seen_events is not None else TTLStore(settings.event_ttl, 100_000)
+        self.cache = AnswerCache(settings.answer_cache)
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending = 0
+        self._pending_lock = threading.Lock()
+        self.max_pending = settings.background_threads * MAX_PENDING_PER_THREAD
+
+    def answer_now(self, asked: Asked, cached_only: bool = False) -> Reply | None:
+        """Return the reply to ``asked`` and remember the conversation's new context (the bot may raise).
+
+        With ``cached_only``, return ``None`` instead of running the bot when the answer is not cached.
+        """
+        context = (self.contexts.get(asked.key) if asked.key is not None else None) or _EMPTY
+        cache_key = (asked.question, context)
+        result = self.cache.get(cache_key)
+        if result is None:
+            if cached_only:
+                return None
+            result = self.bot.answer(asked.question, context)
+            self.cache.put(cache_key, result)
+        reply, new_context = result
+        if asked.key is not None:
+            self.contexts.set(asked.key, new_context)
+        try:
+            self.misses.record(reply, user=asked.user or None)  # declines and unsure answers; the id is hashed
+        except Exception:
+            log.exception("could not write the miss log")
+        return reply
+
+    def submit(self, job: Job) -> bool:
+        """Queue ``job`` on the background threads; return False (and drop it) when too much is queued."""
+        with self._pending_lock:
+            if self._pending >= self.max_pending:
+                return False
+            self._pending += 1
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.settings.background_threads, "sahel-bot-answer")
+            pool = self._pool
+
+        def run() -> None:
+            try:
+                job.run()
+            finally:
+                with self._pending_lock:
+                    self._pending -= 1
+
+        pool.submit(run)
+        return True
+
+    def close(self) -> None:
+        """Wait for queued answers to be computed and delivered, then stop the background threads."""
+        with self._pending_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+        self.misses.close()
+
+    async def answer(
+        self, asked: Asked, budget: float | None, late: Callable[[Reply | None], None] | None = None
+    ) -> tuple[str, Reply | None]:
+        """Return ``("answer", reply)``, ``("failed", None)``, ``("busy", None)`` or ``("late", None)``.
+
+        A cached answer is returned at once; otherwise the bot runs on a background thread and the handler
+        waits at most ``budget`` seconds (``None``: until done), after which ``late`` gets the answer.
+        """
+        # A cached answer costs microseconds: no thread hop for it.
+        reply = self.answer_now(asked, cached_only=True)
+        if reply is not None:
+            return "answer", reply
+        job = Job(lambda: self.answer_now(asked), late)
+        if not self.submit(job):
+            return "busy", None
+        if not await job.wait(budget):
+            return "late", None
+        return ("answer", job.reply) if job.reply is not None else ("failed", None)
+
+    def cut(self, question: str) -> str | None:
+        """Return a polite refusal when ``question`` is over the length cap, else ``None``."""
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            return (
+                f"Sorry, that question is too long for me ({len(question)} characters). "
+                f"Please ask in at most {limit} characters."
+            )
+        return None
