@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.signature import Clock, SignatureVerifier
 from starlette.testclient import TestClient
 
-from sahel_bot import Citation, Context, Reply
+from sahel_bot import About, Citation, Context, Reply
 from sahel_bot.interfaces import token_routes
 from sahel_bot.interfaces.webhook import SlackVerifier, create_app
 from sahel_bot.interfaces.webhook_config import WebhookConfigError, WebhookSettings
@@ -53,8 +53,24 @@ class FrozenClock(Clock):
         return self.t
 
 
+#: the stub's brief, on another topic: every usage text and citation must come from it
+ABOUT = About(
+    title="Lighthouses of the Atlantic Coast",
+    series="Test Notes",
+    number="TN1",
+    date_printed="May 1, 2024",
+    author="A. Keeper",
+    publisher="Tests",
+    scope="lighthouses of the Atlantic coast",
+    examples=("Which lighthouse is the oldest?", "Who keeps the north light?"),
+    link="https://example.org/tn1.pdf",
+)
+
+
 class StubBot:
     """A Q&A stub: records every question and context, and can raise or be held back."""
+
+    about = ABOUT
 
     def __init__(self) -> None:
         self.text = ANSWER
@@ -682,6 +698,24 @@ def test_events_without_bot_token_are_acknowledged(make: Any, caplog: pytest.Log
         assert h.event(event_body(mention())).status_code == 200
     assert "SLACK_BOT_TOKEN" in caplog.text
     assert h.bot.calls == []
+
+
+def test_usage_texts_and_citations_name_the_served_brief(h: Harness, slack: SlackStandIn) -> None:
+    slash = h.command(command_body(text="help")).json()["text"]
+    assert slash == f"{ABOUT.intro} Try `/ask Which lighthouse is the oldest?`"
+    examples = "\u201cWhich lighthouse is the oldest?\u201d or \u201cWho keeps the north light?\u201d"
+    assert (
+        outgoing(h, {**SLACK_LEGACY, "text": "qa: help"}).json()["text"]
+        == f"{ABOUT.intro} Ask me, for example: {examples}"
+    )
+    h.event(event_body(mention(text=f"<@{BOT_USER_ID}>")))
+    bad = h.client.post("/ask", json={"q": "?"}, headers={"Authorization": f"Bearer {TOKEN}"}).json()["error"]
+    assert "Which lighthouse is the oldest?" in bad
+    cited = h.command(command_body()).json()["blocks"][1]["elements"][0]["text"]
+    assert cited.startswith("Source: <https://example.org/tn1.pdf|Test Notes TN1>, Overview")
+    h.drain()
+    assert slack.posts()[0].args["text"] == f"{ABOUT.intro} Ask me, for example: {examples}"
+    assert h.bot.questions == [QUESTION]  # help and a bad request asked nothing
 
 
 def test_events_too_long_question_gets_a_polite_post(h: Harness, slack: SlackStandIn) -> None:

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.signature import Clock, SignatureVerifier
 from starlette.testclient import TestClient
 
-from sahel_bot import Citation, ConfigError, Context, Reply
+from sahel_bot import About, Citation, ConfigError, Context, Reply
 from sahel_bot.interfaces.cli import main
 from sahel_bot.interfaces.slack_blocks import escape, plain_text, slack_message, slack_to_plain, split_text
 from sahel_bot.interfaces.store import TTLStore
@@ -35,6 +35,20 @@ class FrozenClock(Clock):
         return NOW
 
 
+#: a brief on another topic: the webhook names whatever brief it serves, never one of its own
+ABOUT = About(
+    title="Lighthouses of the Atlantic Coast",
+    series="Test Notes",
+    number="TN1",
+    date_printed="May 1, 2024",
+    author="A. Keeper",
+    publisher="Tests",
+    scope="lighthouses of the Atlantic coast",
+    examples=("Which lighthouse is the oldest?", "Who keeps the north light?"),
+    link="https://example.org/tn1.pdf",
+)
+
+
 def reply(text: str = "An answer.", citations: int = 1, suggestions: tuple[str, ...] = ()) -> Reply:
     cites = tuple(Citation("Overview", f"quote {i} <&>", f"s{i}") for i in range(citations))
     return Reply("q?", True, text, "answer", "x", 0.9, cites, suggestions)
@@ -48,24 +62,24 @@ def test_escape_matches_the_spec_vector() -> None:
 
 
 def test_message_shape_and_escaped_citation() -> None:
-    message = slack_message(reply(), "ephemeral")
+    message = slack_message(reply(), ABOUT, "ephemeral")
     assert message["response_type"] == "ephemeral"
     assert message["text"] == "An answer."
     context = message["blocks"][1]
     assert context["type"] == "context"
     assert "quote 0 &lt;&amp;&gt;" in context["elements"][0]["text"]
-    assert context["elements"][0]["text"].startswith("Source: <https://crsreports.congress.gov/")
+    assert context["elements"][0]["text"].startswith("Source: <https://example.org/tn1.pdf|Test Notes TN1>, Overview")
 
 
 def test_suggestions_are_listed_in_blocks_and_fallback() -> None:
-    message = slack_message(reply("Did you mean one of these?", 0, ("Who leads AQIM?", "Who leads <MUJAO>?")))
+    message = slack_message(reply("Did you mean one of these?", 0, ("Who leads AQIM?", "Who leads <MUJAO>?")), ABOUT)
     assert [b["type"] for b in message["blocks"]] == ["section", "section"]
     assert message["blocks"][1]["text"]["text"] == "• Who leads AQIM?\n• Who leads &lt;MUJAO&gt;?"
     assert "• Who leads AQIM?" in message["text"]
 
 
 def test_many_citations_stay_within_ten_context_elements() -> None:
-    message = slack_message(reply(citations=14))
+    message = slack_message(reply(citations=14), ABOUT)
     elements = message["blocks"][-1]["elements"]
     assert len(elements) == 10
     assert elements[-1]["text"] == "and 5 more sources"
@@ -76,7 +90,7 @@ def test_many_citations_stay_within_ten_context_elements() -> None:
 @given(st.text(alphabet=string.ascii_letters + " .\n&<>é", min_size=1, max_size=9000))
 @settings(max_examples=60, deadline=None)
 def test_any_answer_renders_within_slack_limits(text: str) -> None:
-    message = slack_message(reply(text, citations=2))
+    message = slack_message(reply(text, citations=2), ABOUT)
     assert 0 < len(message["text"]) <= 4000
     assert len(message["blocks"]) <= 50
     for block in message["blocks"]:
@@ -94,12 +108,21 @@ def test_split_text_prefers_paragraphs_then_sentences() -> None:
     assert all(len(c) <= 3000 for c in split_text("word " * 2000))
 
 
+@pytest.mark.parametrize("link", ["", "javascript:alert(1)", "https://x.example/a|evil", "https://x.example/<b>"])
+def test_citation_links_only_a_plain_http_url(link: str) -> None:
+    from dataclasses import replace
+
+    element = slack_message(reply(), replace(ABOUT, link=link))["blocks"][1]["elements"][0]["text"]
+    assert element.startswith("Source: Test Notes TN1, Overview")
+    assert "<" not in element.split(":")[0]
+
+
 def test_plain_text_for_compatible_servers() -> None:
-    text = plain_text(reply("a < b"), escaped=False)
+    text = plain_text(reply("a < b"), ABOUT, escaped=False)
     assert text.splitlines()[0] == "a < b"
-    assert text.splitlines()[1] == "> Source: CRS IF10172, Overview: “quote 0 <&>”"
-    assert plain_text(reply("a < b"), escaped=True).startswith("a &lt; b")
-    assert len(plain_text(reply("x " * 5000))) <= 4000
+    assert text.splitlines()[1] == "> Source: Test Notes TN1, Overview: “quote 0 <&>”"
+    assert plain_text(reply("a < b"), ABOUT, escaped=True).startswith("a &lt; b")
+    assert len(plain_text(reply("x " * 5000), ABOUT)) <= 4000
 
 
 @pytest.mark.parametrize(
@@ -288,6 +311,8 @@ def test_verifier_agrees_with_slack_sdk() -> None:
 
 
 class Bot:
+    about = ABOUT
+
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
         return reply(question or "empty"), context
 

@@ -29,11 +29,9 @@ from .webhook_answers import BUSY, LOOKING, SORRY, Answers, Asked, Job
 from .webhook_config import WebhookSettings
 from .webhook_http import as_str, empty, error, form_fields, invalid, not_configured, note, read_body, unquote
 
-__all__ = ["ABOUT", "SlackRoutes"]
+__all__ = ["SlackRoutes", "late_to"]
 
 log = logging.getLogger("sahel_bot.webhook")
-
-ABOUT = "I answer questions about AQIM and related groups in the Sahel, from CRS In Focus IF10172 (March 2017)."
 
 _COMMAND_FIELDS = frozenset({"ssl_check", "command", "text", "user_id", "response_url"})
 #: decoded only when used: a cached answer never needs the response_url, a known command is matched encoded
@@ -81,7 +79,7 @@ class SlackRoutes:
             return self._ephemeral(f"Sorry, that is an unknown command for me; I answer {known}.")
         question = slack_to_plain(form.get("text", ""))
         if not question or question.lower() in ("help", "?"):
-            return self._ephemeral(f"{ABOUT} Try `{command} who leads AQIM?`")
+            return self._ephemeral(self.answers.usage(command))
         refusal = self.answers.cut(question)
         if refusal:
             return self._ephemeral(refusal)
@@ -94,7 +92,7 @@ class SlackRoutes:
             outcome = "answer"
         else:
             response_url = unquote(form.get("response_url", ""))
-            late = self._late_to(response_url, lambda r: slack_message(r, rtype)) if response_url else None
+            late = self._late_to(response_url, self._renderer(rtype)) if response_url else None
             outcome, reply = await self.answers.answer(asked, self.settings.answer_budget if late else None, late)
         note(request, outcome=reply.outcome if reply else outcome)
         if reply is not None:
@@ -110,7 +108,9 @@ class SlackRoutes:
             hit = self._rendered.get(key)
         if hit is not None and hit[0] is reply:  # the id is only trusted while the reply it named is held
             return hit[1]
-        body = json.dumps(slack_message(reply, response_type), ensure_ascii=False, separators=(",", ":")).encode()
+        body = json.dumps(
+            slack_message(reply, self.answers.about, response_type), ensure_ascii=False, separators=(",", ":")
+        ).encode()
         size = self.answers.cache.size
         if size:
             with self._rendered_lock:
@@ -118,6 +118,10 @@ class SlackRoutes:
                 while len(self._rendered) > size:
                     self._rendered.popitem(last=False)
         return body
+
+    def _renderer(self, response_type: str) -> Callable[[Reply], dict[str, Any]]:
+        about = self.answers.about
+        return lambda reply: slack_message(reply, about, response_type)
 
     def _ephemeral(self, text: str) -> JSONResponse:
         return JSONResponse({"response_type": "ephemeral", "text": text})
@@ -170,9 +174,7 @@ class SlackRoutes:
             log.warning("SLACK_BOT_TOKEN is not set: an event was received but cannot be answered")
             note(request, outcome="no-token")
             return empty()
-        refusal = (
-            self.answers.cut(asked.question) if asked.question else f"{ABOUT} Ask me, for example: who leads AQIM?"
-        )
+        refusal = self.answers.cut(asked.question) if asked.question else self.answers.usage()
         compute = (
             (lambda: Reply(asked.question, False, refusal, DECLINE))
             if refusal
@@ -218,7 +220,7 @@ class SlackRoutes:
 
     def _post(self, channel: str, thread_ts: str, reply: Reply | None) -> None:
         assert self.web is not None
-        message = slack_message(reply) if reply is not None else {"text": SORRY}
+        message = slack_message(reply, self.answers.about) if reply is not None else {"text": SORRY}
         self.web.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
 
 

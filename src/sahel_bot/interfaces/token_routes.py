@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from ..reply import DECLINE, Reply
 from .slack_blocks import plain_text, slack_to_plain, strip_leading_mention
-from .slack_routes import ABOUT, late_to
+from .slack_routes import late_to
 from .webhook_answers import BUSY, LOOKING, SORRY, Answers, Asked
 from .webhook_config import WebhookSettings
 from .webhook_http import Reject, as_str, empty, error, form_fields, invalid, not_configured, note, read_body
@@ -75,19 +75,20 @@ class TokenRoutes:
             return JSONResponse({"text": text})
 
         if not question or question.lower() in ("help", "?"):
-            return reply_with(f"{ABOUT} Ask me, for example: who leads AQIM?")
+            return reply_with(self.answers.usage())
         refusal = self.answers.cut(question)
         if refusal:
             return reply_with(refusal, "ephemeral")
         escaped = dialect == "slack"
         late = None
         if slash:
-            late = late_to(as_str(fields.get("response_url")), lambda r: {"text": plain_text(r, escaped)}, rtype)
+            about = self.answers.about
+            late = late_to(as_str(fields.get("response_url")), lambda r: {"text": plain_text(r, about, escaped)}, rtype)
         # Single questions, as for slash commands: outgoing webhooks carry no thread to hold a conversation.
         outcome, reply = await self.answers.answer(Asked(question, None, user), self.settings.answer_budget, late)
         note(request, outcome=reply.outcome if reply else outcome)
         if reply is not None:
-            return reply_with(plain_text(reply, escaped))
+            return reply_with(plain_text(reply, self.answers.about, escaped))
         if outcome == "late" and late is not None:
             return reply_with(LOOKING, "ephemeral")
         return reply_with(BUSY if outcome == "busy" else SORRY, "ephemeral")
@@ -106,7 +107,8 @@ class TokenRoutes:
         except ValueError:
             return error(400, "the request body is not JSON")
         if not isinstance(payload, dict) or not isinstance(payload.get("question"), str):
-            return error(400, 'expected a JSON object such as {"question": "who leads AQIM?"}')
+            example = json.dumps({"question": next(iter(self.answers.about.examples), "…")}, ensure_ascii=False)
+            return error(400, f"expected a JSON object such as {example}")
         conversation = payload.get("conversation")
         if conversation is not None and (not isinstance(conversation, str) or len(conversation) > 200):
             return error(400, "'conversation' must be a string of at most 200 characters")

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..about import About
 from ..context import Context
 from ..misses import MissLog
 from ..reply import Reply
@@ -36,7 +37,11 @@ _EMPTY = Context()
 
 
 class Answerer(Protocol):
-    """What the app needs from the bot: the pure form of ``Bot.ask`` (``sahel_bot.Bot`` is one)."""
+    """What the app needs from the bot: the pure form of ``Bot.ask`` and what the brief is (``sahel_bot.Bot``
+    is one)."""
+
+    @property
+    def about(self) -> About: ...
 
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]: ...
 
@@ -233,6 +238,21 @@ class Answers:
         if not await job.wait(budget):
             return "late", None
         return ("answer", job.reply) if job.reply is not None else ("failed", None)
+
+    @property
+    def about(self) -> About:
+        """What the served brief is: the source of every usage text and citation label."""
+        return self.bot.about
+
+    def usage(self, command: str | None = None) -> str:
+        """Return what the bot answers about and an example question (as ``command QUESTION`` for a slash command)."""
+        about = self.bot.about
+        if command is not None:
+            if about.examples:
+                return f"{about.intro} Try `{command} {about.examples[0]}`"
+            return f"{about.intro} Try `{command}` followed by a question."
+        examples = about.example_text()
+        return f"{about.intro} Ask me, for example: {examples}" if examples else f"{about.intro} Ask me a question."
 
     def cut(self, question: str) -> str | None:
         """Return a polite refusal when ``question`` is over the length cap, else ``None``."""
