@@ -27,6 +27,7 @@ def test_all_is_sorted_and_complete() -> None:
         "reply",
         "retrieval",
         "spelling",
+        "state_codec",
     }
     helpers = {"TYPE_CHECKING", "Any", "importlib"}
     assert public - modules - helpers == set(sahel_bot.__all__)
