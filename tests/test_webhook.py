@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -948,7 +949,12 @@ def test_ask_qa_failure_is_a_decline(h: Harness) -> None:
 
 def test_healthz(h: Harness) -> None:
     r = h.client.get("/healthz")
-    assert (r.status_code, r.json()) == (200, {"status": "ok"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok"
+    assert body["store"] == {"kind": "memory", "state": "ok"}
+    assert body["knowledge"] is None  # a stub bot has no knowledge directory to report or reload
+    assert body["worker"]["pid"] == os.getpid()
     assert h.client.get("/nope").status_code == 404
 
 

@@ -241,7 +241,7 @@ def test_serve_reads_secrets_from_files_not_flags(tmp_path: Any, monkeypatch: py
 
 
 def test_access_lines_keep_their_order_and_format(capfd: pytest.CaptureFixture[str]) -> None:
-    from sahel_bot.interfaces.serve import BufferedStderrHandler, JsonFormatter
+    from sahel_bot.interfaces.logs import BufferedStderrHandler, JsonFormatter
 
     handler = BufferedStderrHandler(interval=3600)  # written out by hand below, not by its thread
     handler.setFormatter(JsonFormatter())

@@ -167,7 +167,7 @@ class SlackRoutes:
         asked, channel, thread_ts = found
         event_id = payload.get("event_id")
         # Recorded at receipt, not after answering: a retry may arrive while the first delivery is being answered.
-        if isinstance(event_id, str) and not self.answers.seen_events.add(event_id):
+        if isinstance(event_id, str) and not await self.answers.first_delivery(event_id):
             note(request, outcome="duplicate")
             return empty()
         if self.web is None:
@@ -183,7 +183,7 @@ class SlackRoutes:
         # Nobody waits for this job: Slack has its 200 already, the answer goes through chat.postMessage.
         if not self.answers.submit(Job(compute, lambda reply: self._post(channel, thread_ts, reply), waited=False)):
             if isinstance(event_id, str):
-                self.answers.seen_events.discard(event_id)  # so Slack's retry, in a minute, is answered
+                await self.answers.forget_delivery(event_id)  # so Slack's retry, in a minute, is answered
             note(request, outcome="busy")
             return error(503, "busy", **{"retry-after": "60"})
         note(request, outcome="queued")

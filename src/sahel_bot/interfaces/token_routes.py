@@ -84,8 +84,11 @@ class TokenRoutes:
         if slash:
             about = self.answers.about
             late = late_to(as_str(fields.get("response_url")), lambda r: {"text": plain_text(r, about, escaped)}, rtype)
-        # Single questions, as for slash commands: outgoing webhooks carry no thread to hold a conversation.
-        outcome, reply = await self.answers.answer(Asked(question, None, user), self.settings.answer_budget, late)
+        # A conversation per channel and user, so "where is he from?" follows the asker's own last question;
+        # a slash command is a single question, as in Slack.
+        channel = as_str(fields.get("channel_id"))
+        key = None if slash or not (channel and user) else ("outgoing", as_str(fields.get("team_id")), channel, user)
+        outcome, reply = await self.answers.answer(Asked(question, key, user), self.settings.answer_budget, late)
         note(request, outcome=reply.outcome if reply else outcome)
         if reply is not None:
             return reply_with(plain_text(reply, self.answers.about, escaped))

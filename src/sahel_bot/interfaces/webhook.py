@@ -12,6 +12,8 @@ May import: the public API, starlette, slack_sdk and the standard library.
 from __future__ import annotations
 
 import logging
+import os
+import time
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -25,6 +27,7 @@ from starlette.routing import Route
 
 from ..misses import MissLog
 from ..reply import DECLINE, Reply
+from .reload import KnowledgeSource, Reloader
 from .slack_routes import SlackRoutes
 from .slack_signing import SlackVerifier
 from .store import KeyValueStore
@@ -44,6 +47,7 @@ def create_app(
     contexts: KeyValueStore | None = None,
     seen_events: KeyValueStore | None = None,
     misses: MissLog | None = None,
+    reload_on_sighup: bool = False,
 ) -> Starlette:
     """Return the webhook ASGI app answering through ``bot``.
 
@@ -56,9 +60,13 @@ def create_app(
     clock:
         The clock of signature checks (slack_sdk's ``Clock``; tests freeze it).
     contexts, seen_events:
-        Where conversation contexts and seen Events API ids live (default: in-memory ``TTLStore``\\ s).
+        Where conversation contexts and seen Events API ids live (default: Redis when ``settings.state_url``
+        is set, else in-memory ``TTLStore``\\ s).
     misses:
         Where declined and unsure answers are logged (default: ``MissLog.from_env(interface="webhook")``).
+    reload_on_sighup:
+        Load the knowledge again on SIGHUP (``sahel-bot serve`` sets it; the process's main thread must run
+        the event loop).  The bot must be a ``sahel_bot.Bot``, which knows its knowledge directory.
 
     Raises ``WebhookConfigError`` (a ``ValueError``) when a secret is blank or nothing is configured at all.
     """
@@ -68,20 +76,41 @@ def create_app(
             "Nothing to serve: set SLACK_SIGNING_SECRET (Slack apps) or SAHEL_BOT_WEBHOOK_TOKEN "
             "(outgoing webhooks and POST /ask)."
         )
+    shared = None
+    if settings.state_url is not None and contexts is None and seen_events is None:
+        from .state_store import shared_stores
+
+        contexts, seen_events, shared = shared_stores(settings)
     answers = Answers(bot, settings, contexts, seen_events, misses)
     slack = SlackRoutes(answers, settings, clock)
     tokens = TokenRoutes(answers, settings)
+    knowledge = Reloader(answers, KnowledgeSource.of(bot))
+    started = time.time()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
+        if reload_on_sighup:
+            knowledge.listen()
         yield
         # Let queued answers finish (and be posted) before the process goes, and write out buffered logs.
         await anyio.to_thread.run_sync(answers.close)
+        if shared is not None:
+            shared.close()
         for handler in logging.getLogger("sahel_bot").handlers:
             handler.flush()
 
     async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+        store: dict[str, Any] = {"kind": "memory", "state": "ok"}
+        if shared is not None:
+            await anyio.to_thread.run_sync(shared.check)
+            store = shared.health()
+        body = {
+            "status": "degraded" if store["state"] != "ok" else "ok",
+            "worker": {"pid": os.getpid(), "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started))},
+            "knowledge": knowledge.health(),
+            "store": store,
+        }
+        return JSONResponse(body)
 
     sorry_slash = lambda: JSONResponse({"response_type": "ephemeral", "text": SORRY})  # noqa: E731
     routes = [
@@ -98,6 +127,8 @@ def create_app(
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error}, lifespan=lifespan)
     app.add_middleware(AccessLog)
     app.state.answers = answers
+    app.state.knowledge = knowledge
+    app.state.store = shared
     return app
 
 
@@ -105,7 +136,7 @@ def app_from_env() -> Starlette:
     """Return the app for the shipped bot, configured from the environment (uvicorn's ``--factory`` entry)."""
     from ..bot import Bot
     from ..config import Settings
-    from .serve import configure_logging
+    from .logs import configure_logging
 
     configure_logging()
-    return create_app(Bot.load(settings=Settings.from_env()), WebhookSettings.from_env())
+    return create_app(Bot.load(settings=Settings.from_env()), WebhookSettings.from_env(), reload_on_sighup=True)

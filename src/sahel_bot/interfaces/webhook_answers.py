@@ -15,7 +15,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
+
+import anyio.to_thread
 
 from ..about import About
 from ..context import Context
@@ -39,6 +41,19 @@ _EMPTY = Context()
 class Answerer(Protocol):
     """What the app needs from the bot: the pure form of ``Bot.ask`` and what the brief is (``sahel_bot.Bot``
     is one)."""
+
+    async def first_delivery(self, event_id: str) -> bool:
+        """Record an Events API ``event_id``; return True when no delivery of it was recorded before."""
+        return bool(await self._store_call(self._events_block, self.seen_events.add, event_id))
+
+    async def forget_delivery(self, event_id: str) -> None:
+        """Forget ``event_id``, so Slack's retry of an event that could not be taken is answered."""
+        await self._store_call(self._events_block, self.seen_events.discard, event_id)
+
+    async def _store_call(self, blocking: bool, function: Callable[..., Any], *args: Any) -> Any:
+        if blocking:
+            return await anyio.to_thread.run_sync(function, *args)
+        return function(*args)
 
     @property
     def about(self) -> About: ...
@@ -159,30 +174,56 @@ class Answers:
         seen_events: KeyValueStore | None,
         misses: MissLog | None,
     ) -> None:
-        self.bot = bot
         self.settings = settings
+        # The bot and the cache of its answers, swapped together when the knowledge is reloaded: a job
+        # that started before a swap finishes with the old pair and never fills the new cache.
+        self._engine = (bot, AnswerCache(settings.answer_cache))
         self.misses = misses if misses is not None else MissLog.from_env(interface="webhook")
         self.contexts = contexts if contexts is not None else TTLStore(settings.context_ttl, 10_000)
         self.seen_events = seen_events if seen_events is not None else TTLStore(settings.event_ttl, 100_000)
-        self.cache = AnswerCache(settings.answer_cache)
+        # A store across the network is called off the event loop; an in-process one is microseconds.
+        self._contexts_block = bool(getattr(self.contexts, "blocking", False))
+        self._events_block = bool(getattr(self.seen_events, "blocking", False))
         self._pool: ThreadPoolExecutor | None = None
         self._pending = 0
         self._pending_lock = threading.Lock()
         self.max_pending = settings.background_threads * MAX_PENDING_PER_THREAD
+
+    @property
+    def bot(self) -> Answerer:
+        return self._engine[0]
+
+    @property
+    def cache(self) -> AnswerCache:
+        return self._engine[1]
+
+    def swap(self, bot: Answerer) -> None:
+        """Answer from ``bot`` from now on (a reloaded knowledge), with an empty answer cache."""
+        self._engine = (bot, AnswerCache(self.settings.answer_cache))
 
     def answer_now(self, asked: Asked, cached_only: bool = False) -> Reply | None:
         """Return the reply to ``asked`` and remember the conversation's new context (the bot may raise).
 
         With ``cached_only``, return ``None`` instead of running the bot when the answer is not cached.
         """
+        bot, cache = self._engine
         context = (self.contexts.get(asked.key) if asked.key is not None else None) or _EMPTY
         cache_key = (asked.question, context)
-        result = self.cache.get(cache_key)
+        result = cache.get(cache_key)
         if result is None:
             if cached_only:
                 return None
-            result = self.bot.answer(asked.question, context)
-            self.cache.put(cache_key, result)
+            try:
+                result = bot.answer(asked.question, context)
+            except Exception:
+                if context == _EMPTY:
+                    raise
+                # A context written by other knowledge (before a reload, or by another host) may name what
+                # this knowledge no longer has: answer afresh rather than not at all.
+                log.exception("the bot failed on a conversation's context; answering without it")
+                cache_key = (asked.question, _EMPTY)
+                result = bot.answer(asked.question, _EMPTY)
+            cache.put(cache_key, result)
         reply, new_context = result
         if asked.key is not None:
             self.contexts.set(asked.key, new_context)
@@ -228,16 +269,30 @@ class Answers:
         A cached answer is returned at once; otherwise the bot runs on a background thread and the handler
         waits at most ``budget`` seconds (``None``: until done), after which ``late`` gets the answer.
         """
-        # A cached answer costs microseconds: no thread hop for it.
-        reply = self.answer_now(asked, cached_only=True)
-        if reply is not None:
-            return "answer", reply
+        # A cached answer costs microseconds: no thread hop for it (unless its context is across the network).
+        if asked.key is None or not self._contexts_block:
+            reply = self.answer_now(asked, cached_only=True)
+            if reply is not None:
+                return "answer", reply
         job = Job(lambda: self.answer_now(asked), late)
         if not self.submit(job):
             return "busy", None
         if not await job.wait(budget):
             return "late", None
         return ("answer", job.reply) if job.reply is not None else ("failed", None)
+
+    async def first_delivery(self, event_id: str) -> bool:
+        """Record an Events API ``event_id``; return True when no delivery of it was recorded before."""
+        return bool(await self._store_call(self._events_block, self.seen_events.add, event_id))
+
+    async def forget_delivery(self, event_id: str) -> None:
+        """Forget ``event_id``, so Slack's retry of an event that could not be taken is answered."""
+        await self._store_call(self._events_block, self.seen_events.discard, event_id)
+
+    async def _store_call(self, blocking: bool, function: Callable[..., Any], *args: Any) -> Any:
+        if blocking:
+            return await anyio.to_thread.run_sync(function, *args)
+        return function(*args)
 
     @property
     def about(self) -> About:

@@ -7,13 +7,14 @@ starlette or uvicorn are imported.  May import: the standard library and ``sahel
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from ..errors import ConfigError
 
-__all__ = ["ACCESS_LOG", "ENVIRONMENT", "WebhookConfigError", "WebhookSettings"]
+__all__ = ["ACCESS_LOG", "ENVIRONMENT", "WebhookConfigError", "WebhookSettings", "redact_url"]
 
 #: the logger of the webhook's access lines (here, not in webhook.py, so that `sahel-bot serve` can name it
 #: without importing Starlette)
@@ -21,6 +22,10 @@ ACCESS_LOG = "sahel_bot.webhook.access"
 SLACK_API_URL = "https://slack.com/api/"
 #: Slack drops a slash command whose reply takes more than 3 s; leave room for the network.
 MAX_ANSWER_BUDGET = 2.9
+#: the longest Redis connect or command timeout a state URL may ask for: with a retry and two commands per
+#: request, a store that hangs must still leave Slack's 3 s
+MAX_STATE_TIMEOUT = 1.0
+STATE_SCHEMES = ("redis", "rediss", "unix")
 
 
 class WebhookConfigError(ConfigError, ValueError):
@@ -43,6 +48,7 @@ ENVIRONMENT: dict[str, str] = {
     "event_ttl": "SAHEL_BOT_EVENT_TTL",
     "answer_cache": "SAHEL_BOT_ANSWER_CACHE",
     "background_threads": "SAHEL_BOT_BACKGROUND_THREADS",
+    "state_url": "SAHEL_BOT_STATE_URL",
 }
 
 #: the settings that are secrets: never printed, never logged, never taken from the command line.
@@ -83,6 +89,10 @@ class WebhookSettings:
         How many (question, context) answers are kept; the bot is pure, so a repeated question is not recomputed.
     background_threads:
         Threads answering Events API deliveries and slow slash commands.
+    state_url:
+        Where seen event ids and conversation contexts are shared between workers and hosts:
+        ``redis://[:PASSWORD@]HOST:PORT/DB``, ``rediss://`` (TLS) or ``unix:///PATH``; Redis or Valkey.
+        ``None`` keeps them in each process's memory.
     """
 
     slack_signing_secret: str | None = field(default=None, repr=False)
@@ -99,6 +109,7 @@ class WebhookSettings:
     event_ttl: float = 25 * 3600.0
     answer_cache: int = 1024
     background_threads: int = 8
+    state_url: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> WebhookSettings:
@@ -169,6 +180,8 @@ class WebhookSettings:
                 raise WebhookConfigError(
                     f"Setting {ENVIRONMENT[name]} must be above 0 seconds, not {getattr(self, name)!r}."
                 )
+        if self.state_url is not None:
+            _check_state_url(self.state_url, ENVIRONMENT["state_url"])
         if self.answer_cache < 0:
             raise WebhookConfigError(
                 f"Setting {ENVIRONMENT['answer_cache']} must be 0 (off) or more, not {self.answer_cache!r}."
@@ -184,6 +197,52 @@ class WebhookSettings:
                 continue
             out[ENVIRONMENT[f.name]] = ",".join(value) if isinstance(value, tuple) else str(value)
         return out
+
+
+def redact_url(url: str) -> str:
+    """Return ``url`` with its password (if any) replaced by ``***``, fit for a log line."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "(an unreadable URL)"
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def _check_state_url(url: str, name: str) -> None:
+    """Raise ``WebhookConfigError`` naming ``name`` when ``url`` is not a usable Redis URL."""
+    shown = redact_url(url)
+    usage = "redis://HOST:PORT/DB, rediss://HOST:PORT/DB (TLS) or unix:///PATH"
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        _ = parts.port  # a port that is not a number raises here
+    except ValueError:
+        raise WebhookConfigError(f"Setting {name} must be a URL such as {usage}, not {shown!r}.") from None
+    scheme = parts.scheme.lower()
+    if scheme not in STATE_SCHEMES or "://" not in url:
+        raise WebhookConfigError(f"Setting {name} must be a URL such as {usage}, not {shown!r}.")
+    if scheme != "unix":
+        if not parts.hostname:
+            raise WebhookConfigError(f"Setting {name} names no host: {shown!r} (expected {usage}).")
+        db = parts.path.lstrip("/")
+        if db and not db.isdigit():
+            raise WebhookConfigError(f"Setting {name} must end in a database number (/0), not {parts.path!r}.")
+    elif not parts.path:
+        raise WebhookConfigError(f"Setting {name} names no socket path: {shown!r} (expected unix:///PATH).")
+    for key, values in urllib.parse.parse_qs(parts.query).items():
+        if key in ("socket_timeout", "socket_connect_timeout"):
+            try:
+                seconds = float(values[0])
+            except ValueError:
+                raise WebhookConfigError(f"Setting {name}: {key}={values[0]!r} is not a number.") from None
+            if not 0 < seconds <= MAX_STATE_TIMEOUT:
+                raise WebhookConfigError(
+                    f"Setting {name}: {key} must be above 0 and at most {MAX_STATE_TIMEOUT:g} second "
+                    f"(Slack waits 3 s for an answer), not {seconds:g}."
+                )
 
 
 def _cast(key: str, raw: str, name: str) -> Any:
