@@ -3,12 +3,13 @@ and versioned contexts, TTLs, the size bound, and a failing server that never fa
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import socket
-import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -33,9 +34,18 @@ class Clock:
         return self.t
 
 
+_opened: list[RedisState] = []
+
+
+def connect(url: str, clock: Clock | None = None) -> RedisState:
+    state = RedisState(url, clock or time.monotonic)
+    _opened.append(state)  # closed by run()
+    return state
+
+
 def worker(url: str, clock: Clock | None = None) -> tuple[RedisContexts, RedisEvents, RedisState]:
     """The stores one worker process builds: its own connection and its own in-process copies."""
-    state = RedisState(url, clock or time.monotonic)
+    state = connect(url, clock)
     return RedisContexts(state, 3600, TTLStore(3600)), RedisEvents(state, 90_000, TTLStore(90_000)), state
 
 
@@ -43,67 +53,90 @@ def raw(server: RedisServer) -> redis.Redis:
     return redis.Redis.from_url(server.url)
 
 
+def run(coroutine: Any) -> Any:
+    """Run ``coroutine`` in a new event loop, then close every connection it opened."""
+
+    async def main() -> Any:
+        try:
+            return await coroutine
+        finally:
+            while _opened:
+                await _opened.pop().close()
+
+    return asyncio.run(main())
+
+
 def test_an_event_is_first_delivered_once_across_workers_racing(redis_server: RedisServer) -> None:
-    workers = [worker(redis_server.url)[1] for _ in range(4)]
-    wins: list[bool] = []
-    start = threading.Barrier(8)
+    async def race() -> list[bool]:
+        workers = [worker(redis_server.url)[1] for _ in range(4)]
+        return list(await asyncio.gather(*(events.add("Ev1") for events in workers for _ in range(2))))
 
-    def deliver(events: RedisEvents) -> None:
-        start.wait()
-        wins.append(events.add("Ev1"))
-
-    threads = [threading.Thread(target=deliver, args=(w,)) for w in workers for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(wins) == [False] * 7 + [True]
+    assert sorted(run(race())) == [False] * 7 + [True]
     ttl = raw(redis_server).ttl('sahel-bot:event:["Ev1"]')
     assert 89_990 < ttl <= 90_000  # the event TTL, set in the same command
 
 
 def test_discard_lets_a_retry_through_on_any_worker(redis_server: RedisServer) -> None:
-    a, b = worker(redis_server.url)[1], worker(redis_server.url)[1]
-    assert a.add("Ev2")
-    a.discard("Ev2")
-    assert b.add("Ev2")
+    async def go() -> None:
+        a, b = worker(redis_server.url)[1], worker(redis_server.url)[1]
+        assert await a.add("Ev2")
+        await a.discard("Ev2")
+        assert await b.add("Ev2")
+
+    run(go())
 
 
 def test_contexts_are_shared_with_the_context_ttl(redis_server: RedisServer) -> None:
-    a, b = worker(redis_server.url)[0], worker(redis_server.url)[0]
     key = ("thread", "T1", "C1", "1.1")
-    assert b.get(key) is None
-    a.set(key, CONTEXT)
-    assert b.get(key) == CONTEXT
-    stored = raw(redis_server).get('sahel-bot:ctx:["thread","T1","C1","1.1"]')
-    assert json.loads(stored)["fields"]["subject"] == "aqim"
-    assert 3590 < raw(redis_server).ttl('sahel-bot:ctx:["thread","T1","C1","1.1"]') <= 3600
-    b.set(key, Context(turn=3))
-    assert a.get(key) == Context(turn=3)  # the newest write wins, whoever made it
+    name = 'sahel-bot:ctx:["thread","T1","C1","1.1"]'
+
+    async def go() -> None:
+        a, b = worker(redis_server.url)[0], worker(redis_server.url)[0]
+        assert await b.get(key) is None
+        await a.set(key, CONTEXT)
+        assert await b.get(key) == CONTEXT
+        assert json.loads(raw(redis_server).get(name))["fields"]["subject"] == "aqim"
+        assert 3590 < raw(redis_server).ttl(name) <= 3600
+        await b.set(key, Context(turn=3))
+        assert await a.get(key) == Context(turn=3)  # the newest write wins, whoever made it
+
+    run(go())
+
+
+def test_a_write_from_a_background_thread_is_in_redis_when_it_returns(redis_server: RedisServer) -> None:
+    async def go() -> None:
+        contexts, _, state = worker(redis_server.url)
+        await state.check()  # the state learns its event loop
+        await asyncio.to_thread(contexts.set_blocking, ("ask", "t"), CONTEXT)
+        assert raw(redis_server).get('sahel-bot:ctx:["ask","t"]') is not None  # no waiting: already there
+
+    run(go())
 
 
 def test_a_context_stored_by_other_code_loads_fresh(redis_server: RedisServer) -> None:
-    contexts = worker(redis_server.url)[0]
     raw(redis_server).set('sahel-bot:ctx:["ask","c1"]', json.dumps({"version": 999, "shape": "x", "fields": {}}))
-    assert contexts.get(("ask", "c1")) == Context()
+    assert run(worker(redis_server.url)[0].get(("ask", "c1"))) == Context()
 
 
 def test_a_context_over_the_size_bound_stays_in_process(
     redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    state = RedisState(redis_server.url)
-    contexts = RedisContexts(state, 3600, TTLStore(3600), max_bytes=600)
-    other = RedisContexts(RedisState(redis_server.url), 3600, TTLStore(3600), max_bytes=600)
     key = ("dm", "T1", "D1")
-    contexts.set(key, CONTEXT)
     big = Context(subject="x", words=tuple(f"word{i}" for i in range(200)))
-    with caplog.at_level(logging.WARNING, "sahel_bot.webhook"):
-        contexts.set(key, big)
-        contexts.set(key, big)
-    assert raw(redis_server).get('sahel-bot:ctx:["dm","T1","D1"]') is None  # the older one is gone too
-    assert contexts.get(key) == big
-    assert other.get(key) is None
-    assert [r.getMessage() for r in caplog.records].count(caplog.records[0].getMessage()) == 1
+
+    async def go() -> None:
+        contexts = RedisContexts(connect(redis_server.url), 3600, TTLStore(3600), max_bytes=600)
+        other = RedisContexts(connect(redis_server.url), 3600, TTLStore(3600), max_bytes=600)
+        await contexts.set(key, CONTEXT)
+        with caplog.at_level(logging.WARNING, "sahel_bot.webhook"):
+            await contexts.set(key, big)
+            await contexts.set(key, big)
+        assert raw(redis_server).get('sahel-bot:ctx:["dm","T1","D1"]') is None  # the older one is gone too
+        assert await contexts.get(key) == big
+        assert await other.get(key) is None
+
+    run(go())
+    assert len(caplog.records) == 1
     assert "over the 600-byte bound" in caplog.records[0].getMessage()
 
 
@@ -111,47 +144,54 @@ def test_a_stopped_server_degrades_and_recovers_by_itself(
     redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     clock = Clock()
-    contexts, events, state = worker(redis_server.url, clock)
-    other_events = worker(redis_server.url)[1]
     key = ("ask", "c1")
-    contexts.set(key, CONTEXT)
-    redis_server.stop()
-    with caplog.at_level(logging.INFO, "sahel_bot.webhook"):
-        began = time.monotonic()
-        assert contexts.get(key) == CONTEXT  # this process's own copy answers
-        assert events.add("Ev3") is True
-        assert events.add("Ev3") is False  # de-duplicated in process meanwhile
-        for i in range(20):
-            clock.t += 2  # past the retry pause each time: every call tries the server again (40 s in all)
-            contexts.set(("ask", f"n{i}"), CONTEXT)
-        assert time.monotonic() - began < 5
-        assert state.degraded
-        health = state.health()
-        assert health["state"] == "degraded"
-        assert "ConnectionError" in health["error"]
-        warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-        assert len(warnings) == 1  # at most one a minute, however many calls fail
-        assert "unavailable" in warnings[0].getMessage()
 
-        redis_server.start()
-        assert contexts.get(key) == CONTEXT  # still left alone: within the pause after the last failure
-        clock.t += 2
-        assert events.add("Ev4") is True
-        assert not state.degraded
-        assert state.health() == {"kind": "redis", "url": redis_server.url, "state": "ok"}
-        assert any("is back" in r.getMessage() for r in caplog.records)
-    assert other_events.add("Ev4") is False  # shared again: the other worker sees it
+    async def go() -> None:
+        contexts, events, state = worker(redis_server.url, clock)
+        other_events = worker(redis_server.url)[1]
+        await contexts.set(key, CONTEXT)
+        redis_server.stop()
+        with caplog.at_level(logging.INFO, "sahel_bot.webhook"):
+            began = time.monotonic()
+            assert await contexts.get(key) == CONTEXT  # this process's own copy answers
+            assert await events.add("Ev3") is True
+            assert await events.add("Ev3") is False  # de-duplicated in process meanwhile
+            for i in range(20):
+                clock.t += 2  # past the retry pause each time: every call tries the server again (40 s in all)
+                await contexts.set(("ask", f"n{i}"), CONTEXT)
+            assert time.monotonic() - began < 5
+            assert state.degraded
+            health = state.health()
+            assert health["state"] == "degraded"
+            assert "ConnectionError" in health["error"]
+            warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+            assert len(warnings) == 1  # at most one a minute, however many calls fail
+            assert "unavailable" in warnings[0].getMessage()
+
+            redis_server.start()
+            assert await events.add("Ev4") is True  # still left alone: within the pause after the last failure
+            assert await other_events.add("Ev4") is True  # so the other worker could not know
+            clock.t += 2
+            assert await events.add("Ev5") is True
+            assert not state.degraded
+            assert state.health() == {"kind": "redis", "url": redis_server.url, "state": "ok"}
+            assert any("is back" in r.getMessage() for r in caplog.records)
+        assert await other_events.add("Ev5") is False  # shared again: the other worker sees it
+
+    run(go())
 
 
-def test_a_hanging_server_costs_a_bounded_time(tmp_path: Path) -> None:
-    with socket.create_server(("127.0.0.1", 0), backlog=16) as silent:  # accepts connections, never answers
-        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
-        contexts, events, state = worker(url)
-        began = time.monotonic()
-        assert events.add("Ev5") is True
-        first = time.monotonic() - began
-        assert contexts.get(("ask", "c")) is None  # left alone now: no wait at all
-        second = time.monotonic() - began - first
+def test_a_hanging_server_costs_a_bounded_time() -> None:
+    async def go() -> tuple[float, float, RedisState]:
+        with socket.create_server(("127.0.0.1", 0), backlog=16) as silent:  # accepts connections, never answers
+            contexts, events, state = worker(f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+            began = time.monotonic()
+            assert await events.add("Ev6") is True
+            first = time.monotonic() - began
+            assert await contexts.get(("ask", "c")) is None  # left alone now: no wait at all
+            return first, time.monotonic() - began - first, state
+
+    first, second, state = run(go())
     assert first < 1.5  # two tries of a 0.25 s command timeout, and change
     assert second < 0.05
     assert "Timeout" in state.health()["error"]
@@ -159,33 +199,41 @@ def test_a_hanging_server_costs_a_bounded_time(tmp_path: Path) -> None:
 
 def test_a_password_in_the_url_is_used_and_never_shown(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     with RedisServer(tmp_path / "redis", password="s3cret-pass") as server:
-        contexts, _, state = worker(server.url)
-        contexts.set(("ask", "c"), CONTEXT)
-        assert contexts.get(("ask", "c")) == CONTEXT
-        assert "s3cret-pass" not in json.dumps(state.health())
-        wrong_url = server.url.replace("s3cret-pass", "wrong")
-        with caplog.at_level(logging.WARNING, "sahel_bot.webhook"):
-            _, events, wrong = worker(wrong_url)
-            assert events.add("Ev6") is True
-        assert wrong.degraded
-        assert "wrong" not in json.dumps(wrong.health())
-        assert "wrong" not in caplog.text
-        assert ":***@" in wrong.health()["url"]
+
+        async def go() -> RedisState:
+            contexts, _, state = worker(server.url)
+            await contexts.set(("ask", "c"), CONTEXT)
+            assert raw(server).get('sahel-bot:ctx:["ask","c"]') is not None
+            assert "s3cret-pass" not in json.dumps(state.health())
+            with caplog.at_level(logging.WARNING, "sahel_bot.webhook"):
+                _, events, wrong = worker(server.url.replace("s3cret-pass", "wrong"))
+                assert await events.add("Ev7") is True
+            return wrong
+
+        wrong = run(go())
+    assert wrong.degraded
+    assert "wrong" not in json.dumps(wrong.health())
+    assert "wrong" not in caplog.text
+    assert ":***@" in wrong.health()["url"]
 
 
 def test_rediss_speaks_tls(redis_server: RedisServer, tmp_path: Path) -> None:
     proxy = TlsProxy(tmp_path, redis_server.port)
-    try:
-        url = f"rediss://127.0.0.1:{proxy.port}/0?ssl_ca_certs={proxy.ca_path}"
-        contexts, _, state = worker(url)
-        contexts.set(("ask", "tls"), CONTEXT)
-        assert worker(redis_server.url)[0].get(("ask", "tls")) == CONTEXT  # it went through the proxy
-        assert not state.degraded
+
+    async def go() -> tuple[RedisState, RedisState]:
+        contexts, _, state = worker(f"rediss://127.0.0.1:{proxy.port}/0?ssl_ca_certs={proxy.ca_path}")
+        await contexts.set(("ask", "tls"), CONTEXT)
+        assert await worker(redis_server.url)[0].get(("ask", "tls")) == CONTEXT  # it went through the proxy
         untrusted, _, state2 = worker(f"rediss://127.0.0.1:{proxy.port}/0")
-        untrusted.set(("ask", "x"), CONTEXT)
-        assert state2.degraded  # an unknown certificate authority is refused, not trusted
+        await untrusted.set(("ask", "x"), CONTEXT)
+        return state, state2
+
+    try:
+        state, untrusted_state = run(go())
     finally:
         proxy.close()
+    assert not state.degraded
+    assert untrusted_state.degraded  # an unknown certificate authority is refused, not trusted
 
 
 @pytest.mark.parametrize(
@@ -215,13 +263,18 @@ def test_usable_state_urls() -> None:
 def test_every_store_method_survives_a_dead_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(state_store, "RETRY_AFTER", 0.0)
     url = f"redis://127.0.0.1:{RedisServer(tmp_path).port}/0"  # nothing listens there
-    contexts, events, _ = worker(url)
-    contexts.set("k", CONTEXT)
-    assert contexts.get("k") == CONTEXT
-    assert contexts.add("k2", CONTEXT) is True
-    contexts.discard("k")
-    assert contexts.get("k") is None
-    events.set("e", True)
-    assert events.get("e") is True
-    events.discard("e")
-    assert events.get("e") is None
+
+    async def go() -> None:
+        contexts, events, state = worker(url)
+        await contexts.set("k", CONTEXT)
+        assert await contexts.get("k") == CONTEXT
+        await contexts.discard("k")
+        assert await contexts.get("k") is None
+        assert await events.add("e") is True
+        await events.discard("e")
+        assert await events.add("e") is True
+        assert await state.check() is False
+        await asyncio.to_thread(contexts.set_blocking, "k", CONTEXT)
+        assert await contexts.get("k") == CONTEXT
+
+    run(go())

@@ -8,6 +8,7 @@ May import: the public API, starlette, slack_sdk and the standard library.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -87,7 +88,7 @@ class SlackRoutes:
         # (follow-ups work in threads and DMs), and a single question is the same answer for everyone (cached).
         asked = Asked(question, None, form.get("user_id", ""))
         rtype = self.settings.response_type
-        reply = self.answers.answer_now(asked, cached_only=True)
+        reply = self.answers.cached(asked)
         if reply is not None:  # the common case, and microseconds: nothing else to prepare
             outcome = "answer"
         else:
@@ -175,13 +176,13 @@ class SlackRoutes:
             note(request, outcome="no-token")
             return empty()
         refusal = self.answers.cut(asked.question) if asked.question else self.answers.usage()
-        compute = (
-            (lambda: Reply(asked.question, False, refusal, DECLINE))
-            if refusal
-            else (lambda: self.answers.answer_now(asked))
-        )
+        post = functools.partial(self._post, channel, thread_ts)
         # Nobody waits for this job: Slack has its 200 already, the answer goes through chat.postMessage.
-        if not self.answers.submit(Job(compute, lambda reply: self._post(channel, thread_ts, reply), waited=False)):
+        if refusal:
+            job = Job(lambda: Reply(asked.question, False, refusal, DECLINE), post, waited=False)
+        else:
+            job = await self.answers.job(asked, post, waited=False)
+        if not self.answers.submit(job):
             if isinstance(event_id, str):
                 await self.answers.forget_delivery(event_id)  # so Slack's retry, in a minute, is answered
             note(request, outcome="busy")

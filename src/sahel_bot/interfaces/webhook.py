@@ -95,14 +95,14 @@ def create_app(
         # Let queued answers finish (and be posted) before the process goes, and write out buffered logs.
         await anyio.to_thread.run_sync(answers.close)
         if shared is not None:
-            shared.close()
+            await shared.close()
         for handler in logging.getLogger("sahel_bot").handlers:
             handler.flush()
 
     async def healthz(request: Request) -> Response:
         store: dict[str, Any] = {"kind": "memory", "state": "ok"}
         if shared is not None:
-            await anyio.to_thread.run_sync(shared.check)
+            await shared.check()
             store = shared.health()
         body = {
             "status": "degraded" if store["state"] != "ok" else "ok",

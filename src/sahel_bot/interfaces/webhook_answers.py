@@ -9,15 +9,14 @@ May import: the public API and the standard library.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-import anyio.to_thread
+from typing import Protocol
 
 from ..about import About
 from ..context import Context
@@ -44,16 +43,16 @@ class Answerer(Protocol):
 
     async def first_delivery(self, event_id: str) -> bool:
         """Record an Events API ``event_id``; return True when no delivery of it was recorded before."""
-        return bool(await self._store_call(self._events_block, self.seen_events.add, event_id))
+        if self._shared_events:
+            return bool(await self.seen_events.add(event_id))
+        return bool(self.seen_events.add(event_id))
 
     async def forget_delivery(self, event_id: str) -> None:
         """Forget ``event_id``, so Slack's retry of an event that could not be taken is answered."""
-        await self._store_call(self._events_block, self.seen_events.discard, event_id)
-
-    async def _store_call(self, blocking: bool, function: Callable[..., Any], *args: Any) -> Any:
-        if blocking:
-            return await anyio.to_thread.run_sync(function, *args)
-        return function(*args)
+        if self._shared_events:
+            await self.seen_events.discard(event_id)
+        else:
+            self.seen_events.discard(event_id)
 
     @property
     def about(self) -> About: ...
@@ -108,6 +107,8 @@ class Job:
         self._state = "waited" if waited else "deferred"  # then "done"; "waited" becomes "deferred" on timeout
         self._wake: Callable[[], None] | None = None
         self.reply: Reply | None = None
+        #: the conversation's context after this answer (set by jobs that continue a conversation)
+        self.context: Context | None = None
 
     def run(self) -> None:
         try:
@@ -181,9 +182,10 @@ class Answers:
         self.misses = misses if misses is not None else MissLog.from_env(interface="webhook")
         self.contexts = contexts if contexts is not None else TTLStore(settings.context_ttl, 10_000)
         self.seen_events = seen_events if seen_events is not None else TTLStore(settings.event_ttl, 100_000)
-        # A store across the network is called off the event loop; an in-process one is microseconds.
-        self._contexts_block = bool(getattr(self.contexts, "blocking", False))
-        self._events_block = bool(getattr(self.seen_events, "blocking", False))
+        # A store across the network (Redis) is asynchronous, run by the event loop; an in-process one is a
+        # plain mapping, microseconds a call.
+        self._shared_contexts = inspect.iscoroutinefunction(getattr(self.contexts, "get", None))
+        self._shared_events = inspect.iscoroutinefunction(getattr(self.seen_events, "add", None))
         self._pool: ThreadPoolExecutor | None = None
         self._pending = 0
         self._pending_lock = threading.Lock()
@@ -201,18 +203,31 @@ class Answers:
         """Answer from ``bot`` from now on (a reloaded knowledge), with an empty answer cache."""
         self._engine = (bot, AnswerCache(self.settings.answer_cache))
 
-    def answer_now(self, asked: Asked, cached_only: bool = False) -> Reply | None:
-        """Return the reply to ``asked`` and remember the conversation's new context (the bot may raise).
+    async def context_of(self, key: Hashable | None) -> Context:
+        """Return the context of the conversation ``key`` (an empty one for none)."""
+        if key is None:
+            return _EMPTY
+        found = (await self.contexts.get(key)) if self._shared_contexts else self.contexts.get(key)
+        return found if isinstance(found, Context) else _EMPTY
 
-        With ``cached_only``, return ``None`` instead of running the bot when the answer is not cached.
+    def cached(self, asked: Asked) -> Reply | None:
+        """Return the cached reply to a single question (no conversation), or ``None``: no I/O, microseconds."""
+        assert asked.key is None
+        hit = self.cache.get((asked.question, _EMPTY))
+        if hit is None:
+            return None
+        self._record(hit[0], asked)
+        return hit[0]
+
+    def compute(self, asked: Asked, context: Context) -> tuple[Reply, Context]:
+        """Return the reply to ``asked`` in ``context`` and the conversation's new context (the bot may raise).
+
+        Runs on a background thread; the answer goes into the cache and the miss log.
         """
         bot, cache = self._engine
-        context = (self.contexts.get(asked.key) if asked.key is not None else None) or _EMPTY
         cache_key = (asked.question, context)
         result = cache.get(cache_key)
         if result is None:
-            if cached_only:
-                return None
             try:
                 result = bot.answer(asked.question, context)
             except Exception:
@@ -224,14 +239,54 @@ class Answers:
                 cache_key = (asked.question, _EMPTY)
                 result = bot.answer(asked.question, _EMPTY)
             cache.put(cache_key, result)
-        reply, new_context = result
-        if asked.key is not None:
-            self.contexts.set(asked.key, new_context)
+        self._record(result[0], asked)
+        return result
+
+    def _record(self, reply: Reply, asked: Asked) -> None:
         try:
             self.misses.record(reply, user=asked.user or None)  # declines and unsure answers; the id is hashed
         except Exception:
             log.exception("could not write the miss log")
-        return reply
+
+    async def remember(self, key: Hashable | None, context: Context) -> None:
+        """Store the conversation's new context (on the event loop)."""
+        if key is None:
+            return
+        if self._shared_contexts:
+            await self.contexts.set(key, context)
+        else:
+            self.contexts.set(key, context)
+
+    def remember_blocking(self, key: Hashable | None, context: Context) -> None:
+        """Store the conversation's new context from a background thread; return once it is stored."""
+        if key is None:
+            return
+        if self._shared_contexts:
+            self.contexts.set_blocking(key, context)
+        else:
+            self.contexts.set(key, context)
+
+    async def job(self, asked: Asked, late: Callable[[Reply | None], None] | None, waited: bool = True) -> Job:
+        """Return the job answering ``asked`` (its conversation's context read now, on the event loop).
+
+        The new context is stored before the reply is delivered, so a follow-up that reaches another
+        worker finds it: by the waiting handler (``answer``), or by the job's thread when it delivers late.
+        """
+        context = await self.context_of(asked.key)
+        job: Job
+
+        def compute() -> Reply:
+            reply, job.context = self.compute(asked, context)
+            return reply
+
+        def deliver_late(reply: Reply | None) -> None:
+            if reply is not None and job.context is not None:
+                self.remember_blocking(asked.key, job.context)
+            if late is not None:
+                late(reply)
+
+        job = Job(compute, deliver_late, waited)
+        return job
 
     def submit(self, job: Job) -> bool:
         """Queue ``job`` on the background threads; return False (and drop it) when too much is queued."""
@@ -269,30 +324,34 @@ class Answers:
         A cached answer is returned at once; otherwise the bot runs on a background thread and the handler
         waits at most ``budget`` seconds (``None``: until done), after which ``late`` gets the answer.
         """
-        # A cached answer costs microseconds: no thread hop for it (unless its context is across the network).
-        if asked.key is None or not self._contexts_block:
-            reply = self.answer_now(asked, cached_only=True)
+        # A cached single question costs microseconds: no thread hop for it.
+        if asked.key is None:
+            reply = self.cached(asked)
             if reply is not None:
                 return "answer", reply
-        job = Job(lambda: self.answer_now(asked), late)
+        job = await self.job(asked, late)
         if not self.submit(job):
             return "busy", None
         if not await job.wait(budget):
             return "late", None
-        return ("answer", job.reply) if job.reply is not None else ("failed", None)
+        if job.reply is None:
+            return "failed", None
+        if job.context is not None:
+            await self.remember(asked.key, job.context)
+        return "answer", job.reply
 
     async def first_delivery(self, event_id: str) -> bool:
         """Record an Events API ``event_id``; return True when no delivery of it was recorded before."""
-        return bool(await self._store_call(self._events_block, self.seen_events.add, event_id))
+        if self._shared_events:
+            return bool(await self.seen_events.add(event_id))
+        return bool(self.seen_events.add(event_id))
 
     async def forget_delivery(self, event_id: str) -> None:
         """Forget ``event_id``, so Slack's retry of an event that could not be taken is answered."""
-        await self._store_call(self._events_block, self.seen_events.discard, event_id)
-
-    async def _store_call(self, blocking: bool, function: Callable[..., Any], *args: Any) -> Any:
-        if blocking:
-            return await anyio.to_thread.run_sync(function, *args)
-        return function(*args)
+        if self._shared_events:
+            await self.seen_events.discard(event_id)
+        else:
+            self.seen_events.discard(event_id)
 
     @property
     def about(self) -> About:
