@@ -22,11 +22,12 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.signature import Clock, SignatureVerifier
 from starlette.testclient import TestClient
 
-from sahel_bot import About, Citation, Context, Reply
+from sahel_bot import Citation, Context, Reply
 from sahel_bot.interfaces import token_routes
 from sahel_bot.interfaces.webhook import SlackVerifier, create_app
 from sahel_bot.interfaces.webhook_config import WebhookConfigError, WebhookSettings
 from slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn, slash_command
+from stub_brief import ABOUT
 
 S = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = 1531420618
@@ -52,20 +53,6 @@ class FrozenClock(Clock):
 
     def now(self) -> float:
         return self.t
-
-
-#: the stub's brief, on another topic: every usage text and citation must come from it
-ABOUT = About(
-    title="Lighthouses of the Atlantic Coast",
-    series="Test Notes",
-    number="TN1",
-    date_printed="May 1, 2024",
-    author="A. Keeper",
-    publisher="Tests",
-    scope="lighthouses of the Atlantic coast",
-    examples=("Which lighthouse is the oldest?", "Who keeps the north light?"),
-    link="https://example.org/tn1.pdf",
-)
 
 
 class StubBot:
@@ -820,7 +807,10 @@ def test_33_wrong_or_missing_token_is_401(h: Harness, monkeypatch: pytest.Monkey
     if token is not None:
         fields["token"] = token
     r = outgoing(h, fields)
-    assert (r.status_code, r.json()) == (401, ERR401)
+    assert r.status_code == 401
+    assert r.json()["error"] == ERR401["error"]
+    assert ("no token" if not token else "not one this server accepts") in r.json()["detail"]
+    assert TOKEN not in r.text
     assert h.bot.calls == []
     if token:
         assert compared  # the token was compared in constant time
@@ -916,10 +906,29 @@ def test_ask_returns_the_cli_json(h: Harness) -> None:
     assert "explanation" in ask(h, {"question": QUESTION, "explain": True}).json()
 
 
-@pytest.mark.parametrize("token", [None, "WRONG", ""])
-def test_ask_needs_the_token(h: Harness, token: str | None) -> None:
-    r = ask(h, {"question": QUESTION}, token)
-    assert (r.status_code, r.json()) == (401, ERR401)
+@pytest.mark.parametrize(
+    ("authorization", "detail", "error"),
+    [
+        (None, "no token: send the header 'Authorization: Bearer <token>'", None),
+        ("Bearer ", "no token after 'Bearer'", "invalid_request"),
+        (f"Token {TOKEN}", "uses the 'Token' scheme; send 'Authorization: Bearer <token>'", "invalid_request"),
+        (f"Basic {TOKEN}", "uses the 'Basic' scheme", "invalid_request"),
+        ("Bearer WRONG", "the token is not one this server accepts", "invalid_token"),
+        (f"Bearer {TOKEN}x", "the token is not one this server accepts", "invalid_token"),
+    ],
+)
+def test_ask_401_says_what_is_wrong_and_never_which_tokens_exist(
+    h: Harness, authorization: str | None, detail: str, error: str | None
+) -> None:
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    r = h.client.post("/ask", json={"question": QUESTION}, headers=headers)
+    assert r.status_code == 401
+    assert r.json()["error"] == "invalid request"
+    assert detail in r.json()["detail"]
+    challenge = r.headers["www-authenticate"]
+    assert challenge.startswith('Bearer realm="sahel-bot"')
+    assert (f'error="{error}"' in challenge) if error else ("error=" not in challenge)
+    assert TOKEN not in r.text.replace(authorization or "", "")
     assert h.bot.calls == []
 
 

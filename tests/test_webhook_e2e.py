@@ -71,6 +71,15 @@ def test_signed_slash_command_gets_a_cited_answer(server: Server, slack: SlackSt
         line for line in lines if line["logger"] == "sahel_bot.webhook.access" and line["path"] == "/slack/commands"
     ]
     assert [line["status"] for line in access] == [200, 401]
+    started = next(line for line in lines if line["message"].startswith("serving on"))
+    assert started["routes_on"] == [
+        "POST /slack/commands",
+        "POST /slack/events",
+        "POST /slack/outgoing",
+        "POST /ask",
+        "GET /healthz",
+    ]
+    assert started["secrets_missing"] == []
     for secret in (SECRET, BOT_TOKEN, TOKEN, "Who leads"):
         assert secret not in log
 

@@ -7,15 +7,17 @@ sahel_bot at module level; uvicorn and starlette are imported when the server st
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import signal
+import socket
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
 from .cli import add_knowledge_argument, load_bot
-from .webhook_config import ENVIRONMENT, SECRETS, WebhookConfigError, WebhookSettings
+from .webhook_config import ENVIRONMENT, NOTHING_TO_SERVE, SECRETS, WebhookConfigError, WebhookSettings, redact_url
 
 __all__ = ["add_arguments", "run", "settings_from_args"]
 
@@ -104,24 +106,80 @@ def _epilog() -> str:
 def settings_from_args(args: argparse.Namespace, environ: dict[str, str] | None = None) -> WebhookSettings:
     """Return the webhook settings: the environment, then secret files, then flags.
 
-    Raises ``ConfigError`` naming what to set when a value is unusable or nothing is configured.
+    Raises ``ConfigError`` naming what to set (the flag the user typed, or the variable) when a value is
+    unusable or nothing is configured.
     """
     overrides: dict[str, Any] = {name: getattr(args, name, None) for name in FLAGS}
     overrides["state_url"] = getattr(args, "state_url", None)
+    sources = {"state_url": "--state"}
     for name in SECRETS:
         path = getattr(args, f"{name}_file", None)
         if path:
+            flag = f"--{_flag(name)}-file"
             try:
-                overrides[name] = Path(path).read_text(encoding="utf-8").strip()
+                secret = Path(path).read_text(encoding="utf-8").strip()
             except (OSError, UnicodeDecodeError) as exc:
-                raise ConfigError(f"Cannot read {ENVIRONMENT[name]} from {path!r}: {exc}.") from None
-    settings = WebhookSettings.from_env(environ, **overrides)
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise ConfigError(f"Cannot read {flag} {path!r}: {reason}.") from None
+            if not secret:
+                raise ConfigError(
+                    f"{flag} {path!r} is empty: put the {ENVIRONMENT[name]} value in it, or leave {flag} out."
+                )
+            overrides[name] = secret
+            sources[name] = f"{flag} {path!r}"
+    settings = WebhookSettings.from_env(environ, sources, **overrides)
     if not settings.is_configured:
-        raise WebhookConfigError(
-            "Nothing to serve: set SLACK_SIGNING_SECRET (and SLACK_BOT_TOKEN) for a Slack app, or "
-            "SAHEL_BOT_WEBHOOK_TOKEN for outgoing webhooks (Mattermost, Rocket.Chat, Zulip) and POST /ask."
-        )
+        raise WebhookConfigError(NOTHING_TO_SERVE)
     return settings
+
+
+def startup_report(settings: WebhookSettings) -> tuple[str, dict[str, Any]]:
+    """Return the start-up log line: which routes are on, which are off, and the secrets that are missing."""
+    on, off, missing = [], [], []
+    slack_routes = ["POST /slack/commands", "POST /slack/events"]
+    token_routes = ["POST /slack/outgoing", "POST /ask"]
+    (on if settings.slack_enabled else off).extend(slack_routes)
+    (on if settings.token_enabled else off).extend(token_routes)
+    on.append("GET /healthz")
+    for name in SECRETS:
+        if getattr(settings, name) is None:
+            missing.append(ENVIRONMENT[name])
+    text = "routes on: " + ", ".join(on)
+    if off:
+        text += "; off: " + ", ".join(off)
+    if missing:
+        why = {
+            "SLACK_SIGNING_SECRET": "Slack routes off",
+            "SLACK_BOT_TOKEN": "events acknowledged but not answered" if settings.slack_enabled else "not needed",
+            "SAHEL_BOT_WEBHOOK_TOKEN": "token routes off",
+        }
+        text += "; secrets missing: " + ", ".join(f"{m} ({why[m]})" for m in missing)
+    store = redact_url(settings.state_url) if settings.state_url else "each process's memory"
+    text += f"; shared state: {store}"
+    fields = {"routes_on": on, "routes_off": off, "secrets_missing": missing, "state": store}
+    return text, fields
+
+
+def _listen(host: str, port: int) -> Any:
+    """Bind ``host:port`` (to check it is free, or to serve on); raise ``ConfigError`` in one plain line."""
+    from .workers import listening_socket
+
+    try:
+        return listening_socket(host, port)
+    except OSError as exc:
+        where = f"{host}:{port}"
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                f"Cannot listen on {where}: the port is already in use (another server?); stop it or choose "
+                "another --port."
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise ConfigError(f"Cannot listen on {where}: permission denied (ports below 1024 need root).") from None
+        if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, socket.gaierror):
+            raise ConfigError(
+                f"Cannot listen on {where}: {host!r} is not an address of this machine (--host)."
+            ) from None
+        raise ConfigError(f"Cannot listen on {where}: {exc.strerror or exc}.") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -137,19 +195,29 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"The webhook needs its extra: pip install 'sahel-bot[webhook]' ({exc}).") from None
     from .logs import configure_logging, flush_logs_then_terminate
     from .reload import catch_early_sighup
-    from .workers import WorkerSpec, has_reuse_port, listening_socket, run_workers, uvicorn_options
+    from .workers import WorkerSpec, has_reuse_port, run_workers, uvicorn_options
 
+    # Before anything else: a port in use is one plain line, not a log and a traceback.
+    sock = _listen(args.host, args.port)
     os.environ["SAHEL_BOT_LOG_LEVEL"] = args.log_level
     configure_logging(args.log_level)
     catch_early_sighup()
     log = logging.getLogger("sahel_bot.webhook")
+    text, fields = startup_report(settings)
+    where = f"http://{args.host}:{args.port}"
+    log.info("serving on %s with %d worker(s); %s", where, args.workers, text, extra={"fields": fields})
+    if settings.slack_enabled and settings.slack_bot_token is None:
+        log.warning(
+            "SLACK_BOT_TOKEN is not set (nor --slack-bot-token-file): Slack events are acknowledged, never answered"
+        )
     spec = WorkerSpec(settings, args.knowledge, args.host, args.port, args.http, args.loop, args.log_level)
     bot = load_bot(args)  # fails here, once, with the knowledge errors, rather than in every worker
     if args.workers == 1:
         app = create_app(bot, settings, reload_on_sighup=True)
         signal.signal(signal.SIGTERM, flush_logs_then_terminate)
-        uvicorn.Server(uvicorn.Config(app, **uvicorn_options(spec))).run()
+        uvicorn.Server(uvicorn.Config(app, **uvicorn_options(spec))).run(sockets=[sock])
         return 0
+    sock.close()  # it only checked the port is free: the workers bind their own
     if settings.state_url is None:
         log.warning(
             "with --workers %d and no shared state, each worker keeps its own Slack event ids (a retried event "
@@ -167,9 +235,6 @@ def run(args: argparse.Namespace) -> int:
         uvicorn.run("sahel_bot.interfaces.webhook:app_from_env", factory=True, workers=args.workers, **options)
         return 0
     del bot
-    # Is the address free?  (The workers share it through SO_REUSEPORT; nothing else may hold it.)
-    listening_socket(args.host, args.port).close()
     knowledge = str(Path(args.knowledge).resolve()) if args.knowledge else None
-    return run_workers(
-        WorkerSpec(settings, knowledge, args.host, args.port, args.http, args.loop, args.log_level), args.workers
-    )
+    spec = WorkerSpec(settings, knowledge, args.host, args.port, args.http, args.loop, args.log_level)
+    return run_workers(spec, args.workers)

@@ -27,7 +27,7 @@ from ..reply import DECLINE, Reply
 from .slack_blocks import slack_message, slack_to_plain
 from .slack_signing import SlackVerifier
 from .webhook_answers import BUSY, LOOKING, SORRY, Answers, Asked, Job
-from .webhook_config import WebhookSettings
+from .webhook_config import WebhookSettings, secret_setting
 from .webhook_http import as_str, empty, error, form_fields, invalid, not_configured, note, read_body, unquote
 
 __all__ = ["SlackRoutes", "late_to"]
@@ -60,7 +60,7 @@ class SlackRoutes:
 
     async def commands(self, request: Request) -> Response:
         if self.verifier is None:
-            return not_configured("SLACK_SIGNING_SECRET")
+            return not_configured(secret_setting("slack_signing_secret"))
         body = await read_body(request, self.settings.max_body_bytes)
         verdict = self.verifier.check(body, request.headers)
         note(request, signature=verdict)
@@ -75,7 +75,7 @@ class SlackRoutes:
         command = self._encoded_commands.get(encoded_command) or unquote(encoded_command)
         note(request, command=command[:40])
         if command not in self.settings.slack_commands:
-            log.warning("slash command %r is not in SAHEL_BOT_SLACK_COMMANDS", command[:40])
+            log.warning("slash command %r is not in SAHEL_BOT_SLACK_COMMANDS (--slack-commands)", command[:40])
             known = ", ".join(f"`{c}`" for c in self.settings.slack_commands)
             return self._ephemeral(f"Sorry, that is an unknown command for me; I answer {known}.")
         question = slack_to_plain(form.get("text", ""))
@@ -135,7 +135,7 @@ class SlackRoutes:
 
     async def events(self, request: Request) -> Response:
         if self.verifier is None:
-            return not_configured("SLACK_SIGNING_SECRET")
+            return not_configured(secret_setting("slack_signing_secret"))
         body = await read_body(request, self.settings.max_body_bytes)
         verdict = self.verifier.check(body, request.headers)
         note(request, signature=verdict, retry=request.headers.get("x-slack-retry-num", "")[:3])
@@ -172,7 +172,9 @@ class SlackRoutes:
             note(request, outcome="duplicate")
             return empty()
         if self.web is None:
-            log.warning("SLACK_BOT_TOKEN is not set: an event was received but cannot be answered")
+            log.warning(
+                "SLACK_BOT_TOKEN is not set (nor --slack-bot-token-file): an event was received but cannot be answered"
+            )
             note(request, outcome="no-token")
             return empty()
         refusal = self.answers.cut(asked.question) if asked.question else self.answers.usage()

@@ -20,10 +20,12 @@ from ..reply import DECLINE, Reply
 from .slack_blocks import plain_text, slack_to_plain, strip_leading_mention
 from .slack_routes import late_to
 from .webhook_answers import BUSY, LOOKING, SORRY, Answers, Asked
-from .webhook_config import WebhookSettings
+from .webhook_config import WebhookSettings, secret_setting
 from .webhook_http import Reject, as_str, empty, error, form_fields, invalid, not_configured, note, read_body
 
 __all__ = ["TokenRoutes"]
+
+WRONG_TOKEN = "the token is not one this server accepts (SAHEL_BOT_WEBHOOK_TOKEN)"
 
 
 class TokenRoutes:
@@ -34,6 +36,32 @@ class TokenRoutes:
         self.settings = settings
         # Several tokens, comma-separated: Mattermost gives each outgoing webhook and slash command its own.
         self.tokens = tuple(t.strip().encode() for t in (settings.webhook_token or "").split(",") if t.strip())
+
+    def _bearer_refusal(self, header: str | None) -> Response | None:
+        """Return the 401 saying what is wrong with an ``Authorization`` header, or ``None`` when it is good.
+
+        Says whether the header is missing, malformed or holds a token this server does not accept; never
+        which tokens it does accept (RFC 6750's ``WWW-Authenticate`` says the same to machines).
+        """
+        challenge = 'Bearer realm="sahel-bot"'
+        if not header:
+            return invalid(
+                "no token: send the header 'Authorization: Bearer <token>'", **{"www-authenticate": challenge}
+            )
+        scheme, _, credential = header.strip().partition(" ")
+        if scheme.lower() != "bearer":
+            return invalid(
+                f"the Authorization header uses the {scheme[:20]!r} scheme; send 'Authorization: Bearer <token>'",
+                **{"www-authenticate": challenge + ', error="invalid_request"'},
+            )
+        if not credential.strip():
+            return invalid(
+                "the Authorization header has no token after 'Bearer'",
+                **{"www-authenticate": challenge + ', error="invalid_request"'},
+            )
+        if not self._token_ok(credential.strip()):
+            return invalid(WRONG_TOKEN, **{"www-authenticate": challenge + ', error="invalid_token"'})
+        return None
 
     def _token_ok(self, token: str) -> bool:
         candidate = token.encode("utf-8", "surrogatepass")
@@ -46,16 +74,19 @@ class TokenRoutes:
 
     async def outgoing(self, request: Request) -> Response:
         if not self.tokens:
-            return not_configured("SAHEL_BOT_WEBHOOK_TOKEN")
+            return not_configured(secret_setting("webhook_token"))
         body = await read_body(request, self.settings.max_body_bytes)
         fields = _payload(body, request.headers.get("content-type", ""))
         token = as_str(fields.get("token"))
         scheme, _, credential = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() in ("token", "bearer") and credential:
             token = credential.strip()
-        if not token or not self._token_ok(token):
+        if not token:
+            note(request, token="missing")
+            return invalid("no token: send the webhook's token as its 'token' field (or 'Authorization: Token ...')")
+        if not self._token_ok(token):
             note(request, token="bad")
-            return invalid()
+            return invalid(WRONG_TOKEN)
         dialect = _dialect(fields)
         note(request, dialect=dialect)
         # Rocket.Chat marks messages from bots (our own replies included): never reply to them.
@@ -100,11 +131,11 @@ class TokenRoutes:
 
     async def ask(self, request: Request) -> Response:
         if not self.tokens:
-            return not_configured("SAHEL_BOT_WEBHOOK_TOKEN")
+            return not_configured(secret_setting("webhook_token"))
         body = await read_body(request, self.settings.max_body_bytes)
-        scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not credential or not self._token_ok(credential.strip()):
-            return invalid()
+        refusal = self._bearer_refusal(request.headers.get("authorization"))
+        if refusal is not None:
+            return refusal
         try:
             payload = json.loads(body)
         except ValueError:

@@ -33,7 +33,7 @@ from .slack_signing import SlackVerifier
 from .store import KeyValueStore
 from .token_routes import TokenRoutes
 from .webhook_answers import SORRY, Answerer, Answers
-from .webhook_config import WebhookConfigError, WebhookSettings
+from .webhook_config import NOTHING_TO_SERVE, WebhookConfigError, WebhookSettings
 from .webhook_http import AccessLog, empty, guarded, http_error
 
 __all__ = ["Answerer", "SlackVerifier", "app_from_env", "create_app"]
@@ -72,10 +72,7 @@ def create_app(
     """
     settings = (settings if settings is not None else WebhookSettings.from_env()).checked()
     if not settings.is_configured:
-        raise WebhookConfigError(
-            "Nothing to serve: set SLACK_SIGNING_SECRET (Slack apps) or SAHEL_BOT_WEBHOOK_TOKEN "
-            "(outgoing webhooks and POST /ask)."
-        )
+        raise WebhookConfigError(NOTHING_TO_SERVE)
     shared = None
     if settings.state_url is not None and contexts is None and seen_events is None:
         from .state_store import shared_stores

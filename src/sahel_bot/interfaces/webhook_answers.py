@@ -41,19 +41,6 @@ class Answerer(Protocol):
     """What the app needs from the bot: the pure form of ``Bot.ask`` and what the brief is (``sahel_bot.Bot``
     is one)."""
 
-    async def first_delivery(self, event_id: str) -> bool:
-        """Record an Events API ``event_id``; return True when no delivery of it was recorded before."""
-        if self._shared_events:
-            return bool(await self.seen_events.add(event_id))
-        return bool(self.seen_events.add(event_id))
-
-    async def forget_delivery(self, event_id: str) -> None:
-        """Forget ``event_id``, so Slack's retry of an event that could not be taken is answered."""
-        if self._shared_events:
-            await self.seen_events.discard(event_id)
-        else:
-            self.seen_events.discard(event_id)
-
     @property
     def about(self) -> About: ...
 
