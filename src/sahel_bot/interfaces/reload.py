@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import signal
 import threading
 import time
@@ -152,7 +153,7 @@ class Reloader:
             "knowledge reloaded: %s (was %s)",
             digest[:12],
             (previous or "?")[:12],
-            extra={"fields": {"digest": digest, "previous": previous}},
+            extra={"fields": {"digest": digest, "previous": previous, "pid": os.getpid()}},
         )
         return True
 
@@ -163,7 +164,7 @@ class Reloader:
             why,
             (self.digest or "?")[:12],
             _iso(self.loaded_at),
-            extra={"fields": {"digest": self.digest}},
+            extra={"fields": {"digest": self.digest, "pid": os.getpid()}},
         )
 
     def health(self) -> dict[str, Any] | None:
