@@ -468,6 +468,11 @@ def scaling_section(
         f"- 2 workers ≥ 1.6× one worker: {scale:.2f}× ({verdict(scale >= 1.6)}).",
         f"- the Redis store costs ≤ 15% against the in-process store: {cost1:.1%} with one worker "
         f"({verdict(cost1 <= 0.15)}), {cost2:.1%} with two ({verdict(cost2 <= 0.15)}).",
+        "",
+        "With two workers the two cores are taken by the workers themselves, so the Redis server (and wrk) run "
+        "on their time: the two-worker Redis row pays for the server as well as the client. The store is meant "
+        "for a Redis on another host or core; on this machine only the one-worker row measures the client's "
+        "own cost.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -476,7 +481,8 @@ def write_section(path: Path, text: str) -> None:
     """Replace the section of ``path`` that ``text`` heads (or add it), leaving every other section alone."""
     old = path.read_text() if path.exists() else "# Benchmarks\n"
     heading = text.splitlines()[0]
-    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    # up to the next heading, "### " included: notes written by hand under a section are kept
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^##+ |\Z)", re.S | re.M)
     new = pattern.sub(lambda _: text + "\n", old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
     path.write_text(new.rstrip("\n") + "\n")
 
