@@ -98,7 +98,9 @@ def _epilog() -> str:
     return (
         "Routes: POST /slack/commands and /slack/events (on with SLACK_SIGNING_SECRET; answers to events are\n"
         "posted with SLACK_BOT_TOKEN), POST /slack/outgoing and /ask (on with SAHEL_BOT_WEBHOOK_TOKEN),\n"
-        "GET /healthz. With neither secret set, serve refuses to start (exit status 3).\n\n"
+        "GET /healthz. With neither secret set, serve refuses to start (exit status 3).\n"
+        "SIGHUP (kill -HUP, systemctl reload) reloads the knowledge in every worker; GET /healthz reports its\n"
+        "digest and the shared store's state. See docs/deploy.md.\n\n"
         "environment:\n" + "\n".join(f"  {var}" for var in ENVIRONMENT.values())
     )
 
