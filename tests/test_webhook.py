@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -22,10 +23,11 @@ from slack_sdk.signature import Clock, SignatureVerifier
 from starlette.testclient import TestClient
 
 from sahel_bot import Citation, Context, Reply
-from sahel_bot.interfaces import webhook
+from sahel_bot.interfaces import token_routes
 from sahel_bot.interfaces.webhook import SlackVerifier, create_app
 from sahel_bot.interfaces.webhook_config import WebhookConfigError, WebhookSettings
 from slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn, slash_command
+from stub_brief import ABOUT
 
 S = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = 1531420618
@@ -55,6 +57,8 @@ class FrozenClock(Clock):
 
 class StubBot:
     """A Q&A stub: records every question and context, and can raise or be held back."""
+
+    about = ABOUT
 
     def __init__(self) -> None:
         self.text = ANSWER
@@ -684,6 +688,24 @@ def test_events_without_bot_token_are_acknowledged(make: Any, caplog: pytest.Log
     assert h.bot.calls == []
 
 
+def test_usage_texts_and_citations_name_the_served_brief(h: Harness, slack: SlackStandIn) -> None:
+    slash = h.command(command_body(text="help")).json()["text"]
+    assert slash == f"{ABOUT.intro} Try `/ask Which lighthouse is the oldest?`"
+    examples = "\u201cWhich lighthouse is the oldest?\u201d or \u201cWho keeps the north light?\u201d"
+    assert (
+        outgoing(h, {**SLACK_LEGACY, "text": "qa: help"}).json()["text"]
+        == f"{ABOUT.intro} Ask me, for example: {examples}"
+    )
+    h.event(event_body(mention(text=f"<@{BOT_USER_ID}>")))
+    bad = h.client.post("/ask", json={"q": "?"}, headers={"Authorization": f"Bearer {TOKEN}"}).json()["error"]
+    assert "Which lighthouse is the oldest?" in bad
+    cited = h.command(command_body()).json()["blocks"][1]["elements"][0]["text"]
+    assert cited.startswith("Source: <https://example.org/tn1.pdf|Test Notes TN1>, Overview")
+    h.drain()
+    assert slack.posts()[0].args["text"] == f"{ABOUT.intro} Ask me, for example: {examples}"
+    assert h.bot.questions == [QUESTION]  # help and a bad request asked nothing
+
+
 def test_events_too_long_question_gets_a_polite_post(h: Harness, slack: SlackStandIn) -> None:
     h.event(event_body(mention(text=f"<@{BOT_USER_ID}> " + "why " * 200)))
     h.drain()
@@ -780,12 +802,15 @@ def test_32_slack_legacy_outgoing_webhook(h: Harness) -> None:
 def test_33_wrong_or_missing_token_is_401(h: Harness, monkeypatch: pytest.MonkeyPatch, token: str | None) -> None:
     compared: list[tuple[bytes, bytes]] = []
     real = hmac.compare_digest
-    monkeypatch.setattr(webhook.hmac, "compare_digest", lambda a, b: compared.append((a, b)) or real(a, b))
+    monkeypatch.setattr(token_routes.hmac, "compare_digest", lambda a, b: compared.append((a, b)) or real(a, b))
     fields = {k: v for k, v in SLACK_LEGACY.items() if k != "token"}
     if token is not None:
         fields["token"] = token
     r = outgoing(h, fields)
-    assert (r.status_code, r.json()) == (401, ERR401)
+    assert r.status_code == 401
+    assert r.json()["error"] == ERR401["error"]
+    assert ("no token" if not token else "not one this server accepts") in r.json()["detail"]
+    assert TOKEN not in r.text
     assert h.bot.calls == []
     if token:
         assert compared  # the token was compared in constant time
@@ -881,10 +906,29 @@ def test_ask_returns_the_cli_json(h: Harness) -> None:
     assert "explanation" in ask(h, {"question": QUESTION, "explain": True}).json()
 
 
-@pytest.mark.parametrize("token", [None, "WRONG", ""])
-def test_ask_needs_the_token(h: Harness, token: str | None) -> None:
-    r = ask(h, {"question": QUESTION}, token)
-    assert (r.status_code, r.json()) == (401, ERR401)
+@pytest.mark.parametrize(
+    ("authorization", "detail", "error"),
+    [
+        (None, "no token: send the header 'Authorization: Bearer <token>'", None),
+        ("Bearer ", "no token after 'Bearer'", "invalid_request"),
+        (f"Token {TOKEN}", "uses the 'Token' scheme; send 'Authorization: Bearer <token>'", "invalid_request"),
+        (f"Basic {TOKEN}", "uses the 'Basic' scheme", "invalid_request"),
+        ("Bearer WRONG", "the token is not one this server accepts", "invalid_token"),
+        (f"Bearer {TOKEN}x", "the token is not one this server accepts", "invalid_token"),
+    ],
+)
+def test_ask_401_says_what_is_wrong_and_never_which_tokens_exist(
+    h: Harness, authorization: str | None, detail: str, error: str | None
+) -> None:
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    r = h.client.post("/ask", json={"question": QUESTION}, headers=headers)
+    assert r.status_code == 401
+    assert r.json()["error"] == "invalid request"
+    assert detail in r.json()["detail"]
+    challenge = r.headers["www-authenticate"]
+    assert challenge.startswith('Bearer realm="sahel-bot"')
+    assert (f'error="{error}"' in challenge) if error else ("error=" not in challenge)
+    assert TOKEN not in r.text.replace(authorization or "", "")
     assert h.bot.calls == []
 
 
@@ -914,7 +958,12 @@ def test_ask_qa_failure_is_a_decline(h: Harness) -> None:
 
 def test_healthz(h: Harness) -> None:
     r = h.client.get("/healthz")
-    assert (r.status_code, r.json()) == (200, {"status": "ok"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok"
+    assert body["store"] == {"kind": "memory", "state": "ok"}
+    assert body["knowledge"] is None  # a stub bot has no knowledge directory to report or reload
+    assert body["worker"]["pid"] == os.getpid()
     assert h.client.get("/nope").status_code == 404
 
 

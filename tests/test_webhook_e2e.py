@@ -9,94 +9,20 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
-from slack_sdk.signature import SignatureVerifier
 
+from redis_server import free_port
 from sahel_bot import Bot
+from serve_process import BOT_TOKEN, SECRET, TOKEN, Server
 from slack_standin import BOT_USER_ID, SlackStandIn, slash_command
 
 pytestmark = pytest.mark.slow
-
-SECRET = "e2e-signing-secret-0123456789abcdef"
-TOKEN = "e2e-webhook-token"
-BOT_TOKEN = "xoxb-e2e"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """``sahel-bot serve`` in a subprocess; its JSON log lines are kept in a file."""
-
-    def __init__(self, slack: SlackStandIn, log_path: Path, repo_root: Path, *flags: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_API_URL": slack.api_url,
-            "SAHEL_BOT_WEBHOOK_TOKEN": TOKEN,
-            "SAHEL_BOT_KNOWLEDGE_DIR": str(repo_root),
-        }
-        self.log_path = log_path
-        self._log = open(log_path, "wb")  # closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "sahel_bot", "serve", "--port", str(self.port), *flags],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        self.client = httpx.Client(base_url=self.url, timeout=10)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if self.client.get("/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"sahel-bot serve did not start:\n{log_path.read_text()}")
-            time.sleep(0.05)
-
-    def signed(self, path: str, body: str, content_type: str, **headers: str) -> httpx.Response:
-        ts = str(int(time.time()))
-        signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
-        assert signature is not None
-        # Header names as Slack writes them; the server must not depend on their case.
-        head = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": signature,
-            **headers,
-        }
-        return self.client.post(path, content=body, headers=head)
-
-    def stop(self) -> str:
-        """Stop the server gracefully (SIGTERM; queued answers are finished first); return its log."""
-        self.client.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-        return self.log_path.read_text()
 
 
 @pytest.fixture
@@ -107,7 +33,7 @@ def slack() -> Iterator[SlackStandIn]:
 
 @pytest.fixture
 def server(slack: SlackStandIn, tmp_path: Path, repo_root: Path) -> Iterator[Server]:
-    s = Server(slack, tmp_path / "server.log", repo_root)
+    s = Server(tmp_path / "server.log", repo_root, env={"SLACK_API_URL": slack.api_url})
     yield s
     s.stop()
 
@@ -145,6 +71,15 @@ def test_signed_slash_command_gets_a_cited_answer(server: Server, slack: SlackSt
         line for line in lines if line["logger"] == "sahel_bot.webhook.access" and line["path"] == "/slack/commands"
     ]
     assert [line["status"] for line in access] == [200, 401]
+    started = next(line for line in lines if line["message"].startswith("serving on"))
+    assert started["routes_on"] == [
+        "POST /slack/commands",
+        "POST /slack/events",
+        "POST /slack/outgoing",
+        "POST /ask",
+        "GET /healthz",
+    ]
+    assert started["secrets_missing"] == []
     for secret in (SECRET, BOT_TOKEN, TOKEN, "Who leads"):
         assert secret not in log
 
@@ -199,7 +134,15 @@ def test_ask_over_http_is_the_cli_json(server: Server, bot: Bot) -> None:
 
 
 def test_several_workers_serve_from_the_environment(slack: SlackStandIn, tmp_path: Path, repo_root: Path) -> None:
-    server = Server(slack, tmp_path / "server.log", repo_root, "--workers", "2", "--response-type", "in_channel")
+    server = Server(
+        tmp_path / "server.log",
+        repo_root,
+        "--workers",
+        "2",
+        "--response-type",
+        "in_channel",
+        env={"SLACK_API_URL": slack.api_url},
+    )
     try:
         body = slash_command("When was AQIM formed?", response_url=slack.response_url())
         for _ in range(4):

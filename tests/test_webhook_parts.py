@@ -22,8 +22,10 @@ from sahel_bot import Citation, ConfigError, Context, Reply
 from sahel_bot.interfaces.cli import main
 from sahel_bot.interfaces.slack_blocks import escape, plain_text, slack_message, slack_to_plain, split_text
 from sahel_bot.interfaces.store import TTLStore
-from sahel_bot.interfaces.webhook import SlackVerifier, _form, _unquote, create_app
+from sahel_bot.interfaces.webhook import SlackVerifier, create_app
 from sahel_bot.interfaces.webhook_config import ENVIRONMENT, WebhookConfigError, WebhookSettings
+from sahel_bot.interfaces.webhook_http import form_fields, unquote
+from stub_brief import ABOUT
 
 S = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = 1531420618
@@ -47,24 +49,24 @@ def test_escape_matches_the_spec_vector() -> None:
 
 
 def test_message_shape_and_escaped_citation() -> None:
-    message = slack_message(reply(), "ephemeral")
+    message = slack_message(reply(), ABOUT, "ephemeral")
     assert message["response_type"] == "ephemeral"
     assert message["text"] == "An answer."
     context = message["blocks"][1]
     assert context["type"] == "context"
     assert "quote 0 &lt;&amp;&gt;" in context["elements"][0]["text"]
-    assert context["elements"][0]["text"].startswith("Source: <https://crsreports.congress.gov/")
+    assert context["elements"][0]["text"].startswith("Source: <https://example.org/tn1.pdf|Test Notes TN1>, Overview")
 
 
 def test_suggestions_are_listed_in_blocks_and_fallback() -> None:
-    message = slack_message(reply("Did you mean one of these?", 0, ("Who leads AQIM?", "Who leads <MUJAO>?")))
+    message = slack_message(reply("Did you mean one of these?", 0, ("Who leads AQIM?", "Who leads <MUJAO>?")), ABOUT)
     assert [b["type"] for b in message["blocks"]] == ["section", "section"]
     assert message["blocks"][1]["text"]["text"] == "• Who leads AQIM?\n• Who leads &lt;MUJAO&gt;?"
     assert "• Who leads AQIM?" in message["text"]
 
 
 def test_many_citations_stay_within_ten_context_elements() -> None:
-    message = slack_message(reply(citations=14))
+    message = slack_message(reply(citations=14), ABOUT)
     elements = message["blocks"][-1]["elements"]
     assert len(elements) == 10
     assert elements[-1]["text"] == "and 5 more sources"
@@ -75,7 +77,7 @@ def test_many_citations_stay_within_ten_context_elements() -> None:
 @given(st.text(alphabet=string.ascii_letters + " .\n&<>é", min_size=1, max_size=9000))
 @settings(max_examples=60, deadline=None)
 def test_any_answer_renders_within_slack_limits(text: str) -> None:
-    message = slack_message(reply(text, citations=2))
+    message = slack_message(reply(text, citations=2), ABOUT)
     assert 0 < len(message["text"]) <= 4000
     assert len(message["blocks"]) <= 50
     for block in message["blocks"]:
@@ -93,12 +95,20 @@ def test_split_text_prefers_paragraphs_then_sentences() -> None:
     assert all(len(c) <= 3000 for c in split_text("word " * 2000))
 
 
+@pytest.mark.parametrize("link", ["", "javascript:alert(1)", "https://x.example/a|evil", "https://x.example/<b>"])
+def test_citation_links_only_a_plain_http_url(link: str) -> None:
+
+    element = slack_message(reply(), ABOUT._replace(link=link))["blocks"][1]["elements"][0]["text"]
+    assert element.startswith("Source: Test Notes TN1, Overview")
+    assert "<" not in element.split(":")[0]
+
+
 def test_plain_text_for_compatible_servers() -> None:
-    text = plain_text(reply("a < b"), escaped=False)
+    text = plain_text(reply("a < b"), ABOUT, escaped=False)
     assert text.splitlines()[0] == "a < b"
-    assert text.splitlines()[1] == "> Source: CRS IF10172, Overview: “quote 0 <&>”"
-    assert plain_text(reply("a < b"), escaped=True).startswith("a &lt; b")
-    assert len(plain_text(reply("x " * 5000))) <= 4000
+    assert text.splitlines()[1] == "> Source: Test Notes TN1, Overview: “quote 0 <&>”"
+    assert plain_text(reply("a < b"), ABOUT, escaped=True).startswith("a &lt; b")
+    assert len(plain_text(reply("x " * 5000), ABOUT)) <= 4000
 
 
 @pytest.mark.parametrize(
@@ -212,12 +222,12 @@ def test_serve_reads_secrets_from_files_not_flags(tmp_path: Any, monkeypatch: py
     assert (settings.slack_signing_secret, settings.response_type) == (S, "in_channel")
     assert "slack_signing_secret" not in vars(args)  # no flag takes a secret itself (it would show in `ps`)
     args = build_parser().parse_args(["serve", "--webhook-token-file", str(tmp_path / "missing")])
-    with pytest.raises(ConfigError, match="Cannot read SAHEL_BOT_WEBHOOK_TOKEN"):
+    with pytest.raises(ConfigError, match="Cannot read --webhook-token-file"):
         settings_from_args(args)
 
 
 def test_access_lines_keep_their_order_and_format(capfd: pytest.CaptureFixture[str]) -> None:
-    from sahel_bot.interfaces.serve import BufferedStderrHandler, JsonFormatter
+    from sahel_bot.interfaces.logs import BufferedStderrHandler, JsonFormatter
 
     handler = BufferedStderrHandler(interval=3600)  # written out by hand below, not by its thread
     handler.setFormatter(JsonFormatter())
@@ -257,14 +267,14 @@ def test_access_lines_keep_their_order_and_format(capfd: pytest.CaptureFixture[s
 def test_form_values_decode_as_urllib_does(pieces: list[str]) -> None:
     # the webhook's own decoder (cheaper per request) must agree with parse_qsl's, invalid escapes included
     value = "".join(pieces)
-    assert _unquote(value) == urllib.parse.unquote_plus(value)
+    assert unquote(value) == urllib.parse.unquote_plus(value)
 
 
 def test_form_keeps_fields_encoded_until_asked() -> None:
     body = b"command=%2Fask&text=who+leads%20AQIM%3F&response_url=https%3A%2F%2Fx%2Fy&text=second&junk=1"
-    form = _form(body, frozenset({"command", "text", "response_url"}), frozenset({"response_url"}))
+    form = form_fields(body, frozenset({"command", "text", "response_url"}), frozenset({"response_url"}))
     assert form == {"command": "/ask", "text": "who leads AQIM?", "response_url": "https%3A%2F%2Fx%2Fy"}
-    assert _unquote(form["response_url"]) == "https://x/y"
+    assert unquote(form["response_url"]) == "https://x/y"
 
 
 # -- Verifier and "never a 5xx" --------------------------------------------------------------------------------
@@ -287,6 +297,8 @@ def test_verifier_agrees_with_slack_sdk() -> None:
 
 
 class Bot:
+    about = ABOUT
+
     def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
         return reply(question or "empty"), context
 
@@ -363,3 +375,131 @@ def test_no_request_ever_gets_a_5xx(
         headers["authorization"] = "Token T"
     response = client.post(route, content=body, headers=headers)
     assert response.status_code < 500, response.text
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--answer-budget", "5"], "--answer-budget must be above 0 and at most 2.9 seconds, not 5.0."),
+        (["--answer-budget", "soon"], "--answer-budget 'soon' is not a number."),
+        (["--response-type", "all"], "--response-type must be 'ephemeral' or 'in_channel', not 'all'."),
+        (["--max-body-bytes", "0"], "--max-body-bytes must be at least 1, not 0."),
+        (["--state", "http://cache:6379/0"], "--state must be a URL such as redis://HOST:PORT/DB"),
+        (["--state", "redis://:hunter2@cache/x"], "--state must end in a database number (/0), not '/x'."),
+        (["--webhook-token-file", "/nonexistent/t"], "Cannot read --webhook-token-file '/nonexistent/t': No such file"),
+    ],
+)
+def test_serve_errors_name_the_flag_the_user_typed(
+    argv: list[str], message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for variable in ENVIRONMENT.values():
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("SAHEL_BOT_WEBHOOK_TOKEN", "t")
+    assert main(["serve", *argv]) == 3
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "hunter2" not in err
+
+
+def test_serve_errors_from_the_environment_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for variable in ENVIRONMENT.values():
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("SAHEL_BOT_WEBHOOK_TOKEN", "t")
+    monkeypatch.setenv("SAHEL_BOT_ANSWER_BUDGET", "5")
+    assert main(["serve"]) == 3
+    assert "SAHEL_BOT_ANSWER_BUDGET must be above 0" in capsys.readouterr().err
+
+
+def test_an_empty_secret_file_is_named(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for variable in ENVIRONMENT.values():
+        monkeypatch.delenv(variable, raising=False)
+    empty = tmp_path / "secret"
+    empty.write_text("\n")
+    assert main(["serve", "--slack-signing-secret-file", str(empty)]) == 3
+    err = capsys.readouterr().err
+    assert f"--slack-signing-secret-file '{empty}' is empty" in err
+    assert "SLACK_SIGNING_SECRET" in err
+
+
+def test_unconfigured_routes_say_which_variable_or_flag_turns_them_on(make_client: Any) -> None:
+    r = make_client(webhook_token=None).post("/ask", json={"question": "q"})
+    assert r.status_code == 503
+    assert (
+        r.json()["detail"]
+        == "set SAHEL_BOT_WEBHOOK_TOKEN (or sahel-bot serve --webhook-token-file FILE) to turn this route on"
+    )
+
+
+@pytest.fixture
+def make_client() -> Any:
+    clients: list[TestClient] = []
+
+    def build(**settings_: Any) -> TestClient:
+        values = {"slack_signing_secret": S, "webhook_token": "T", "answer_cache": 0, **settings_}
+        client = TestClient(create_app(Bot(), WebhookSettings(**values), clock=FrozenClock()))
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.close()
+
+
+@pytest.mark.parametrize(
+    ("settings_", "expected"),
+    [
+        (
+            {"slack_signing_secret": S, "slack_bot_token": "xoxb-1", "webhook_token": "T"},
+            "routes on: POST /slack/commands, POST /slack/events, POST /slack/outgoing, POST /ask, GET /healthz; "
+            "shared state: each process's memory",
+        ),
+        (
+            {"webhook_token": "T", "state_url": "redis://:pw@cache:6379/1"},
+            "routes on: POST /slack/outgoing, POST /ask, GET /healthz; off: POST /slack/commands, POST /slack/events; "
+            "secrets missing: SLACK_SIGNING_SECRET (Slack routes off), SLACK_BOT_TOKEN (not needed); "
+            "shared state: redis://:***@cache:6379/1",
+        ),
+        (
+            {"slack_signing_secret": S},
+            "routes on: POST /slack/commands, POST /slack/events, GET /healthz; off: POST /slack/outgoing, POST /ask; "
+            "secrets missing: SLACK_BOT_TOKEN (events acknowledged but not answered), SAHEL_BOT_WEBHOOK_TOKEN "
+            "(token routes off); shared state: each process's memory",
+        ),
+    ],
+)
+def test_startup_report_lists_routes_on_and_secrets_missing(settings_: dict[str, Any], expected: str) -> None:
+    from sahel_bot.interfaces.serve import startup_report
+
+    text, fields = startup_report(WebhookSettings(**settings_))
+    assert text == expected
+    assert "GET /healthz" in fields["routes_on"]
+    assert S not in text
+    assert "pw" not in text.replace("POST", "")
+
+
+def test_port_in_use_is_one_plain_line(repo_root: Any) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        env = {**os.environ, "SAHEL_BOT_WEBHOOK_TOKEN": "t", "SAHEL_BOT_KNOWLEDGE_DIR": str(repo_root)}
+        done = subprocess.run(
+            [sys.executable, "-m", "sahel_bot", "serve", "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 3
+    assert done.stderr == (
+        f"sahel-bot: Cannot listen on 127.0.0.1:{port}: the port is already in use (another server?); "
+        "stop it or choose another --port.\n"
+    )

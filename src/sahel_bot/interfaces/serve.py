@@ -7,24 +7,20 @@ sahel_bot at module level; uvicorn and starlette are imported when the server st
 from __future__ import annotations
 
 import argparse
-import json
+import errno
 import logging
 import os
 import signal
-import sys
-import threading
-import time
-from collections import deque
+import socket
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from ..errors import ConfigError
 from .arguments import port, positive_int
 from .cli import add_knowledge_argument, load_bot
-from .webhook_config import ACCESS_LOG, ENVIRONMENT, SECRETS, WebhookConfigError, WebhookSettings
+from .webhook_config import ENVIRONMENT, NOTHING_TO_SERVE, SECRETS, WebhookConfigError, WebhookSettings, redact_url
 
-__all__ = ["add_arguments", "configure_logging", "run"]
+__all__ = ["add_arguments", "run", "settings_from_args"]
 
 
 #: settings with a flag of their own (secrets come from the environment or a file, never the command line)
@@ -47,7 +43,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the ``serve`` options on ``parser``."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=port, default=8000, help="port to listen on (default: 8000)")
-    parser.add_argument("--workers", type=positive_int, default=1, help="uvicorn worker processes (default: 1)")
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        help="worker processes, each with its own socket on the port so connections spread across them "
+        "(default: 1); share their state with --state",
+    )
+    parser.add_argument(
+        "--state",
+        dest="state_url",
+        metavar="URL",
+        help="share seen Slack event ids and conversation contexts between workers and hosts in Redis or "
+        "Valkey: redis://HOST:PORT/DB, rediss:// for TLS, a password as redis://:PASSWORD@HOST... "
+        "(env SAHEL_BOT_STATE_URL, better for a password; default: each process's own memory)",
+    )
     parser.add_argument(
         "--log-level",
         default="info",
@@ -89,7 +99,9 @@ def _epilog() -> str:
     return (
         "Routes: POST /slack/commands and /slack/events (on with SLACK_SIGNING_SECRET; answers to events are\n"
         "posted with SLACK_BOT_TOKEN), POST /slack/outgoing and /ask (on with SAHEL_BOT_WEBHOOK_TOKEN),\n"
-        "GET /healthz. With neither secret set, serve refuses to start (exit status 3).\n\n"
+        "GET /healthz. With neither secret set, serve refuses to start (exit status 3).\n"
+        "SIGHUP (kill -HUP, systemctl reload) reloads the knowledge in every worker; GET /healthz reports its\n"
+        "digest and the shared store's state. See docs/deploy.md.\n\n"
         "environment:\n" + "\n".join(f"  {var}" for var in ENVIRONMENT.values())
     )
 
@@ -97,156 +109,80 @@ def _epilog() -> str:
 def settings_from_args(args: argparse.Namespace, environ: dict[str, str] | None = None) -> WebhookSettings:
     """Return the webhook settings: the environment, then secret files, then flags.
 
-    Raises ``ConfigError`` naming what to set when a value is unusable or nothing is configured.
+    Raises ``ConfigError`` naming what to set (the flag the user typed, or the variable) when a value is
+    unusable or nothing is configured.
     """
     overrides: dict[str, Any] = {name: getattr(args, name, None) for name in FLAGS}
+    overrides["state_url"] = getattr(args, "state_url", None)
+    sources = {"state_url": "--state"}
     for name in SECRETS:
         path = getattr(args, f"{name}_file", None)
         if path:
+            flag = f"--{_flag(name)}-file"
             try:
-                overrides[name] = Path(path).read_text(encoding="utf-8").strip()
+                secret = Path(path).read_text(encoding="utf-8").strip()
             except (OSError, UnicodeDecodeError) as exc:
-                raise ConfigError(f"Cannot read {ENVIRONMENT[name]} from {path!r}: {exc}.") from None
-    settings = WebhookSettings.from_env(environ, **overrides)
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise ConfigError(f"Cannot read {flag} {path!r}: {reason}.") from None
+            if not secret:
+                raise ConfigError(
+                    f"{flag} {path!r} is empty: put the {ENVIRONMENT[name]} value in it, or leave {flag} out."
+                )
+            overrides[name] = secret
+            sources[name] = f"{flag} {path!r}"
+    settings = WebhookSettings.from_env(environ, sources, **overrides)
     if not settings.is_configured:
-        raise WebhookConfigError(
-            "Nothing to serve: set SLACK_SIGNING_SECRET (and SLACK_BOT_TOKEN) for a Slack app, or "
-            "SAHEL_BOT_WEBHOOK_TOKEN for outgoing webhooks (Mattermost, Rocket.Chat, Zulip) and POST /ask."
-        )
+        raise WebhookConfigError(NOTHING_TO_SERVE)
     return settings
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message and the record's structured ``fields``."""
-
-    _second = -1
-    _stamp = ""
-
-    def format(self, record: logging.LogRecord) -> str:
-        second = int(record.created)
-        if second != self._second:  # one strftime per second, not per line (an access line per request)
-            self._second, self._stamp = second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
-        out: dict[str, Any] = {
-            "time": self._stamp,
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
+def startup_report(settings: WebhookSettings) -> tuple[str, dict[str, Any]]:
+    """Return the start-up log line: which routes are on, which are off, and the secrets that are missing."""
+    on, off, missing = [], [], []
+    slack_routes = ["POST /slack/commands", "POST /slack/events"]
+    token_routes = ["POST /slack/outgoing", "POST /ask"]
+    (on if settings.slack_enabled else off).extend(slack_routes)
+    (on if settings.token_enabled else off).extend(token_routes)
+    on.append("GET /healthz")
+    for name in SECRETS:
+        if getattr(settings, name) is None:
+            missing.append(ENVIRONMENT[name])
+    text = "routes on: " + ", ".join(on)
+    if off:
+        text += "; off: " + ", ".join(off)
+    if missing:
+        why = {
+            "SLACK_SIGNING_SECRET": "Slack routes off",
+            "SLACK_BOT_TOKEN": "events acknowledged but not answered" if settings.slack_enabled else "not needed",
+            "SAHEL_BOT_WEBHOOK_TOKEN": "token routes off",
         }
-        fields = getattr(record, "fields", None)
-        if isinstance(fields, dict):
-            out.update(fields)
-        if record.exc_info:
-            out["error"] = self.formatException(record.exc_info)
-        return json.dumps(out, ensure_ascii=False, default=str)
+        text += "; secrets missing: " + ", ".join(f"{m} ({why[m]})" for m in missing)
+    store = redact_url(settings.state_url) if settings.state_url else "each process's memory"
+    text += f"; shared state: {store}"
+    fields = {"routes_on": on, "routes_off": off, "secrets_missing": missing, "state": store}
+    return text, fields
 
 
-class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Standard error through a 64 KiB buffer, written out every ``interval`` seconds (a tenth), at once for warnings
-    and errors, and at exit: an access line per request must not cost a system call each.
+def _listen(host: str, port: int) -> Any:
+    """Bind ``host:port`` (to check it is free, or to serve on); raise ``ConfigError`` in one plain line."""
+    from .workers import listening_socket
 
-    Access lines (``access_writer``) are queued as they are and turned into JSON when the buffer is written
-    out, a few thousand at a time: on a busy server that is most of the logging work, done in one go
-    instead of in every request.  Other records are written in order after the access lines before them.
-    """
-
-    #: queued access lines beyond which the request path writes them out itself (a stalled stderr must
-    #: slow the server down, not fill its memory)
-    max_queued = 50_000
-
-    def __init__(self, interval: float = 0.1) -> None:
-        # lives as long as the process; written out by close() at exit
-        stream = open(
-            sys.stderr.fileno(), "w", buffering=1 << 16, encoding="utf-8", errors="backslashreplace", closefd=False
-        )
-        super().__init__(stream)
-        self.interval = interval
-        self._queued: deque[tuple[float, dict[str, Any]]] = deque()
-        self._encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
-        self._heads: tuple[int, str] = (-1, "")
-        threading.Thread(target=self._flush_every_interval, name="sahel-bot-log-flush", daemon=True).start()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        # StreamHandler.emit, without its flush after every record
-        try:
-            text = self.format(record) + self.terminator
-            with self.lock:  # type: ignore[union-attr]
-                self._write_queued()
-                self.stream.write(text)
-                if record.levelno >= logging.WARNING:
-                    self.stream.flush()
-        except RecursionError:
-            raise
-        except Exception:
-            self.handleError(record)
-
-    def flush(self) -> None:
-        with self.lock:  # type: ignore[union-attr]
-            self._write_queued()
-            self.stream.flush()
-
-    def access_writer(self) -> Any:
-        """Return a function queueing one access line (a dict of fields, not changed afterwards)."""
-        queue, now = self._queued, time.time
-
-        def write(fields: dict[str, Any]) -> None:
-            queue.append((now(), fields))
-            if len(queue) > self.max_queued:
-                self.flush()
-
-        return write
-
-    def _write_queued(self) -> None:
-        """Write the queued access lines as JSON, as ``JsonFormatter`` would (call with the lock held)."""
-        queue, encode = self._queued, self._encode
-        lines = []
-        second, head = self._heads
-        for _ in range(len(queue)):  # other threads may append meanwhile: take what is there now
-            created, fields = queue.popleft()
-            if int(created) != second:
-                second = int(created)
-                stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
-                head = f'{{"time": "{stamp}", "level": "info", "logger": "{ACCESS_LOG}", "message": "request"'
-            body = encode(fields)
-            lines.append(head + (", " + body[1:] if len(body) > 2 else "}"))
-        self._heads = (second, head)
-        if lines:
-            lines.append("")
-            self.stream.write("\n".join(lines))
-
-    def _flush_every_interval(self) -> None:
-        while True:
-            time.sleep(self.interval)
-            self.flush()
-
-
-def _flush_logs_then_terminate(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM, once uvicorn has shut down: write out buffered log lines, then die of the signal as usual.
-
-    uvicorn re-raises the signal it stopped for, which would end the process before ``atexit`` flushes.
-    """
-    for name in ("sahel_bot", "uvicorn"):
-        for handler in logging.getLogger(name).handlers:
-            handler.flush()
-    signal.signal(signum, signal.SIG_DFL)
-    signal.raise_signal(signum)
-
-
-def configure_logging(level: str | None = None) -> None:
-    """Send sahel_bot's and uvicorn's logs to standard error as JSON lines (once per process)."""
-    level = (level or os.environ.get("SAHEL_BOT_LOG_LEVEL") or "info").upper()
-    # The JSON lines use none of these; skipping them makes each record (one per request) cheaper.
-    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
-    handler = BufferedStderrHandler()
-    handler.setFormatter(JsonFormatter())
-    for name in ("sahel_bot", "uvicorn"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
-            logger.addHandler(handler)
-        logger.setLevel(level)
-        logger.propagate = False
-    from .webhook import access_log, set_access_sink
-
-    set_access_sink(handler.access_writer() if access_log.isEnabledFor(logging.INFO) else None)
+    try:
+        return listening_socket(host, port)
+    except OSError as exc:
+        where = f"{host}:{port}"
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                f"Cannot listen on {where}: the port is already in use (another server?); stop it or choose "
+                "another --port."
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise ConfigError(f"Cannot listen on {where}: permission denied (ports below 1024 need root).") from None
+        if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, socket.gaierror):
+            raise ConfigError(
+                f"Cannot listen on {where}: {host!r} is not an address of this machine (--host)."
+            ) from None
+        raise ConfigError(f"Cannot listen on {where}: {exc.strerror or exc}.") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -260,34 +196,48 @@ def run(args: argparse.Namespace) -> int:
         from .webhook import create_app
     except ImportError as exc:
         raise ConfigError(f"The webhook needs its extra: pip install 'sahel-bot[webhook]' ({exc}).") from None
+    from .logs import configure_logging, flush_logs_then_terminate
+    from .reload import catch_early_sighup
+    from .workers import WorkerSpec, has_reuse_port, run_workers, uvicorn_options
 
+    # Before anything else: a port in use is one plain line, not a log and a traceback.
+    sock = _listen(args.host, args.port)
     os.environ["SAHEL_BOT_LOG_LEVEL"] = args.log_level
     configure_logging(args.log_level)
-    common: dict[str, Any] = {
-        "host": args.host,
-        "port": args.port,
-        "log_config": None,  # ours: JSON lines, and no access log with query strings
-        "access_log": False,
-        "server_header": False,
-        "proxy_headers": False,
-        "http": args.http,
-        "loop": args.loop,
-    }
+    catch_early_sighup()
+    log = logging.getLogger("sahel_bot.webhook")
+    text, fields = startup_report(settings)
+    where = f"http://{args.host}:{args.port}"
+    log.info("serving on %s with %d worker(s); %s", where, args.workers, text, extra={"fields": fields})
+    if settings.slack_enabled and settings.slack_bot_token is None:
+        log.warning(
+            "SLACK_BOT_TOKEN is not set (nor --slack-bot-token-file): Slack events are acknowledged, never answered"
+        )
+    spec = WorkerSpec(settings, args.knowledge, args.host, args.port, args.http, args.loop, args.log_level)
+    bot = load_bot(args)  # fails here, once, with the knowledge errors, rather than in every worker
     if args.workers == 1:
-        app = create_app(load_bot(args), settings)
-        signal.signal(signal.SIGTERM, _flush_logs_then_terminate)
-        uvicorn.run(app, **common)
+        app = create_app(bot, settings, reload_on_sighup=True)
+        signal.signal(signal.SIGTERM, flush_logs_then_terminate)
+        uvicorn.Server(uvicorn.Config(app, **uvicorn_options(spec))).run(sockets=[sock])
         return 0
-    if settings.slack_enabled:
-        logging.getLogger("sahel_bot.webhook").warning(
-            "with --workers %d, each worker keeps its own seen event ids and thread contexts: a retried Slack "
-            "event that reaches another worker is answered again; one worker serves thousands of requests a second",
+    sock.close()  # it only checked the port is free: the workers bind their own
+    if settings.state_url is None:
+        log.warning(
+            "with --workers %d and no shared state, each worker keeps its own Slack event ids (a retried event "
+            "that reaches another worker is answered again) and its own conversation contexts (a follow-up in a "
+            "thread, DM, channel or /ask conversation that reaches another worker starts afresh); share them "
+            "with --state redis://HOST:PORT/DB or SAHEL_BOT_STATE_URL",
             args.workers,
         )
-    # Each worker process builds its own app from the environment: hand the resolved settings down.
-    os.environ.update(settings.to_env())
-    if args.knowledge:
-        os.environ["SAHEL_BOT_KNOWLEDGE_DIR"] = str(Path(args.knowledge).resolve())
-    load_bot(args)  # fail here, once, with the knowledge errors, rather than in every worker
-    uvicorn.run("sahel_bot.interfaces.webhook:app_from_env", factory=True, workers=args.workers, **common)
-    return 0
+    if not has_reuse_port():
+        log.warning("this system has no SO_REUSEPORT: uvicorn's workers share one socket instead")
+        os.environ.update(settings.to_env())
+        if args.knowledge:
+            os.environ["SAHEL_BOT_KNOWLEDGE_DIR"] = str(Path(args.knowledge).resolve())
+        options = {k: v for k, v in uvicorn_options(spec).items() if k != "timeout_graceful_shutdown"}
+        uvicorn.run("sahel_bot.interfaces.webhook:app_from_env", factory=True, workers=args.workers, **options)
+        return 0
+    del bot
+    knowledge = str(Path(args.knowledge).resolve()) if args.knowledge else None
+    spec = WorkerSpec(settings, knowledge, args.host, args.port, args.http, args.loop, args.log_level)
+    return run_workers(spec, args.workers)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..about import About
 from ..reply import Reply
 
 __all__ = [
-    "BRIEF_URL",
     "escape",
     "plain_text",
     "slack_message",
@@ -21,10 +21,6 @@ __all__ = [
     "split_text",
     "strip_leading_mention",
 ]
-
-#: The brief every answer cites (a fixed, trusted URL: the only link we build).
-BRIEF_URL = "https://crsreports.congress.gov/product/pdf/IF/IF10172"
-BRIEF_LABEL = "CRS IF10172"
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -82,20 +78,33 @@ def split_text(text: str, limit: int = MAX_SECTION_CHARS) -> list[str]:
     return chunks
 
 
-def _citation_line(section: str, quote: str) -> str:
+#: a link Slack can show as it is: http(s), and none of the characters of its markup or whitespace
+_PLAIN_LINK = re.compile(r"https?://[^\s<>|]+")
+
+
+def _source(about: About) -> str:
+    """Return the brief as mrkdwn: its label, linked to ``about.link`` when that is a plain http(s) URL."""
+    label = escape(about.label or about.title)
+    if _PLAIN_LINK.fullmatch(about.link):
+        return f"<{about.link}|{label}>"
+    return label
+
+
+def _citation_line(source: str, section: str, quote: str) -> str:
     """Return a citation as mrkdwn: the brief's link, the section and the quote (escaped, at most 300 chars)."""
-    line = f"Source: <{BRIEF_URL}|{BRIEF_LABEL}>, {escape(section)}"
+    line = f"Source: {source}, {escape(section)}"
     if quote:
         line += f": “{escape(_shorten(quote, MAX_QUOTE_CHARS))}”"
     return line
 
 
-def slack_message(reply: Reply, response_type: str | None = None) -> dict[str, Any]:
+def slack_message(reply: Reply, about: About, response_type: str | None = None) -> dict[str, Any]:
     """Return ``reply`` as a Slack message: ``text`` (the notification fallback, always set) and ``blocks``.
 
     The answer goes in section blocks, "did you mean" suggestions in a bulleted section, the citations in a
-    context block.  Every piece of text is escaped; the only link is the brief's fixed URL.  With
-    ``response_type`` (``ephemeral`` or ``in_channel``) the message is a slash-command reply.
+    context block naming the brief (``about``).  Every piece of text is escaped; the only link is the
+    brief's own (its front matter's ``about.link``).  With ``response_type`` (``ephemeral`` or
+    ``in_channel``) the message is a slash-command reply.
     """
     answer = escape(reply.text.strip()) or "…"
     sections = split_text(answer, MAX_SECTION_CHARS)
@@ -107,7 +116,8 @@ def slack_message(reply: Reply, response_type: str | None = None) -> dict[str, A
         cited = list(reply.citations)
         if len(cited) > MAX_CONTEXT_ELEMENTS:
             cited = cited[: MAX_CONTEXT_ELEMENTS - 1]
-        elements = [{"type": "mrkdwn", "text": _citation_line(c.section, c.quote)} for c in cited]
+        source = _source(about)
+        elements = [{"type": "mrkdwn", "text": _citation_line(source, c.section, c.quote)} for c in cited]
         if len(cited) < len(reply.citations):
             elements.append({"type": "mrkdwn", "text": f"and {len(reply.citations) - len(cited)} more sources"})
         extra.append({"type": "context", "elements": elements})
@@ -138,7 +148,7 @@ def _fallback(text: str) -> str:
     return text[:cut].rstrip() + "…"
 
 
-def plain_text(reply: Reply, escaped: bool = False, limit: int = MAX_TEXT_CHARS) -> str:
+def plain_text(reply: Reply, about: About, escaped: bool = False, limit: int = MAX_TEXT_CHARS) -> str:
     """Return ``reply`` as one plain-text message (answer, suggestions, sources) of at most ``limit`` characters.
 
     For Slack-compatible servers that read only ``text``.  ``escaped`` applies Slack's escaping (Slack's
@@ -148,7 +158,7 @@ def plain_text(reply: Reply, escaped: bool = False, limit: int = MAX_TEXT_CHARS)
     lines = [esc(reply.text.strip())]
     lines.extend(f"• {esc(s)}" for s in reply.suggestions[:10])
     for c in reply.citations[:MAX_CONTEXT_ELEMENTS]:
-        line = f"Source: {BRIEF_LABEL}, {c.section}"
+        line = f"Source: {about.label or about.title}, {c.section}"
         if c.quote:
             line += f": “{_shorten(c.quote, MAX_QUOTE_CHARS)}”"
         lines.append("> " + esc(line))

@@ -1,6 +1,7 @@
 """A small thread-safe key-value store whose entries expire: conversation contexts and seen Events API ids.
 
-In memory and per process; anything with the same methods (``KeyValueStore``) can replace it.
+In memory and per process; anything with the same methods (``KeyValueStore``) can replace it.  The shared
+stores on Redis (``state_store``) have the same roles with asynchronous methods, run by the event loop.
 May import: the standard library only.
 """
 
