@@ -186,6 +186,21 @@ def test_each_argument_is_a_turn_with_conversation(capsys: pytest.CaptureFixture
     assert json.loads(capsys.readouterr().out)["question"] == "who leads aqim?"
 
 
+def test_more_continues_an_answer_in_a_conversation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "--conversation", "what is ansar al dine?", "tell me more", "go on"]) == 0
+    first, second, third = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["outcome"] == "answer"
+    assert first["more"]  # what is left travels in a field of its own
+    assert "More:" in first["text"]
+    assert second["outcome"] == "answer"
+    assert second["text"] not in first["text"]
+    assert second["citations"]
+    assert third["text"] != second["text"]
+    # on its own, "more" has nothing to go on
+    assert main(["ask", "--json", "more"]) == 0
+    assert json.loads(capsys.readouterr().out)["outcome"] == "decline"
+
+
 def test_help_is_about_the_command_and_the_brief(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["check", "--help"])

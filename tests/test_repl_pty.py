@@ -266,6 +266,20 @@ def test_real_answers_completion_follow_up_and_why(env: dict[str, str]) -> None:
     assert "Traceback" not in term.log.getvalue()
 
 
+def test_more_in_the_terminal(env: dict[str, str]) -> None:
+    term = Terminal([], env)
+    term.ready()
+    term.type("who is mokhtar bel mokhtar\r")
+    term.expect(r"Algerian")
+    term.expect(r"More: ")
+    term.ready()
+    term.type("more\r")
+    term.expect(r"Libya")
+    term.ready()
+    term.type("\x04")
+    assert term.finish() == 0
+
+
 # -- the pipe --------------------------------------------------------------------------------------------
 
 

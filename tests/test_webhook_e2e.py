@@ -167,3 +167,58 @@ def test_serve_refuses_to_start_without_configuration(repo_root: Path) -> None:
     assert done.returncode == 3
     assert "set SLACK_SIGNING_SECRET" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _mention(text: str, ts: str, event_id: str, thread_ts: str | None = None) -> str:
+    event = {
+        "type": "app_mention",
+        "user": "U1",
+        "text": f"<@{BOT_USER_ID}> {text}",
+        "ts": ts,
+        "channel": "C1",
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return json.dumps(
+        {
+            "token": "deprecated",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": "T1", "user_id": BOT_USER_ID, "is_bot": True}],
+            "event": event,
+        }
+    )
+
+
+def test_more_in_a_slack_thread_and_over_the_token_route(server: Server, slack: SlackStandIn) -> None:
+    """An answer that leaves something out says so, and "more" in the same conversation gives it."""
+    server.signed("/slack/events", _mention("who is Mokhtar bel Mokhtar?", "7.1", "EvMore1"), "application/json")
+    slack.wait_for(1)
+    server.signed("/slack/events", _mention("more", "7.2", "EvMore2", thread_ts="7.1"), "application/json")
+    slack.wait_for(2)
+
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    first = server.client.post(
+        "/ask", json={"question": "who is Mokhtar bel Mokhtar?", "conversation": "m1"}, headers=headers
+    )
+    rest = server.client.post("/ask", json={"question": "more", "conversation": "m1"}, headers=headers)
+    alone = server.client.post("/ask", json={"question": "more", "conversation": "m2"}, headers=headers)
+    server.stop()
+
+    opening, more = (p.args for p in slack.posts())
+    assert "Algerian" in opening["text"]
+    hints = [e["text"] for b in opening["blocks"] if b["type"] == "context" for e in b["elements"]]
+    assert any("*more*" in h for h in hints)
+    assert more["thread_ts"] == "7.1"
+    assert "Libya" in more["text"]
+    assert "Algerian national" not in more["text"]
+
+    assert first.json()["more"]
+    assert "Libya" not in first.json()["text"]
+    assert rest.json()["outcome"] == "answer"
+    assert "Libya" in rest.json()["text"]
+    assert alone.json()["answered"] is False  # a conversation with nothing before has nothing more

@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 
 from sahel_bot import Citation, ConfigError, Context, Reply
 from sahel_bot.interfaces.cli import main
-from sahel_bot.interfaces.slack_blocks import escape, plain_text, slack_message, slack_to_plain, split_text
+from sahel_bot.interfaces.slack_blocks import MORE_HINT, escape, plain_text, slack_message, slack_to_plain, split_text
 from sahel_bot.interfaces.store import TTLStore
 from sahel_bot.interfaces.webhook import SlackVerifier, create_app
 from sahel_bot.interfaces.webhook_config import ENVIRONMENT, WebhookConfigError, WebhookSettings
@@ -503,3 +503,14 @@ def test_port_in_use_is_one_plain_line(repo_root: Any) -> None:
         f"sahel-bot: Cannot listen on 127.0.0.1:{port}: the port is already in use (another server?); "
         "stop it or choose another --port.\n"
     )
+
+
+def test_more_hint_only_where_the_conversation_goes_on() -> None:
+    left = reply()._replace(more="What the answer left out.")
+
+    def hints(message: dict[str, Any]) -> list[str]:
+        return [e["text"] for b in message["blocks"] if b["type"] == "context" for e in b["elements"]]
+
+    assert MORE_HINT in hints(slack_message(left, ABOUT, in_thread=True))
+    assert MORE_HINT not in hints(slack_message(left, ABOUT, "ephemeral"))  # a slash command keeps no context
+    assert MORE_HINT not in hints(slack_message(reply(), ABOUT, in_thread=True))  # nothing was left

@@ -15,7 +15,7 @@ from .frame import Frame
 from .knowledge.schema import Fact
 from .model import Model
 from .normalize import normalize
-from .overview import more_of, overview, timeline
+from .overview import more_of, offer, overview, timeline
 from .reading import Reading, expansion_of
 from .reply import Citation
 from .statements import coordinate, said_once, unrepeated
@@ -170,6 +170,9 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         body = " ".join(said)
     if frame.present and facts and facts[0].relation in model.current:
         body += lang.message("as_of", date=model.about.date_printed)
+    if rest:
+        # what is left, named last: after the answer and its date
+        body += ("\n" if "\n" in body else " ") + offer(model, rest)
     cites = citations(model, facts)
     if shape == "about" and reading.entities:
         ent = model.entities[reading.entities[0]]

@@ -64,11 +64,26 @@ def decide_early(
         return None
     lang = model.lang
     tokens = frame.tokens
-    if not frame.mentions and context.is_empty and len(tokens) <= 6:
-        pronoun = next((t for t in tokens if t in lang.plural_pronouns), "")
-        if pronoun:
-            # "who leads it?" with nothing said before: ask which, rather than guess
-            vague = _which_one(model, frame, pronoun)
+    if not frame.mentions:
+        partial = next((t for t in tokens if t in model.name_heads), None)
+        if partial is not None:
+            # "tell me about ansar": the start of several names; ask which rather than pick one
+            candidates = model.name_heads[partial]
+            return _which_one(
+                model,
+                frame,
+                partial,
+                tokens.index(partial),
+                tokens.index(partial) + 1,
+                model.cls[candidates[0]],
+                candidates,
+            )
+    if not frame.mentions and context.is_empty and len(tokens) <= 8:
+        pointer = _pointer(model, frame)
+        if pointer is not None:
+            # "who leads it?", "where is he from?", "who leads the group?" with nothing said before:
+            # ask which, with the likeliest ones, rather than guess
+            vague = _which_one(model, frame, *pointer)
             if vague is not None:
                 return vague
     unresolved = [t for t in tokens if t in lang.personal_pronouns]
@@ -87,23 +102,47 @@ def decide_early(
     return None
 
 
-def _which_one(model: Model, frame: Frame, pronoun: str) -> Decision | None:
-    """Ask which group "it" means when nothing came before, if the question reads as one about a group."""
-    groups = sorted(
-        (e for e in model.entities.values() if model.cls[e.id] == "group" and model.index.by_entity.get(e.id)),
+#: The classes a pointing word with nothing to point at is asked back about (their entities are few and named).
+_ASKED_BACK = ("group", "person")
+
+
+def _pointer(model: Model, frame: Frame) -> tuple[str, int, int, str] | None:
+    """The words that point back at something ("it", "he", "the group"): their text, span and class."""
+    lang = model.lang
+    tokens = frame.tokens
+    for i, token in enumerate(tokens):
+        if token in lang.personal_pronouns or token in lang.plural_pronouns:
+            kind = lang.pronouns.get(token, "any")
+            return token, i, i + 1, kind if kind in _ASKED_BACK else "group"
+        if i and tokens[i - 1] in lang.definite_articles and token in model.type_nouns:
+            types = model.type_words.get(token, ())
+            kind = model.knowledge.types[types[0]].cls if types else ""
+            if kind in _ASKED_BACK and token not in model.role_nouns:
+                return f"{tokens[i - 1]} {token}", i - 1, i + 1, kind
+    return None
+
+
+def _which_one(
+    model: Model, frame: Frame, pointer: str, start: int, end: int, kind: str, among: tuple[str, ...] = ()
+) -> Decision | None:
+    """Ask which one the pointing words mean (of ``among``, else of their kind, the ones the brief says
+    most about), with the question asked of each."""
+    pool = [model.entities[e] for e in among] or [e for e in model.entities.values() if model.cls[e.id] == kind]
+    likely = sorted(
+        (e for e in pool if model.index.by_entity.get(e.id)),
         key=lambda e: (-len(model.index.by_entity.get(e.id, ())), e.id),
-    )[:3]
-    if not groups:
+    )[: max(3, len(among))]
+    if not likely:
         return None
-    at = frame.tokens.index(pronoun)
-    probe = Mention(groups[0].id, at, at + 1, groups[0].name, pronoun, 100.0, "probe")
+    probe = Mention(likely[0].id, start, end, likely[0].name, pointer, 100.0, "probe")
     matches = [m for m in model.matcher.match(frame.tokens, (probe,)) if m.intent.slots and m.score >= 0.7]
-    if not matches:
-        return None
-    intent = matches[0].intent
-    reading = Reading(intent.id, matches[0].score, (), intent.compose, "", match=matches[0])
-    reason = f"'{pronoun}' refers to nothing said before; the question reads as {intent.id}"
-    return Decision(CLARIFY, "vague", reason, reading=reading, pronoun=pronoun, candidates=tuple(g.id for g in groups))
+    reading = None
+    reason = f"'{pointer}' refers to nothing said before"
+    if matches:
+        intent = matches[0].intent
+        reading = Reading(intent.id, matches[0].score, (), intent.compose, "", match=matches[0])
+        reason += f"; the question reads as {intent.id}"
+    return Decision(CLARIFY, "vague", reason, reading=reading, pronoun=pointer, candidates=tuple(e.id for e in likely))
 
 
 def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -> Decision:

@@ -57,7 +57,14 @@ def say(model: Model, decision: Decision, turn: Turn, mentions: Mentions | None,
     if code == "vague":
         kind = model.cls[decision.candidates[0]] if decision.candidates else "group"
         text = lang.message("which_one", kind=kind, pronoun=decision.pronoun)
-        return Message(text, suggestions=_template_suggestions(model, decision.reading, decision.candidates))
+        # the question in the user's own words, asked of each; a template's wording when theirs has none
+        # to replace (a template drops the possessive "'s", the user's words keep it)
+        names = [model.entities[e].short for e in decision.candidates]
+        if decision.pronoun in lang.possessive_pronouns:
+            names = [f"{n}\u2019s" for n in names]
+        suggestions = _asked_of(model, frame.text, decision.pronoun, names) if frame is not None else ()
+        suggestions = suggestions or _template_suggestions(model, decision.reading, decision.candidates)
+        return Message(text, suggestions=suggestions)
     if code == "unresolved":
         return Message(lang.message("who_is_pronoun", pronoun=decision.pronoun))
     if code == "outside":
@@ -144,6 +151,17 @@ def _suggestions(model: Model, readings: tuple[Reading, ...]) -> tuple[str, ...]
         elif r.facts:
             out.append(model.lang.message("tell_me_about", name=model.entities[r.facts[0].fact.subject].short))
     return tuple(dict.fromkeys(out))[:3]
+
+
+def _asked_of(model: Model, question: str, pointer: str, names: list[str]) -> tuple[str, ...]:
+    """The question with its pointing words ("he", "the group", "ansar") replaced by each name in turn."""
+    found = re.search(rf"\b{re.escape(pointer)}\b", question, flags=re.IGNORECASE)
+    if found is None:
+        return ()
+    asked = question.strip().rstrip("?.! ")
+    first = asked.split()[0].lower() if asked.split() else ""
+    mark = "?" if first in model.lang.question_words | model.lang.yes_no_starts else ""
+    return tuple(_capital(asked[: found.start()] + name + asked[found.end() :]) + mark for name in names)
 
 
 def _template_suggestions(model: Model, reading: Reading | None, candidates: tuple[str, ...]) -> tuple[str, ...]:

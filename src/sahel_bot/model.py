@@ -83,6 +83,21 @@ class Model:
         self.names = {
             e.id: tuple(n for n in dict.fromkeys(normalize(x) for x in e.names) if n) for e in self.entities.values()
         }
+        # the first word of names that several groups or people share ("ansar", "abu"): typed alone, it is
+        # a partial name the question back should resolve, not a guess; a word that is a name itself is none
+        whole = {n for ns in self.names.values() for n in ns} | {
+            normalize(w) for e in self.entities.values() for w in e.weak_aliases
+        }
+        common = self.lang.stopwords | common_english_words()
+        heads: dict[str, set[str]] = {}
+        for e, ns in self.names.items():
+            if self.cls[e] not in ("group", "person"):
+                continue
+            for n in ns:
+                head = n.split()[0]
+                if len(n.split()) > 1 and len(head) > 2 and head not in common | whole | words.keys():
+                    heads.setdefault(head, set()).add(e)
+        self.name_heads = {h: tuple(sorted(es)) for h, es in heads.items() if len(es) > 1}
         # the brief's year: nothing after it can be in the brief ("in 2020", "since 2018")
         date = knowledge.brief.date
         self.brief_year = int(date[:4]) if date[:4].isdigit() else 9999

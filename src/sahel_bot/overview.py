@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from .knowledge.schema import Entity, Fact
 from .model import Model
-from .statements import coordinate, said_once, says_the_same, statement_words, unrepeated
+from .statements import coordinate, said_once, statement_words, unrepeated
 
-__all__ = ["Said", "description_lead", "events", "more_of", "overview", "same_event", "timeline", "words_in"]
+__all__ = ["Said", "description_lead", "events", "more_of", "offer", "overview", "same_event", "timeline", "words_in"]
 
-#: What an answer says, the facts it says, and the facts it leaves for "more".
+#: What an answer says, the facts it says, and the facts it leaves for "more" (``offer`` names them).
 Said = tuple[str, list[Fact], list[Fact]]
 
 
@@ -42,7 +42,7 @@ def description_lead(entity: Entity, budget: int) -> str:
     return " ".join(description.split()[:budget]).rstrip(",;") + "…"
 
 
-def _offer(model: Model, rest: list[Fact]) -> str:
+def offer(model: Model, rest: list[Fact] | tuple[Fact, ...]) -> str:
     """ "More: funding, attacks.": what the facts left over are about, by their relations' labels."""
     if not rest:
         return ""
@@ -52,11 +52,23 @@ def _offer(model: Model, rest: list[Fact]) -> str:
     return model.lang.message("more_offer", topics=", ".join(topics[:4]))
 
 
-def _fresh(model: Model, facts: list[Fact], lead: str) -> list[Fact]:
-    """The facts to say, once each, leaving out those the lead (a description) already says."""
-    return [
-        f for f in said_once(model, unrepeated(model, facts)) if not lead or not says_the_same(model, f.statement, lead)
-    ]
+#: A fact this much of whose content words the lead has (the entity's names count as said) is said by it.
+LEAD_SAYS = 0.7
+
+
+def _fresh(model: Model, facts: list[Fact], lead: str, entity: Entity | None) -> list[Fact]:
+    """The facts to say, once each, leaving out those the lead (a description written from them) says."""
+    ones = said_once(model, unrepeated(model, facts))
+    if not lead:
+        return ones
+    lead_words = statement_words(model, lead)
+    told = lead_words | _name_words(model, entity)
+    fresh = []
+    for f in ones:
+        words = statement_words(model, f.statement)
+        if not words or len(words & told) / min(len(words), len(lead_words) or 1) < LEAD_SAYS:
+            fresh.append(f)
+    return fresh
 
 
 def _name_words(model: Model, entity: Entity | None) -> frozenset[str]:
@@ -68,8 +80,10 @@ def _name_words(model: Model, entity: Entity | None) -> frozenset[str]:
 def overview(model: Model, entity: Entity | None, facts: list[Fact]) -> Said:
     """Who or what the entity is, briefly, then what else there is to ask."""
     budget = model.lang.overview_words
-    lead = description_lead(entity, budget - 8) if entity is not None and entity.description else ""
-    fresh = _fresh(model, facts, lead)
+    # room is left for the brief's date (when the answer is about the present) and the offer of more
+    room = budget - words_in(model.lang.message("as_of", date="")) - 6
+    lead = description_lead(entity, room) if entity is not None and entity.description else ""
+    fresh = _fresh(model, facts, lead, entity)
     # the facts the lead was written from are said by it: one for each sentence the entity cites (else
     # the facts the lead says again) are cited, and the next turn may ask on from them
     kept = {f.id for f in fresh}
@@ -89,14 +103,13 @@ def overview(model: Model, entity: Entity | None, facts: list[Fact]) -> Said:
     text = lead
     for statement, members in coordinate(model, fresh):
         # a defining fact more, when there is room for it and the offer
-        if words_in(text) + words_in(statement) > budget - 6 or (lead and len(said) > len(covered)):
+        if words_in(text) + words_in(statement) > room or (lead and len(said) > len(covered)):
             break
         text = f"{text} {statement}".strip()
         said += members
     done = {f.id for f in said[len(covered) :]}
     rest = [f for f in fresh if f.id not in done]
-    offer = _offer(model, rest)
-    return (f"{text} {offer}".strip(), said, rest)
+    return (text, said, rest)
 
 
 def _specific(model: Model, date: str | None) -> bool:
@@ -173,14 +186,13 @@ def timeline(model: Model, facts: list[Fact], by_event: bool = False) -> Said:
         # a timeline spans its years: the first and the last come before the ones between
         firsts = [firsts[0], firsts[-1], *firsts[1:-1]]
     # an event's other facts wait behind "more"; a year's second fact fills the room a timeline has left
-    seconds = [f for g in groups for f in g[1:]]
+    seconds = [f for g in groups for f in g[1:] if not same_event(model, f, g[0])]
     said = _lines(firsts, [] if by_event else seconds, model.lang.answer_words - 8)
     done = {f.id for f in said}
-    rest = [f for f in firsts + seconds if f.id not in done]
+    rest = [f for g in groups for f in g if f.id not in done]
     order = {f.id: i for i, f in enumerate(fresh)}
     said.sort(key=lambda f: (f.year_from or 9999, model.month(f.date), order[f.id]))
-    offer = _offer(model, rest)
-    return ("\n".join(_dated(f) for f in said) + (f"\n{offer}" if offer else ""), said, rest)
+    return ("\n".join(_dated(f) for f in said), said, rest)
 
 
 def more_of(model: Model, facts: list[Fact]) -> Said:
@@ -195,5 +207,4 @@ def more_of(model: Model, facts: list[Fact]) -> Said:
         said += members
     done = {f.id for f in said}
     rest = [f for f in facts if f.id not in done]
-    offer = _offer(model, rest)
-    return (" ".join(texts) + (f" {offer}" if offer else ""), said, rest)
+    return (" ".join(texts), said, rest)

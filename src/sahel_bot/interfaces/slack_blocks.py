@@ -98,13 +98,20 @@ def _citation_line(source: str, section: str, quote: str) -> str:
     return line
 
 
-def slack_message(reply: Reply, about: About, response_type: str | None = None) -> dict[str, Any]:
+#: the hint under an answer that left something for "more", where the conversation goes on (a thread)
+MORE_HINT = "Reply *more* in this thread for the rest."
+
+
+def slack_message(
+    reply: Reply, about: About, response_type: str | None = None, *, in_thread: bool = False
+) -> dict[str, Any]:
     """Return ``reply`` as a Slack message: ``text`` (the notification fallback, always set) and ``blocks``.
 
     The answer goes in section blocks, "did you mean" suggestions in a bulleted section, the citations in a
     context block naming the brief (``about``).  Every piece of text is escaped; the only link is the
     brief's own (its front matter's ``about.link``).  With ``response_type`` (``ephemeral`` or
-    ``in_channel``) the message is a slash-command reply.
+    ``in_channel``) the message is a slash-command reply.  ``in_thread``: the message goes to a thread that
+    keeps the conversation, so an answer that left something for "more" says how to get it.
     """
     answer = escape(reply.text.strip()) or "…"
     sections = split_text(answer, MAX_SECTION_CHARS)
@@ -112,6 +119,8 @@ def slack_message(reply: Reply, about: About, response_type: str | None = None) 
     if reply.suggestions:
         bullets = "\n".join(f"• {escape(_shorten(s, 200))}" for s in reply.suggestions[:10])
         extra.append({"type": "section", "text": {"type": "mrkdwn", "text": bullets}})
+    if in_thread and reply.more:
+        extra.append({"type": "context", "elements": [{"type": "mrkdwn", "text": MORE_HINT}]})
     if reply.citations:
         cited = list(reply.citations)
         if len(cited) > MAX_CONTEXT_ELEMENTS:

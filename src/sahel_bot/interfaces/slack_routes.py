@@ -223,7 +223,7 @@ class SlackRoutes:
 
     def _post(self, channel: str, thread_ts: str, reply: Reply | None) -> None:
         assert self.web is not None
-        message = slack_message(reply, self.answers.about) if reply is not None else {"text": SORRY}
+        message = slack_message(reply, self.answers.about, in_thread=True) if reply is not None else {"text": SORRY}
         self.web.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
 
 
