@@ -94,6 +94,10 @@ CASES: dict[str, tuple[str, list[str]]] = {
             "facts/facts.yaml:2:1: unknown top-level key 'factz'; did you mean 'facts'?",
         ],
     ),
+    "bad_unnamed": (
+        "facts/zz_extra.yaml",
+        ["facts/zz_extra.yaml:7:14: 'unnamed' must be true or false"],
+    ),
     "duplicate_entity_and_alias": (
         "facts/zz_extra.yaml",
         [

@@ -20,7 +20,13 @@ from .model import Model
 from .prepare import Turn
 from .reading import Reading, same_facts
 from .readings import Readings
-from .verify import exact_not_given, finer_place_not_named, pointed_but_not_given
+from .verify import (
+    exact_not_given,
+    finer_date_not_given,
+    finer_place_not_named,
+    name_not_given,
+    pointed_but_not_given,
+)
 
 __all__ = ["ANSWER", "CLARIFY", "DECLINE", "Decision", "decide", "decide_early"]
 
@@ -99,6 +105,11 @@ def decide_early(
         return Decision(DECLINE, "outside", f"mentions {names}, which the brief does not cover")
     if frame.after_brief:
         return Decision(DECLINE, "after_brief", f"asks about {frame.after_brief}, after the brief's date")
+    unnamed = name_not_given(model, frame)
+    if unnamed is not None:
+        return Decision(
+            DECLINE, "unnamed", f"asks who {unnamed} is, and the brief never names it", candidates=(unnamed,)
+        )
     return None
 
 
@@ -188,6 +199,10 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         # "what was the exact dollar total of ransoms?": the brief says "millions of dollars", no more
         top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
         return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="exact")
+    if finer_date_not_given(model, frame, best):
+        # "in what month of 2013 did they merge?": the brief says 2013
+        top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
+        return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="finer_date")
     if finer_place_not_named(model, frame, best):
         # "which town in X did they attack?": the brief names the country, not the town
         return _not_answered(model, frame, best, readings)

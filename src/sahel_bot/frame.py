@@ -43,6 +43,8 @@ class Frame(NamedTuple):
     beyond: tuple[str, ...] = ()
     #: an exact figure asked for ("exactly how much")
     exact: bool = False
+    #: a date finer than the year is asked ("in what month ...")
+    finer_date: bool = False
     #: the kind of value the question's relation must give, when its words name none ("how many do they have")
     gives: str = ""
     #: how the question reaches past the brief's date ("in 2020"), or ""
@@ -162,6 +164,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         years=years,
         wanted=tuple(dict.fromkeys(wanted)),
         exact=bool(lang.exact_words & set(tokens)),
+        finer_date=any(f" {c} " in f" {' '.join(tokens)} " for c in lang.finer_date_cues),
         acting=kind == "what" and bool(lang.doing_verbs & set(tokens)),
         present=bool(lang.present_words & set(tokens)),
         **_summary(model, tokens, kind),

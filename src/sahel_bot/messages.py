@@ -65,6 +65,12 @@ def say(model: Model, decision: Decision, turn: Turn, mentions: Mentions | None,
         suggestions = _asked_of(model, frame.text, decision.pronoun, names) if frame is not None else ()
         suggestions = suggestions or _template_suggestions(model, decision.reading, decision.candidates)
         return Message(text, suggestions=suggestions)
+    if code == "unnamed":
+        entity = model.entities[decision.candidates[0]]
+        text = lang.message("unnamed", name=entity.short)
+        text += lang.message("what_it_says_about", name=entity.short, description=entity.description)
+        cites = tuple(sentence_citation(model, c) for c in entity.cites[:1] if c in model.sentences)
+        return Message(text, cites, subject=entity.id)
     if code == "unresolved":
         return Message(lang.message("who_is_pronoun", pronoun=decision.pronoun))
     if code == "outside":

@@ -16,7 +16,13 @@ from .model import Model
 from .normalize import normalize
 from .reading import Reading
 
-__all__ = ["exact_not_given", "finer_place_not_named", "pointed_but_not_given"]
+__all__ = [
+    "exact_not_given",
+    "finer_date_not_given",
+    "finer_place_not_named",
+    "name_not_given",
+    "pointed_but_not_given",
+]
 
 _NUMBER = re.compile(r"\b(?!(?:19|20)\d\d\b)\d+")
 
@@ -40,6 +46,42 @@ def exact_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
     statement = normalize(reading.facts[0].fact.statement)
     # a number other than a year would be a figure
     return bool(model.lang.rough_amounts & set(statement.split())) and not _NUMBER.search(statement)
+
+
+def finer_date_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether a month or a day was asked ("in what month of 2013 ...") and the reading's fact dates its
+    event by the year (or "early 2013") only."""
+    if not frame.finer_date or not reading.facts:
+        return False
+    date = (reading.facts[0].fact.date or "").lower().split()
+    return not any(w in model.lang.months or (w.isdigit() and len(w) <= 2) for w in date)
+
+
+def name_not_given(model: Model, frame: Frame) -> str | None:
+    """The entity whose name or identity is asked ("who was the missionary?", "what was his name?") when the
+    brief never names it, else ``None``: its description is what the brief says, not who it was."""
+    if not frame.mentions:
+        return None
+    first = frame.mentions[0]
+    entity = model.entities.get(first.entity)
+    if entity is None or not entity.unnamed:
+        return None
+    lang = model.lang
+    text = " ".join(frame.tokens)
+    before = " ".join(frame.tokens[: first.start])
+    if frame.tokens[-1] in lang.dangling_words:
+        return None  # "who was he working for?"
+    # "who was <it> ...": the question opens by asking who it is, and what follows only describes it
+    # ("who was the missionary killed in Mauritania?")
+    who = any(before in (o, f"{o} the", f"{o} that", f"{o} this") for o in lang.identity_openers)
+    if who:
+        known = {model.stem(w) for n in (*entity.names, entity.description) for w in normalize(n).split()}
+        told = {model.stem(t) for m in frame.mentions for t in frame.tokens[m.start : m.end]}
+        after = [t for t in frame.tokens[first.end :] if t not in lang.stopwords and not t.isdigit()]
+        synonyms = model.knowledge.synonyms
+        who = all(model.stem(synonyms.get(t, t)) in known | told for t in after)
+    named = any(f" {w} " in f" {text} " for w in lang.name_words)
+    return entity.id if who or named else None
 
 
 def finer_place_not_named(model: Model, frame: Frame, reading: Reading) -> bool:

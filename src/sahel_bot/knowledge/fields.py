@@ -8,7 +8,18 @@ from __future__ import annotations
 
 __all__ = ["ENTITY_FIELDS", "FACT_FIELDS", "RELATION_FIELDS", "TYPE_FIELDS"]
 
-ENTITY_FIELDS = ("id", "type", "name", "short", "aliases", "weak_aliases", "description", "cites", "part_of")
+ENTITY_FIELDS = (
+    "id",
+    "type",
+    "name",
+    "short",
+    "aliases",
+    "weak_aliases",
+    "description",
+    "cites",
+    "part_of",
+    "unnamed",
+)
 RELATION_FIELDS = ("id", "description", "keywords", "gives", "role_nouns", "current", "result", "label")
 TYPE_FIELDS = ("id", "class", "nouns", "descriptors", "slots", "agent", "scale")
 FACT_FIELDS = (

@@ -127,6 +127,7 @@ class _Loader(VocabularyReader):
             cites=tuple(c for c, _ in view.strings("cites", e)),
             location=doc.location(view.node),
             part_of=tuple(p for p, _ in view.strings("part_of", e)),
+            unnamed=view.boolean("unnamed", e),
         )
         self.entity_nodes[entity_id] = (doc, view)
 

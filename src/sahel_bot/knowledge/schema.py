@@ -187,6 +187,9 @@ class Entity(NamedTuple):
     location: Location
     weak_aliases: tuple[str, ...] = ()
     part_of: tuple[str, ...] = ()
+    #: the brief never names it ("an American citizen", "a local affiliate"): its name is a description,
+    #: and "who was he?", "what was its name?" are not answered by it
+    unnamed: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:

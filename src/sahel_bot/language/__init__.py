@@ -137,6 +137,10 @@ class Language(NamedTuple):
     aside_words: frozenset[str]
     aside_phrases: tuple[tuple[str, ...], ...]
     exact_words: frozenset[str]
+    finer_date_cues: tuple[str, ...]
+    identity_openers: tuple[str, ...]
+    name_words: tuple[str, ...]
+    dangling_words: frozenset[str]
     rough_amounts: frozenset[str]
     measure: LazyPattern
     because: LazyPattern
@@ -211,6 +215,9 @@ _CONVERTERS: dict[str, Any] = {
     "since_then": _phrases,
     "timeline_words": _phrases,
     "more_requests": _phrases,
+    "finer_date_cues": _phrases,
+    "identity_openers": _phrases,
+    "name_words": _phrases,
     "overview_words": int,
     "answer_words": int,
     "more_chunk_words": int,
