@@ -7,6 +7,7 @@ May import: ``model``, ``frame``, ``reading``, ``reply``, ``statements``, ``docu
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -72,11 +73,13 @@ def citations(model: Model, facts: list[Fact] | tuple[Fact, ...]) -> tuple[Citat
     return tuple(out.values())
 
 
+@functools.lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
+    """A quote's words, remembered: the same quotes come back answer after answer."""
     return frozenset(normalize(text).split())
 
 
-def merged(cites: tuple[Citation, ...]) -> tuple[Citation, ...]:
+def merged(model: Model, cites: tuple[Citation, ...]) -> tuple[Citation, ...]:
     """The citations without one whose quote's words all lie inside another's: that one cites it."""
     found = list(dict.fromkeys(cites))
     words = [_words(c.quote) for c in found]
@@ -143,12 +146,13 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
     elif shape in SUMMARY_SHAPES:
         body, facts = summarise(model, frame, reading)
     elif shape in ("timeline", "year"):
-        body, facts, rest = timeline(model, facts, by_event=shape == "year")
+        # an entity's timeline comes from its overview facts, said once when the model was built
+        body, facts, rest = timeline(model, facts, by_event=shape == "year", once=shape == "timeline")
     elif shape == "more":
         body, facts, rest = more_of(model, facts)
     elif shape == "about":
         ent = model.entities[reading.entities[0]] if reading.entities else None
-        body, facts, rest = overview(model, ent, facts)
+        body, facts, rest = overview(model, ent, facts, once=True)
     elif shape in ("check", "check_no"):
         said, facts = _say(model, facts, 2)
         body = " ".join([lang.message("yes" if shape == "check" else "no"), *said])
@@ -199,7 +203,7 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         subject = entity_ids[0]
     else:
         subject = facts[0].subject if facts else None
-    return Composed(body, merged(cites), tuple(facts), subject, tuple(listed), tuple(rest))
+    return Composed(body, merged(model, cites), tuple(facts), subject, tuple(listed), tuple(rest))
 
 
 def _plural_kind(model: Model, frame: Frame) -> tuple[str, ...]:

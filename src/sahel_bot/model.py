@@ -168,7 +168,10 @@ class Model:
         else:
             roles = self.index.roles
             facts.sort(key=lambda f: (roles[f.id].get(ent) != "subject", -f.weight, f.year_from or 9999, f.id))
-        return tuple(facts)
+        from .statements import said_once, unrepeated  # statements reads the model: imported once built
+
+        # each thing once, here and not per question: saying once compares every pair of facts
+        return tuple(said_once(self, unrepeated(self, facts)))
 
     def _lexicon(self) -> set[str]:
         """Every word the knowledge uses: facts, relation keywords, templates, entity names and stop words."""

@@ -52,13 +52,16 @@ def offer(model: Model, rest: list[Fact] | tuple[Fact, ...]) -> str:
     return model.lang.message("more_offer", topics=", ".join(topics[:4]))
 
 
+#: How many facts an answer that stops at a word budget looks at: more than it can say.
+_WINDOW = 8
+
 #: A fact this much of whose content words the lead has (the entity's names count as said) is said by it.
 LEAD_SAYS = 0.7
 
 
-def _fresh(model: Model, facts: list[Fact], lead: str, entity: Entity | None) -> list[Fact]:
-    """The facts to say, once each, leaving out those the lead (a description written from them) says."""
-    ones = said_once(model, unrepeated(model, facts))
+def _fresh(model: Model, ones: list[Fact], lead: str, entity: Entity | None) -> list[Fact]:
+    """The facts to say (``ones``: each said once), leaving out those the lead (a description written from
+    them) says."""
     if not lead:
         return ones
     lead_words = statement_words(model, lead)
@@ -77,17 +80,23 @@ def _name_words(model: Model, entity: Entity | None) -> frozenset[str]:
     return frozenset(w for n in entity.names for w in statement_words(model, n))
 
 
-def overview(model: Model, entity: Entity | None, facts: list[Fact]) -> Said:
+def _once(model: Model, facts: list[Fact], once: bool) -> list[Fact]:
+    """The facts, each thing said once: ``once`` when they already are (an entity's overview or timeline,
+    made so when the model was built: saying once compares every pair, too slow to do per question)."""
+    return list(facts) if once else said_once(model, unrepeated(model, facts))
+
+
+def overview(model: Model, entity: Entity | None, facts: list[Fact], once: bool = False) -> Said:
     """Who or what the entity is, briefly, then what else there is to ask."""
     budget = model.lang.overview_words
     # room is left for the brief's date (when the answer is about the present) and the offer of more
     room = budget - words_in(model.lang.message("as_of", date="")) - 6
     lead = description_lead(entity, room) if entity is not None and entity.description else ""
-    fresh = _fresh(model, facts, lead, entity)
+    ones = _once(model, facts, once)
+    fresh = _fresh(model, ones, lead, entity)
     # the facts the lead was written from are said by it: one for each sentence the entity cites (else
     # the facts the lead says again) are cited, and the next turn may ask on from them
     kept = {f.id for f in fresh}
-    ones = said_once(model, unrepeated(model, facts))
     sources = entity.cites if entity is not None and lead else ()
     covered: list[Fact] = []
     lead_words = statement_words(model, lead) - _name_words(model, entity) if lead else frozenset()
@@ -101,7 +110,8 @@ def overview(model: Model, entity: Entity | None, facts: list[Fact]) -> Said:
         covered = [f for f in ones if f.id not in kept][:3]
     said: list[Fact] = list(covered)
     text = lead
-    for statement, members in coordinate(model, fresh):
+    # only the first few can be said before "more": coordinating them all would compare every pair
+    for statement, members in coordinate(model, fresh[:_WINDOW]):
         # a defining fact more, when there is room for it and the offer
         if words_in(text) + words_in(statement) > room or (lead and len(said) > len(covered)):
             break
@@ -166,13 +176,13 @@ def _lines(firsts: list[Fact], seconds: list[Fact], budget: int) -> list[Fact]:
     return said
 
 
-def timeline(model: Model, facts: list[Fact], by_event: bool = False) -> Said:
+def timeline(model: Model, facts: list[Fact], by_event: bool = False, once: bool = False) -> Said:
     """What happened, a dated line each, oldest first, as far as ``answer_words`` goes.
 
     A timeline first gives each year its most central fact (``by_event``: each event of the year one
     fact), then a second while there is room; the rest waits behind "more".
     """
-    fresh = said_once(model, unrepeated(model, facts))
+    fresh = _once(model, facts, once)
     if by_event:
         groups = events(model, fresh)
     else:
@@ -198,13 +208,16 @@ def timeline(model: Model, facts: list[Fact], by_event: bool = False) -> Said:
 def more_of(model: Model, facts: list[Fact]) -> Said:
     """The next chunk of what an answer left over, and what is still left after it."""
     budget = model.lang.more_chunk_words
-    said: list[Fact] = []
+    window = facts[: 2 * _WINDOW]
+    ones = said_once(model, window)
+    # a fact that says nothing the window's others do not is done with, not left for the next "more"
+    said: list[Fact] = [f for f in window if f not in ones]
     texts: list[str] = []
-    for statement, members in coordinate(model, said_once(model, facts)):
+    for statement, members in coordinate(model, ones):
         if texts and words_in(" ".join(texts)) + words_in(statement) > budget:
             break
         texts.append(statement)
         said += members
     done = {f.id for f in said}
     rest = [f for f in facts if f.id not in done]
-    return (" ".join(texts), said, rest)
+    return (" ".join(texts), said[len(window) - len(ones) :], rest)

@@ -9,7 +9,6 @@ May import: ``normalize``, ``model``, ``knowledge.schema``.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 
 from .knowledge.schema import Fact
@@ -189,7 +188,12 @@ class _Group:
 
 
 def _occurrences(text: str, name: str) -> list[int]:
-    return [m.start() for m in re.finditer(re.escape(name), text)]
+    found = []
+    at = text.find(name)
+    while at != -1:
+        found.append(at)
+        at = text.find(name, at + 1)
+    return found
 
 
 def coordinate(model: Model, facts: list[Fact]) -> list[tuple[str, list[Fact]]]:
