@@ -19,7 +19,7 @@ from .normalize import normalize
 from .overview import more_of, offer, overview, timeline
 from .reading import Reading, expansion_of
 from .reply import Citation
-from .statements import coordinate, said_once, unrepeated
+from .statements import coordinate, said_once, says_nothing_new, unrepeated
 from .summary_text import SUMMARY_SHAPES, summarise
 
 __all__ = ["Composed", "compose", "join", "sentence_citation"]
@@ -168,7 +168,9 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         listed = _listed(model, facts, reading, shape)
         names = list(dict.fromkeys(model.entities[e].short for e in listed))
         said, facts = _say(model, facts, 4)
-        body = " ".join([f"{join(names)}." if len(names) > 1 else "", *said]).strip()
+        # the list first, unless one statement already names them all ("X joined Y and Z in a merger")
+        names_said = len(said) == 1 and says_nothing_new(model, join(names), said[0])
+        body = " ".join([f"{join(names)}." if len(names) > 1 and not names_said else "", *said]).strip()
     else:
         said, facts = _say(model, _with_siblings(model, facts, frame))
         body = " ".join(said)
