@@ -40,6 +40,8 @@ def split_parts(lang: Language, text: str) -> list[str]:
 
 
 def _opens_question(lang: Language, word: str) -> bool:
+    if len(word) > 1 and word.isupper():
+        return False  # "IS-GS", "US": a name in capitals, not the verb "is" or the pronoun "us"
     word = word.lower().replace("'", "")
     return word in lang.question_words or word in lang.yes_no_starts
 

@@ -76,8 +76,32 @@ def _topic(model: Model, frame: Frame, words: Words, cue: set[str] | None = None
     return found
 
 
+def _options(frame: Frame) -> tuple[range, range] | None:
+    """The two things a "which came first: A or B?" question weighs: the spans either side of its "or"."""
+    tokens = frame.tokens
+    cue = tuple(frame.superlative.split())
+    at = next((i for i in range(len(tokens)) if tokens[i : i + len(cue)] == cue), None)
+    if at is None:
+        return None
+    inside = {j for m in frame.mentions for j in range(m.start + 1, m.end)}
+    ors = [j for j in range(at + len(cue) + 1, len(tokens) - 1) if tokens[j] == "or" and j not in inside]
+    if len(ors) != 1:
+        return None
+    return range(at + len(cue), ors[0]), range(ors[0] + 1, len(tokens))
+
+
 def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
     cue = model.lang.superlatives[frame.superlative]
+    options = _options(frame) if cue.by != "count" else None
+    if options is not None:
+        # "which came first: A or B?": the two facts the options name, by their dates
+        pair = [_dated(model, frame, span) for span in options]
+        if pair[0] is not None and pair[1] is not None and pair[0].fact.id != pair[1].fact.id:
+            when = {s.fact.id: (s.fact.year_from, model.month(s.fact.date)) for s in pair if s is not None}
+            ordered = sorted((s for s in pair if s is not None), key=lambda s: when[s.fact.id], reverse=cue.most)
+            detail = f"superlative '{frame.superlative}' of the two named: {', '.join(s.fact.id for s in ordered)}"
+            facts = tuple(s._replace(score=_SURE) for s in ordered)
+            return Reading("superlative", _SURE, facts, "superlative", detail, frame.entity_ids)
     found = _topic(model, frame, words, set(frame.superlative.split()))
     if cue.by == "count":
         counted = {model.stem(w) for w in cue.counting}

@@ -26,6 +26,10 @@ def summarise(model: Model, frame: Frame, reading: Reading) -> tuple[str, list[F
         counted = sorted(cue.counting)
         basis = lang.message("superlative_basis", counting=counted[0]) if cue.by == "count" and counted else ""
         cue_text = frame.superlative[0].upper() + frame.superlative[1:]
+        if len(facts) == 2:
+            # of the two the question named: the one, then the other ("after that" / "before that")
+            then = lang.message("before_that" if cue.most else "after_that", statement=facts[1].statement)
+            return f"{cue_text}: {facts[0].statement} {then}", facts
         return lang.message("superlative", cue=cue_text, basis=basis, statement=facts[0].statement), facts[:1]
     if shape == "total":
         values = [number(model, f.count) or 0 for f in facts]
