@@ -2,7 +2,8 @@
 
 A real HTTP server on 127.0.0.1 that speaks the documented Web API protocol (bearer token, JSON or form
 arguments, ``{"ok": ...}`` replies) and records every call, so the webhook's real ``slack_sdk`` clients are
-exercised end to end.  Also builds the slash-command bodies Slack sends (``slash_command``).
+exercised end to end.  Also builds the bodies Slack sends: slash commands (``slash_command``) and Events API
+mentions of the bot (``app_mention``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,33 @@ def slash_command(text: str, command: str = "/ask", **extra: str) -> str:
         **extra,
     }
     return urllib.parse.urlencode(fields)
+
+
+def app_mention(event_id: str, text: str, ts: str, thread_ts: str | None = None) -> str:
+    """Return an Events API delivery of an ``app_mention`` of the bot (``text`` after the mention), in
+    ``thread_ts``'s thread when given."""
+    inner: dict[str, Any] = {
+        "type": "app_mention",
+        "user": "U1",
+        "text": f"<@{BOT_USER_ID}> {text}",
+        "ts": ts,
+        "channel": "C1",
+        "event_ts": ts,
+    }
+    if thread_ts:
+        inner["thread_ts"] = thread_ts
+    return json.dumps(
+        {
+            "token": "deprecated",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": "T1", "user_id": BOT_USER_ID, "is_bot": True}],
+            "event": inner,
+        }
+    )
 
 
 @dataclass

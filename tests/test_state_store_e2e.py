@@ -8,40 +8,14 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from redis_server import RedisServer
 from serve_process import TOKEN, Server
-from slack_standin import BOT_USER_ID, SlackStandIn, slash_command
+from slack_standin import SlackStandIn, app_mention, slash_command
 
 pytestmark = pytest.mark.slow
-
-
-def event(event_id: str, text: str, ts: str, thread_ts: str | None = None) -> str:
-    inner: dict[str, Any] = {
-        "type": "app_mention",
-        "user": "U1",
-        "text": f"<@{BOT_USER_ID}> {text}",
-        "ts": ts,
-        "channel": "C1",
-        "event_ts": ts,
-    }
-    if thread_ts:
-        inner["thread_ts"] = thread_ts
-    return json.dumps(
-        {
-            "token": "deprecated",
-            "team_id": "T1",
-            "api_app_id": "A1",
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": "T1", "user_id": BOT_USER_ID, "is_bot": True}],
-            "event": inner,
-        }
-    )
 
 
 RETRY = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
@@ -75,7 +49,7 @@ def test_an_event_on_one_host_and_its_retry_on_the_other_post_once(
     hosts: tuple[Server, Server], slack: SlackStandIn
 ) -> None:
     a, b = hosts
-    body = event("EvShared1", "When was AQIM formed?", "1700000000.000100")
+    body = app_mention("EvShared1", "When was AQIM formed?", "1700000000.000100")
     assert a.signed("/slack/events", body, "application/json").status_code == 200
     assert b.signed("/slack/events", body, "application/json", **RETRY).status_code == 200
     slack.wait_for(1)
@@ -93,9 +67,9 @@ def test_a_threads_follow_up_on_the_other_host_keeps_its_context(
     hosts: tuple[Server, Server], slack: SlackStandIn
 ) -> None:
     a, b = hosts
-    a.signed("/slack/events", event("EvT1", "Who leads AQIM?", "1700000001.000100"), "application/json")
+    a.signed("/slack/events", app_mention("EvT1", "Who leads AQIM?", "1700000001.000100"), "application/json")
     slack.wait_for(1)
-    follow_up = event("EvT2", "Where is he from?", "1700000002.000100", thread_ts="1700000001.000100")
+    follow_up = app_mention("EvT2", "Where is he from?", "1700000002.000100", thread_ts="1700000001.000100")
     b.signed("/slack/events", follow_up, "application/json")
     posts = slack.wait_for(2)
     assert len(posts) == 2
@@ -125,7 +99,7 @@ def test_a_store_stopped_mid_run_costs_no_answer_and_sharing_resumes(
             "/slack/commands", slash_command("When was AQIM formed?", response_url=slack.response_url()), FORM
         )
         asked = server.ask("Who leads AQIM?", f"down-{i}")
-        posted = server.signed("/slack/events", event(f"EvDown{i}", "What is MUJAO?", f"17000001{i}.0"), JSON)
+        posted = server.signed("/slack/events", app_mention(f"EvDown{i}", "What is MUJAO?", f"17000001{i}.0"), JSON)
         assert time.monotonic() - began < 3  # Slack waits 3 s
         assert (command.status_code, asked.status_code, posted.status_code) == (200, 200, 200)
         assert "2006" in command.json()["text"]
@@ -143,7 +117,7 @@ def test_a_store_stopped_mid_run_costs_no_answer_and_sharing_resumes(
     while not (a.healthz()["status"] == b.healthz()["status"] == "ok"):
         assert time.monotonic() < deadline, "the store did not come back"
         time.sleep(0.2)
-    body = event("EvBack", "Who leads AQIM?", "1700000300.000100")
+    body = app_mention("EvBack", "Who leads AQIM?", "1700000300.000100")
     a.signed("/slack/events", body, JSON)
     b.signed("/slack/events", body, JSON, **RETRY)
     slack.wait_for(5)

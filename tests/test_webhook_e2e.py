@@ -20,7 +20,7 @@ import pytest
 from redis_server import free_port
 from sahel_bot import Bot
 from serve_process import BOT_TOKEN, SECRET, TOKEN, Server
-from slack_standin import BOT_USER_ID, SlackStandIn, slash_command
+from slack_standin import SlackStandIn, app_mention, slash_command
 
 pytestmark = pytest.mark.slow
 
@@ -85,25 +85,7 @@ def test_signed_slash_command_gets_a_cited_answer(server: Server, slack: SlackSt
 
 
 def test_app_mention_delivered_twice_is_posted_once(server: Server, slack: SlackStandIn) -> None:
-    payload = json.dumps(
-        {
-            "token": "deprecated",
-            "team_id": "T1",
-            "api_app_id": "A1",
-            "type": "event_callback",
-            "event_id": "EvE2E1",
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": "T1", "user_id": BOT_USER_ID, "is_bot": True}],
-            "event": {
-                "type": "app_mention",
-                "user": "U1",
-                "text": f"<@{BOT_USER_ID}> When was AQIM formed?",
-                "ts": "1700000000.000100",
-                "channel": "C1",
-                "event_ts": "1700000000.000100",
-            },
-        }
-    )
+    payload = app_mention("EvE2E1", "When was AQIM formed?", "1700000000.000100")
     first = server.signed("/slack/events", payload, "application/json")
     retry = server.signed(
         "/slack/events",
@@ -169,36 +151,11 @@ def test_serve_refuses_to_start_without_configuration(repo_root: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def _mention(text: str, ts: str, event_id: str, thread_ts: str | None = None) -> str:
-    event = {
-        "type": "app_mention",
-        "user": "U1",
-        "text": f"<@{BOT_USER_ID}> {text}",
-        "ts": ts,
-        "channel": "C1",
-        "event_ts": ts,
-    }
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-    return json.dumps(
-        {
-            "token": "deprecated",
-            "team_id": "T1",
-            "api_app_id": "A1",
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": "T1", "user_id": BOT_USER_ID, "is_bot": True}],
-            "event": event,
-        }
-    )
-
-
 def test_more_in_a_slack_thread_and_over_the_token_route(server: Server, slack: SlackStandIn) -> None:
     """An answer that leaves something out says so, and "more" in the same conversation gives it."""
-    server.signed("/slack/events", _mention("who is Mokhtar bel Mokhtar?", "7.1", "EvMore1"), "application/json")
+    server.signed("/slack/events", app_mention("EvMore1", "who is Mokhtar bel Mokhtar?", "7.1"), "application/json")
     slack.wait_for(1)
-    server.signed("/slack/events", _mention("more", "7.2", "EvMore2", thread_ts="7.1"), "application/json")
+    server.signed("/slack/events", app_mention("EvMore2", "more", "7.2", thread_ts="7.1"), "application/json")
     slack.wait_for(2)
 
     headers = {"Authorization": f"Bearer {TOKEN}"}
