@@ -88,16 +88,26 @@ class VocabularyReader:
             location=doc.location(view.node),
         )
 
-    def read_stems(self, doc: Doc, view: MappingView) -> None:
+    def _canonical(self, doc: Doc, view: MappingView, what: str) -> tuple[str, str] | None:
+        """The canonical word of a stem or synonym group as written and normalised, or ``None`` (with an
+        error) when it is missing or more than one word."""
         e = self.errors
-        view.check_keys(("canonical", "words"), "a stem group", e)
-        canonical = view.string("canonical", e, "a stem group", required=True)
+        view.check_keys(("canonical", "words"), what, e)
+        canonical = view.string("canonical", e, what, required=True)
         if canonical is None:
-            return
+            return None
         key = normalize(canonical)
         if len(key.split()) != 1:
             e.append(doc.error(view.where("canonical"), f"canonical word '{canonical}' must be a single word"))
+            return None
+        return canonical, key
+
+    def read_stems(self, doc: Doc, view: MappingView) -> None:
+        e = self.errors
+        found = self._canonical(doc, view, "a stem group")
+        if found is None:
             return
+        key = found[1]
         for word, node in view.strings("words", e):
             w = normalize(word)
             if len(w.split()) != 1:
@@ -111,14 +121,10 @@ class VocabularyReader:
     # -- facts ------------------------------------------------------------------
     def read_synonyms(self, doc: Doc, view: MappingView) -> None:
         e = self.errors
-        view.check_keys(("canonical", "words"), "a synonym group", e)
-        canonical = view.string("canonical", e, "a synonym group", required=True)
-        if canonical is None:
+        found = self._canonical(doc, view, "a synonym group")
+        if found is None:
             return
-        key = normalize(canonical)
-        if len(key.split()) != 1:
-            e.append(doc.error(view.where("canonical"), f"canonical word '{canonical}' must be a single word"))
-            return
+        canonical, key = found
         self.canonicals.setdefault(key, doc.location(view.where("canonical")))
         words = view.strings("words", e)
         if not words:
