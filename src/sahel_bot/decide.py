@@ -71,19 +71,11 @@ def decide_early(
     lang = model.lang
     tokens = frame.tokens
     if not frame.mentions:
-        partial = next((t for t in tokens if t in model.name_heads), None)
-        if partial is not None:
+        at = next((i for i, t in enumerate(tokens) if t in model.name_heads), None)
+        if at is not None:
             # "tell me about ansar": the start of several names; ask which rather than pick one
-            candidates = model.name_heads[partial]
-            return _which_one(
-                model,
-                frame,
-                partial,
-                tokens.index(partial),
-                tokens.index(partial) + 1,
-                model.cls[candidates[0]],
-                candidates,
-            )
+            candidates = model.name_heads[tokens[at]]
+            return _which_one(model, frame, tokens[at], at, at + 1, model.cls[candidates[0]], candidates)
     if not frame.mentions and context.is_empty and len(tokens) <= 8:
         pointer = _pointer(model, frame)
         if pointer is not None:
@@ -126,9 +118,8 @@ def _pointer(model: Model, frame: Frame) -> tuple[str, int, int, str] | None:
             kind = lang.pronouns.get(token, "any")
             return token, i, i + 1, kind if kind in _ASKED_BACK else "group"
         if i and tokens[i - 1] in lang.definite_articles and token in model.type_nouns:
-            types = model.type_words.get(token, ())
-            kind = model.knowledge.types[types[0]].cls if types else ""
-            if kind in _ASKED_BACK and token not in model.role_nouns:
+            kind = model.noun_class(token)
+            if kind in _ASKED_BACK:
                 return f"{tokens[i - 1]} {token}", i - 1, i + 1, kind
     return None
 

@@ -58,7 +58,7 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         if token in lang.demonstratives and following:
-            if _descriptor(model, following) or (following not in lang.stopwords and not _points_on(model, following)):
+            if model.noun_class(following) or (following not in lang.stopwords and not _points_on(model, following)):
                 # "that group": the noun says what kind of thing is meant; "that affiliate": something this
                 # bot has no name for, not the last subject
                 continue
@@ -70,7 +70,7 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         if previous in lang.anaphoric_adjectives and i >= 2 and tokens[i - 2] in ("the", "this", "that"):
             # "the new group", "the merged group", "the latter group"
             adjective, previous = previous, tokens[i - 2]
-        descriptor = _descriptor(model, token) if following != "of" else ""
+        descriptor = model.noun_class(token) if following != "of" else ""
         if descriptor and previous in lang.definite_articles:
             kind = descriptor
             if kind == "event" and mentions:
@@ -91,7 +91,7 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         # "his group": a possessive before a noun of a kind points at an entity of that kind
         owned = ""
         if token in lang.possessive_pronouns and following in model.type_nouns:
-            owned = _descriptor(model, following)
+            owned = model.noun_class(following)
         # "what did that do to them?": "that" doing something is what happened, an event, first
         happened = token in lang.demonstratives and following in lang.happening_verbs
         # "what caused it?", "what led to that?": what has a cause is an event
@@ -152,9 +152,9 @@ def _set_reference(
             if j < len(tokens) and tokens[j] in lang.number_words:
                 count, j = lang.number_words[tokens[j]], j + 1
             if j < len(tokens) and tokens[j] in model.type_nouns and tokens[j].endswith("s"):
-                kind, end = _descriptor(model, tokens[j]), j + 1
+                kind, end = model.noun_class(tokens[j]), j + 1
             elif token == "both" and j < len(tokens) and tokens[j] in model.type_nouns:
-                kind, end, count = _descriptor(model, tokens[j]), j + 1, 2
+                kind, end, count = model.noun_class(tokens[j]), j + 1, 2
             elif count is None:
                 continue
         elif token in lang.set_pronouns and recent and not mentions:
@@ -186,19 +186,9 @@ def _set_of(model: Model, context: Context, kind: str, count: int | None, recent
     return named[: count or len(named)] if count is not None and len(named) >= count else []
 
 
-def _descriptor(model: Model, noun: str) -> str:
-    """Return the class a noun describes ("group" -> group, "town" -> place), or "" (a role noun: none)."""
-    if noun in model.role_nouns:
-        return ""  # "the leader" names someone by their relation to another, not a thing talked about
-    types = model.type_words.get(noun)
-    if not types:
-        return ""
-    return model.knowledge.types[types[0]].cls
-
-
 def _points_on(model: Model, word: str) -> bool:
     """Whether "that <word>" still points at the last subject: a verb ("did that make ..."), an event noun."""
-    return word in model.lang.that_verbs or _descriptor(model, word) == "event"
+    return word in model.lang.that_verbs or model.noun_class(word) == "event"
 
 
 def _context_entity(

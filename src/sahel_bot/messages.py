@@ -67,10 +67,7 @@ def say(model: Model, decision: Decision, turn: Turn, mentions: Mentions | None,
         return Message(text, suggestions=suggestions)
     if code == "unnamed":
         entity = model.entities[decision.candidates[0]]
-        text = lang.message("unnamed", name=entity.short)
-        text += lang.message("what_it_says_about", name=entity.short, description=entity.description)
-        cites = tuple(sentence_citation(model, c) for c in entity.cites[:1] if c in model.sentences)
-        return Message(text, cites, subject=entity.id)
+        return _with_description(model, lang.message("unnamed", name=entity.short), entity.id)
     if code == "unresolved":
         return Message(lang.message("who_is_pronoun", pronoun=decision.pronoun))
     if code == "outside":
@@ -114,9 +111,16 @@ def _not_answered(model: Model, decision: Decision, frame: Frame) -> Message:
         text = lang.not_given.get(decision.asked_type, text) + lang.message("what_it_says", statement=nearby.statement)
         cites = citations(model, [nearby])
     else:
-        if entity.description:
-            text += lang.message("what_it_says_about", name=entity.short, description=entity.description)
-        cites = tuple(sentence_citation(model, c) for c in entity.cites[:1] if c in model.sentences)
+        return _with_description(model, text, entity.id)
+    return Message(text, cites, subject=entity.id)
+
+
+def _with_description(model: Model, text: str, entity_id: str) -> Message:
+    """A decline, then what the brief does say of the entity (its description), cited at its first sentence."""
+    entity = model.entities[entity_id]
+    if entity.description:
+        text += model.lang.message("what_it_says_about", name=entity.short, description=entity.description)
+    cites = tuple(sentence_citation(model, c) for c in entity.cites[:1] if c in model.sentences)
     return Message(text, cites, subject=entity.id)
 
 

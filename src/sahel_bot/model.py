@@ -88,14 +88,15 @@ class Model:
         whole = {n for ns in self.names.values() for n in ns} | {
             normalize(w) for e in self.entities.values() for w in e.weak_aliases
         }
-        common = self.lang.stopwords | common_english_words()
+        # (common words: the speller's, read once from the word list)
+        excluded = self.lang.stopwords | self.speller.common | whole | words.keys()
         heads: dict[str, set[str]] = {}
         for e, ns in self.names.items():
             if self.cls[e] not in ("group", "person"):
                 continue
             for n in ns:
                 head = n.split()[0]
-                if len(n.split()) > 1 and len(head) > 2 and head not in common | whole | words.keys():
+                if len(n.split()) > 1 and len(head) > 2 and head not in excluded:
                     heads.setdefault(head, set()).add(e)
         self.name_heads = {h: tuple(sorted(es)) for h, es in heads.items() if len(es) > 1}
         # the brief's year: nothing after it can be in the brief ("in 2020", "since 2018")
@@ -125,6 +126,13 @@ class Model:
     def gives(self, relation: str, kind: str) -> bool:
         """Whether facts of ``relation`` hold a value of ``kind`` (a place, a reason, a name ...)."""
         return relation in self.giving.get(kind, frozenset())
+
+    def noun_class(self, noun: str) -> str:
+        """Return the class a noun describes ("group" -> group, "town" -> place), or "" (a role noun: none)."""
+        if noun in self.role_nouns:
+            return ""  # "the leader" names someone by their relation to another, not a thing talked about
+        types = self.type_words.get(noun)
+        return self.knowledge.types[types[0]].cls if types else ""
 
     def types_named(self, tokens: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
         """Return (word, types) for each noun or descriptor of a type the question uses, the longest first."""

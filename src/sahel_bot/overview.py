@@ -59,13 +59,13 @@ _WINDOW = 8
 LEAD_SAYS = 0.7
 
 
-def _fresh(model: Model, ones: list[Fact], lead: str, entity: Entity | None) -> list[Fact]:
+def _fresh(model: Model, ones: list[Fact], lead: str, names: frozenset[str]) -> list[Fact]:
     """The facts to say (``ones``: each said once), leaving out those the lead (a description written from
-    them) says."""
+    them) says; the entity's ``names`` count as said."""
     if not lead:
         return ones
     lead_words = statement_words(model, lead)
-    told = lead_words | _name_words(model, entity)
+    told = lead_words | names
     fresh = []
     for f in ones:
         words = statement_words(model, f.statement)
@@ -93,13 +93,14 @@ def overview(model: Model, entity: Entity | None, facts: list[Fact], once: bool 
     room = budget - words_in(model.lang.message("as_of", date="")) - 6
     lead = description_lead(entity, room) if entity is not None and entity.description else ""
     ones = _once(model, facts, once)
-    fresh = _fresh(model, ones, lead, entity)
+    names = _name_words(model, entity)
+    fresh = _fresh(model, ones, lead, names)
     # the facts the lead was written from are said by it: one for each sentence the entity cites (else
     # the facts the lead says again) are cited, and the next turn may ask on from them
     kept = {f.id for f in fresh}
     sources = entity.cites if entity is not None and lead else ()
     covered: list[Fact] = []
-    lead_words = statement_words(model, lead) - _name_words(model, entity) if lead else frozenset()
+    lead_words = statement_words(model, lead) - names if lead else frozenset()
     for sid in sources:
         # a fact of that sentence that says part of the lead (three of its words besides the name)
         found = [f for f in ones if sid in f.cites and len(statement_words(model, f.statement) & lead_words) >= 3]
@@ -211,13 +212,14 @@ def more_of(model: Model, facts: list[Fact]) -> Said:
     window = facts[: 2 * _WINDOW]
     ones = said_once(model, window)
     # a fact that says nothing the window's others do not is done with, not left for the next "more"
-    said: list[Fact] = [f for f in window if f not in ones]
+    done = {f.id for f in window} - {f.id for f in ones}
+    said: list[Fact] = []
     texts: list[str] = []
     for statement, members in coordinate(model, ones):
         if texts and words_in(" ".join(texts)) + words_in(statement) > budget:
             break
         texts.append(statement)
         said += members
-    done = {f.id for f in said}
+    done |= {f.id for f in said}
     rest = [f for f in facts if f.id not in done]
-    return (" ".join(texts), said[len(window) - len(ones) :], rest)
+    return (" ".join(texts), said, rest)
