@@ -9,14 +9,16 @@ May import: ``knowledge.schema``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from .knowledge.schema import Brief
+from .records import record
 
 __all__ = ["About"]
 
 
-class About(NamedTuple):
+@record
+class About:
     """The brief's identity and scope: title, number, date, a one-line scope and example questions."""
 
     title: str

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple
 
 from .document import METADATA_SECTION, about_the_document
 from .frame import Frame
@@ -18,6 +17,7 @@ from .model import Model
 from .normalize import normalize
 from .overview import more_of, offer, overview, timeline
 from .reading import Reading, expansion_of
+from .records import record
 from .reply import Citation
 from .statements import coordinate, said_once, says_nothing_new, unrepeated
 from .summary_text import SUMMARY_SHAPES, summarise
@@ -25,7 +25,8 @@ from .summary_text import SUMMARY_SHAPES, summarise
 __all__ = ["Composed", "compose", "join", "sentence_citation"]
 
 
-class Composed(NamedTuple):
+@record
+class Composed:
     """An answer: its text, its citations, the facts it says, and what it is about."""
 
     text: str

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .errors import ConfigError
+from .records import record
 
 __all__ = ["Settings", "state_dir"]
 
@@ -21,7 +22,8 @@ def state_dir() -> Path:
     return Path(base) / "sahel-bot"
 
 
-class Settings(NamedTuple):
+@record
+class Settings:
     """Tunable behaviour.  Scores are on one 0-100 scale, confidences on 0..1."""
 
     #: below this confidence the bot declines

@@ -11,7 +11,7 @@ May import: the standard library only.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from .records import record
 
 __all__ = ["Context", "answered", "asked_back", "noted"]
 
@@ -19,7 +19,8 @@ __all__ = ["Context", "answered", "asked_back", "noted"]
 _NAMED = 8
 
 
-class Context(NamedTuple):
+@record
+class Context:
     """The state a follow-up may use: the last subject, other entities, intent and facts."""
 
     subject: str | None = None

@@ -10,8 +10,6 @@ its confidence against the thresholds, its lead over the runner-up, and the veri
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from .context import Context
 from .entities import Mention
 from .frame import Frame
@@ -20,6 +18,7 @@ from .model import Model
 from .prepare import Turn
 from .reading import Reading, same_facts
 from .readings import Readings
+from .records import record
 from .verify import (
     exact_not_given,
     finer_date_not_given,
@@ -39,7 +38,8 @@ _FACTLESS = frozenset({"brief", "about", "acronym", "entities"})
 _SUMMARIES = frozenset({"total", "superlative", "interval", "each", "in_common", "period"})
 
 
-class Decision(NamedTuple):
+@record
+class Decision:
     """What to do with the turn, why (a code and a sentence), and what the reply is built from."""
 
     outcome: str

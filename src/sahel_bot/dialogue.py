@@ -8,16 +8,16 @@ May import: ``entities``, ``model``, ``context``.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from .context import Context
 from .entities import Mention
 from .model import Model
+from .records import record
 
 __all__ = ["Resolution", "resolve_references"]
 
 
-class Resolution(NamedTuple):
+@record
+class Resolution:
     """The turn's mentions with references to the conversation filled in, and how."""
 
     mentions: list[Mention]

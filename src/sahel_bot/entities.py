@@ -10,7 +10,6 @@ in "mlf" already makes another word.  May import: ``normalize``,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
@@ -18,13 +17,15 @@ from rapidfuzz.distance import JaroWinkler
 from .knowledge.schema import Entity
 from .language import Language
 from .normalize import normalize
+from .records import record
 
 __all__ = ["EntityLinker", "Mention"]
 
 MAX_NGRAM = 8
 
 
-class Mention(NamedTuple):
+@record
+class Mention:
     """An entity named in the question: token span [start, end), the alias hit, a 0-100 score."""
 
     entity: str

@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import NamedTuple
 
 from .context import Context
 from .entities import Mention
 from .linking import Mentions
 from .model import Model
+from .records import record
 
 __all__ = ["YEAR", "Frame", "build_frame"]
 
 YEAR = re.compile(r"1[89]\d\d|20\d\d")
 
 
-class Frame(NamedTuple):
+@record
+class Frame:
     """A question read once: tokens, the entities it names, the answer it wants and what limits it."""
 
     text: str

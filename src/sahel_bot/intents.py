@@ -12,13 +12,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping
-from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
 from .entities import Mention
 from .knowledge.schema import YEAR_SLOT, Entity, Intent
 from .language import Language
+from .records import record
 
 __all__ = ["READING_FLOOR", "SLOT_MARK", "IntentMatch", "IntentMatcher"]
 
@@ -31,7 +31,8 @@ _CUTOFF = READING_FLOOR
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
 
 
-class IntentMatch(NamedTuple):
+@record
+class IntentMatch:
     """One intent's best template for the question: scores 0..1 and the slot fillers."""
 
     intent: Intent

@@ -10,17 +10,18 @@ May import: ``entities``, ``model``, ``context``, ``dialogue``.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from .context import Context
 from .dialogue import resolve_references
 from .entities import Mention
 from .model import Model
+from .records import record
 
 __all__ = ["Mentions", "link", "names_in"]
 
 
-class Mentions(NamedTuple):
+@record
+class Mentions:
     """What the question points at: the brief's entities (with spans over ``tokens``) and what else."""
 
     tokens: tuple[str, ...]

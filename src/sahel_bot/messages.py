@@ -9,7 +9,6 @@ brief's own metadata (``about``): nothing here names a topic.  May import: ``mod
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from .compose import citations, sentence_citation
 from .decide import Decision
@@ -18,12 +17,14 @@ from .linking import Mentions
 from .model import Model
 from .prepare import Turn
 from .reading import Reading
+from .records import record
 from .reply import Citation
 
 __all__ = ["Message", "help_text", "say"]
 
 
-class Message(NamedTuple):
+@record
+class Message:
     """A reply that is not an answer: its text, what it cites, what it offers to ask instead."""
 
     text: str

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import NamedTuple
 
 from .entities import Mention
 from .linking import names_in
 from .model import Model
 from .normalize import MAX_QUESTION_CHARS, normalize
+from .records import record
 
 __all__ = ["MAX_TOKENS", "Turn", "prepare", "safe_text"]
 
@@ -25,7 +25,8 @@ MAX_TOKENS = 60
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-class Turn(NamedTuple):
+@record
+class Turn:
     """One turn's text and words: normalised, spelling mended, the brief's names found in them."""
 
     text: str

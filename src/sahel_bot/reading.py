@@ -8,11 +8,11 @@ Every kind of reading (an intent's, a fact lookup by the question's words, a fol
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from .intents import READING_FLOOR, IntentMatch
 from .knowledge.schema import Fact, Intent
 from .model import Model
+from .records import record
 from .retrieval import FactScore
 
 __all__ = ["Reading", "Words", "expansion_of", "fits", "floor", "is_exact", "penalise_unknown", "same_facts", "scored"]
@@ -21,7 +21,8 @@ __all__ = ["Reading", "Words", "expansion_of", "fits", "floor", "is_exact", "pen
 Words = list[tuple[str, str | None, float]]
 
 
-class Reading(NamedTuple):
+@record
+class Reading:
     """One way of understanding the question, with the facts that would answer it."""
 
     intent: str

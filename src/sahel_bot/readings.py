@@ -8,8 +8,6 @@ it is good enough, is for ``decide``.  May import: ``model``, ``frame``, ``linki
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from .context import Context
 from .followups import elliptical_reading, else_reading, more_reading, pointing_reading, wh_reading
 from .frame import Frame
@@ -18,6 +16,7 @@ from .linking import Mentions
 from .lookup import generic_reading, side_by_side_reading
 from .model import Model
 from .reading import Reading, Words, fits, floor, is_exact, penalise_unknown
+from .records import record
 from .relation_reading import intent_reading
 from .summaries import summary_reading
 
@@ -68,7 +67,8 @@ def rank(model: Model, readings: list[Reading], frame: Frame, words: Words, cont
     return unique
 
 
-class Readings(NamedTuple):
+@record
+class Readings:
     """Every reading of the question, best first, and what they were read from."""
 
     ranked: tuple[Reading, ...]

@@ -7,7 +7,9 @@ webhook, CLI, pytest plugin): ``Reply.to_dict()`` is exactly the JSON that
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
+
+from .records import record
 
 __all__ = ["Candidate", "Citation", "Explanation", "LinkedEntity", "Reply"]
 
@@ -17,7 +19,8 @@ CLARIFY = "clarify"
 DECLINE = "decline"
 
 
-class Citation(NamedTuple):
+@record
+class Citation:
     """A verbatim quote of the brief and the section it is printed in."""
 
     section: str
@@ -28,7 +31,8 @@ class Citation(NamedTuple):
         return {"section": self.section, "quote": self.quote, "sentence_id": self.sentence_id}
 
 
-class LinkedEntity(NamedTuple):
+@record
+class LinkedEntity:
     """An entity found in the question: which words, through which alias, how surely (0-100)."""
 
     entity: str
@@ -51,7 +55,8 @@ class LinkedEntity(NamedTuple):
         }
 
 
-class Candidate(NamedTuple):
+@record
+class Candidate:
     """One reading of the question that was scored: an intent with its evidence."""
 
     intent: str
@@ -63,7 +68,8 @@ class Candidate(NamedTuple):
         return {"intent": self.intent, "score": round(self.score, 3), "facts": list(self.facts), "detail": self.detail}
 
 
-class Explanation(NamedTuple):
+@record
+class Explanation:
     """Why the bot answered, asked or declined as it did."""
 
     normalized: str = ""
@@ -109,7 +115,8 @@ class Explanation(NamedTuple):
         return "\n".join(lines)
 
 
-class Reply(NamedTuple):
+@record
+class Reply:
     """The bot's reply to one question.
 
     ``answered`` is true only for an answer grounded in cited facts; a

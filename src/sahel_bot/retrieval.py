@@ -13,10 +13,11 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .knowledge.schema import Entity, Fact, Relation
 from .normalize import normalize
+from .records import record
 
 if TYPE_CHECKING:
     from .frame import Frame
@@ -30,7 +31,8 @@ _ROLE_WEIGHT = {"subject": 1.0, "object": 1.0, "place": 0.9, "source": 0.9, "men
 _OF_THE_WHOLE = frozenset({"subject", "object"})
 
 
-class FactScore(NamedTuple):
+@record
+class FactScore:
     """How well one fact fits a question, and why (all parts 0..1)."""
 
     fact: Fact

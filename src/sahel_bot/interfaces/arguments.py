@@ -9,9 +9,7 @@ May import: the standard library.
 from __future__ import annotations
 
 import argparse
-import difflib
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timezone
 from pathlib import Path
 
 __all__ = [
@@ -29,6 +27,8 @@ __all__ = [
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
     """Return "; did you mean 'x'?" for the closest of ``choices``, else "; choose from a, b, c"."""
+    import difflib  # here, not at the top: `sahel-bot ask` never needs it
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if close:
         return f"; did you mean {close[0]!r}?"
@@ -84,6 +84,8 @@ def port(text: str) -> int:
 
 def iso_date(text: str) -> str:
     """Accept an ISO date or date-time; return it as UTC ISO text, comparable with the miss log's ``ts``."""
+    from datetime import date, datetime, timezone  # only for the commands that take a date
+
     raw = text.strip()
     try:
         if len(raw) == 10:

@@ -10,9 +10,7 @@ messages and an exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib
-import json
 import os
 import re
 import sys
@@ -64,8 +62,30 @@ EXTERNAL_COMMANDS: dict[str, tuple[str, str]] = {
 COMMANDS = ("ask", "check", *EXTERNAL_COMMANDS)
 
 
+def terminal_columns() -> int:
+    """Return the terminal's width as ``shutil.get_terminal_size`` would, without importing shutil.
+
+    argparse imports shutil (and with it bz2 and lzma) for every parser it builds, which is a few
+    milliseconds of every ``sahel-bot ask``: worth the eight lines.
+    """
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Wraps the paragraphs of descriptions and epilogs to the terminal, but keeps indented tables as written."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        width = terminal_columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         import textwrap
@@ -213,6 +233,8 @@ def _run_ask(args: argparse.Namespace) -> int:
             continue
         reply = conversation.ask(question) if conversation else bot.ask(question)
         if args.json:
+            import json  # only with --json: a plain `ask` starts without it
+
             print(json.dumps(reply.to_dict(explain=args.explain), ensure_ascii=False), flush=True)
         else:
             if not first:
@@ -248,6 +270,8 @@ def _run_check(args: argparse.Namespace) -> int:
     knowledge = load_knowledge(settings.knowledge_dir)
     summary = summarize(knowledge, settings)
     if args.json:
+        import json
+
         print(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(summary.render())
@@ -284,7 +308,7 @@ def build_parser(load: bool | str = True, knowledge: str | None = None) -> argpa
     _add_check(sub)
     for name, (module_name, help_text) in EXTERNAL_COMMANDS.items():
         if load is not True and load != name:
-            placeholder = sub.add_parser(name, help=help_text, add_help=False)
+            placeholder = sub.add_parser(name, help=help_text, add_help=False, formatter_class=HelpFormatter)
             placeholder.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
             continue
         try:
@@ -321,6 +345,8 @@ def _quoted(text: str) -> str:
 
 def _not_a_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
     """Exit 2 for a first argument that is no command: a near miss of one, or a question typed without ``ask``."""
+    import difflib  # only for a mistyped command: not on the path of every `ask`
+
     word = argv[0]
     close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
     if close and not re.search(r"\s", word):
@@ -331,6 +357,8 @@ def _not_a_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
 
 def _unrecognized(parser: argparse.ArgumentParser, extras: list[str]) -> str:
     """Return the message for arguments the command does not take, naming the closest option."""
+    import difflib
+
     message = "unrecognized arguments: " + " ".join(extras)
     options = [s for action in parser._actions for s in action.option_strings]
     for extra in extras:

@@ -86,7 +86,8 @@ def _front_matter(path: Path, lines: list[str]) -> tuple[dict[str, object], int]
                 raise KnowledgeErrors([KnowledgeError(str(path), line, col, f"front matter: {exc.problem}")]) from None
             if not isinstance(data, dict):
                 raise KnowledgeErrors([KnowledgeError(str(path), 2, 1, "front matter must be a mapping")])
-            return data, i + 1
+            # YAML reads 2017-03-20 as a date object; kept as text, the cached engine loads without datetime
+            return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data.items()}, i + 1
     raise KnowledgeErrors([KnowledgeError(str(path), 1, 1, "the front matter is not closed with '---'")])
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import copyreg
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import NamedTuple
+
+from ..records import record
 
 __all__ = [
     "HEDGES",
@@ -78,7 +79,8 @@ VALUE_KINDS: tuple[str, ...] = (
 )
 
 
-class Location(NamedTuple):
+@record
+class Location:
     """Where something was written: a path as the user gave it and a 1-based line (and column)."""
 
     path: str
@@ -89,7 +91,8 @@ class Location(NamedTuple):
         return f"{self.path}:{self.line}:{self.column}"
 
 
-class Sentence(NamedTuple):
+@record
+class Sentence:
     """One sentence of the brief; ``id`` is what citations point at."""
 
     id: str
@@ -98,7 +101,8 @@ class Sentence(NamedTuple):
     location: Location
 
 
-class Paragraph(NamedTuple):
+@record
+class Paragraph:
     number: int
     sentences: tuple[Sentence, ...]
     location: Location
@@ -108,7 +112,8 @@ class Paragraph(NamedTuple):
         return " ".join(s.text for s in self.sentences)
 
 
-class Section(NamedTuple):
+@record
+class Section:
     id: str
     title: str
     paragraphs: tuple[Paragraph, ...]
@@ -123,7 +128,8 @@ class Section(NamedTuple):
         return "\n\n".join(p.text for p in self.paragraphs)
 
 
-class Brief(NamedTuple):
+@record
+class Brief:
     """The document itself: its metadata as data and its text in reading order."""
 
     number: str
@@ -158,7 +164,8 @@ class Brief(NamedTuple):
         return None
 
 
-class EntityType(NamedTuple):
+@record
+class EntityType:
     """A kind of entity: its engine class, the words that name or describe it, the template slots it fills."""
 
     id: str
@@ -174,7 +181,8 @@ class EntityType(NamedTuple):
     location: Location
 
 
-class Entity(NamedTuple):
+@record
+class Entity:
     """Something the brief talks about, with every name a user may type for it."""
 
     id: str
@@ -196,7 +204,8 @@ class Entity(NamedTuple):
         return (self.name, self.short, *self.aliases)
 
 
-class Relation(NamedTuple):
+@record
+class Relation:
     """A kind of fact ("leads", "funded"): the words that ask for it and what its facts can tell."""
 
     id: str
@@ -215,7 +224,8 @@ class Relation(NamedTuple):
     label: str = ""
 
 
-class Fact(NamedTuple):
+@record
+class Fact:
     """One statement of the brief as subject, relation, object or value, with qualifiers.
 
     ``statement`` is the fact said as a sentence (hedges and attributions kept);
@@ -255,7 +265,8 @@ class Fact(NamedTuple):
         return tuple(seen)
 
 
-class Template(NamedTuple):
+@record
+class Template:
     """One question pattern of an intent, expanded: literal words and ``{slot}`` names."""
 
     text: str
@@ -264,7 +275,8 @@ class Template(NamedTuple):
     location: Location
 
 
-class Intent(NamedTuple):
+@record
+class Intent:
     """A kind of question: its templates, the relations it reads and how the answer is put."""
 
     id: str
@@ -280,7 +292,8 @@ class Intent(NamedTuple):
     slot_roles: Mapping[str, str] = _EMPTY
 
 
-class Knowledge(NamedTuple):
+@record
+class Knowledge:
     """Everything one knowledge directory holds, validated."""
 
     root: str

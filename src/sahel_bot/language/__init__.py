@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..errors import KnowledgeError, KnowledgeErrors
+from ..records import record
 
 __all__ = ["DEFAULT_LANGUAGE", "AnswerCue", "Language", "LazyPattern", "Superlative", "load_language"]
 
@@ -52,7 +53,8 @@ class LazyPattern:
         return (LazyPattern, (self.source, self.flags))
 
 
-class Superlative(NamedTuple):
+@record
+class Superlative:
     """A superlative cue: order by "count" or "date", the most (latest) first or not, the words counted."""
 
     by: str
@@ -60,14 +62,16 @@ class Superlative(NamedTuple):
     counting: frozenset[str]
 
 
-class AnswerCue(NamedTuple):
+@record
+class AnswerCue:
     """One answer type and the phrases that ask for it (" how many ", padded for a word match)."""
 
     type: str
     cues: tuple[str, ...]
 
 
-class Language(NamedTuple):
+@record
+class Language:
     """Word sets, phrase lists, patterns and message templates; see ``en.yaml`` for what each is for."""
 
     stopwords: frozenset[str]
