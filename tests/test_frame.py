@@ -72,3 +72,22 @@ def test_present_tense_and_exact_figures_are_read_once(bot: Bot) -> None:
     frame = frame_of(bot, "exactly how many fighters does aqim have now")
     assert frame.present
     assert frame.exact
+
+
+@pytest.mark.parametrize(
+    ("text", "succession"),
+    [
+        ("who succeeded droukdel", True),
+        ("who took over the group after belmokhtar", True),
+        ("who ran the sahel branch prior to abu el hammam", True),
+        ("who is droukdel's replacement", True),
+        ("who was aqim's predecessor", False),  # a group: what it grew from
+        ("who leads aqim", False),
+        ("what did belmokhtar do after 2013", False),
+        ("who did aqim attack after the french intervention", False),
+    ],
+)
+def test_succession_is_asked_of_a_person_named_after_a_link_or_with_a_succession_word(
+    bot: Bot, text: str, succession: bool
+) -> None:
+    assert frame_of(bot, text).succession is succession

@@ -25,6 +25,7 @@ from .verify import (
     finer_place_not_named,
     name_not_given,
     pointed_but_not_given,
+    succession_not_given,
 )
 
 __all__ = ["ANSWER", "CLARIFY", "DECLINE", "Decision", "decide", "decide_early"]
@@ -194,6 +195,10 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         # "in what month of 2013 did they merge?": the brief says 2013
         top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
         return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="finer_date")
+    if succession_not_given(model, frame, best):
+        # "who took over after X?": the brief says what X did, not who came next
+        top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
+        return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="succession")
     if finer_place_not_named(model, frame, best):
         # "which town in X did they attack?": the brief names the country, not the town
         return _not_answered(model, frame, best, readings)

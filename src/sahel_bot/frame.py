@@ -46,6 +46,8 @@ class Frame:
     exact: bool = False
     #: a date finer than the year is asked ("in what month ...")
     finer_date: bool = False
+    #: who came before or after a person in a role is asked ("who succeeded X?", "who took over after X?")
+    succession: bool = False
     #: the kind of value the question's relation must give, when its words name none ("how many do they have")
     gives: str = ""
     #: how the question reaches past the brief's date ("in 2020"), or ""
@@ -166,9 +168,28 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         wanted=tuple(dict.fromkeys(wanted)),
         exact=bool(lang.exact_words & set(tokens)),
         finer_date=any(f" {c} " in f" {' '.join(tokens)} " for c in lang.finer_date_cues),
+        succession=_succession(model, tokens, mentions, kind),
         acting=kind == "what" and bool(lang.doing_verbs & set(tokens)),
         present=bool(lang.present_words & set(tokens)),
         **_summary(model, tokens, kind),
+    )
+
+
+def _succession(model: Model, tokens: tuple[str, ...], mentions: tuple[Mention, ...], kind: str) -> bool:
+    """Whether the question asks who came before or after a person it names ("who replaced X?", "who led
+    the group after X?").  About a group ("who was AQIM's predecessor?") it asks what it grew from."""
+    people = [m for m in mentions if model.cls.get(m.entity) == "person"]
+    if kind != "who" or not people:
+        return False
+    lang = model.lang
+    text = f" {' '.join(tokens)} "
+    if _has(text, lang.succession_words):
+        return True
+    # "after X", "prior to X": the link right before the person's name
+    return any(
+        tuple(tokens[max(0, m.start - len(link)) : m.start]) == link
+        for m in people
+        for link in (tuple(w.split()) for w in lang.succession_links)
     )
 
 

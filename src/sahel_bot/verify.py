@@ -22,6 +22,7 @@ __all__ = [
     "finer_place_not_named",
     "name_not_given",
     "pointed_but_not_given",
+    "succession_not_given",
 ]
 
 _NUMBER = re.compile(r"\b(?!(?:19|20)\d\d\b)\d+")
@@ -55,6 +56,15 @@ def finer_date_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
         return False
     date = (reading.facts[0].fact.date or "").lower().split()
     return not any(w in model.lang.months or (w.isdigit() and len(w) <= 2) for w in date)
+
+
+def succession_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether who came before or after a person is asked ("who took over after X?") and none of the
+    reading's facts says who succeeded whom: the person's other facts answer another question."""
+    if not frame.succession or not reading.facts:
+        return False
+    words = model.lang.succession_words
+    return not any(any(f" {w} " in f" {normalize(s.fact.statement)} " for w in words) for s in reading.facts)
 
 
 def name_not_given(model: Model, frame: Frame) -> str | None:

@@ -142,6 +142,8 @@ class Language:
     aside_phrases: tuple[tuple[str, ...], ...]
     exact_words: frozenset[str]
     finer_date_cues: tuple[str, ...]
+    succession_words: tuple[str, ...]
+    succession_links: tuple[str, ...]
     identity_openers: tuple[str, ...]
     name_words: tuple[str, ...]
     dangling_words: frozenset[str]
@@ -220,6 +222,8 @@ _CONVERTERS: dict[str, Any] = {
     "timeline_words": _phrases,
     "more_requests": _phrases,
     "finer_date_cues": _phrases,
+    "succession_words": _phrases,
+    "succession_links": _phrases,
     "identity_openers": _phrases,
     "name_words": _phrases,
     "overview_words": int,
