@@ -26,6 +26,7 @@ from .verify import (
     name_not_given,
     pointed_but_not_given,
     succession_not_given,
+    wanted_not_named,
 )
 
 __all__ = ["ANSWER", "CLARIFY", "DECLINE", "Decision", "decide", "decide_early"]
@@ -202,6 +203,10 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
     if finer_place_not_named(model, frame, best):
         # "which town in X did they attack?": the brief names the country, not the town
         return _not_answered(model, frame, best, readings)
+    if best.intent not in _SUMMARIES and wanted_not_named(model, frame, best):
+        # "which European governments paid?": the brief says "European ransom payments", naming none
+        top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
+        return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="wanted")
     if best.score < threshold and pointed_but_not_given(model, frame, best):
         # understood, and the brief's facts about it give no number: say so, with what it does say, rather
         # than ask what was meant

@@ -23,6 +23,7 @@ __all__ = [
     "name_not_given",
     "pointed_but_not_given",
     "succession_not_given",
+    "wanted_not_named",
 ]
 
 _NUMBER = re.compile(r"\b(?!(?:19|20)\d\d\b)\d+")
@@ -92,6 +93,18 @@ def name_not_given(model: Model, frame: Frame) -> str | None:
         who = all(model.stem(synonyms.get(t, t)) in known | told for t in after)
     named = any(f" {w} " in f" {text} " for w in lang.name_words)
     return entity.id if who or named else None
+
+
+def wanted_not_named(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether the question asks for things of a kind ("which countries ...", "what European governments
+    ...") and none of the reading's facts names one besides those the question names: the facts say
+    something about it ("European ransom payments"), not which ones."""
+    if not frame.wanted or not reading.facts or frame.answer_type not in ("which", "what", "who", "where"):
+        return False
+    wanted = set(frame.wanted)
+    asked = frame.asked
+    kinds = model.index.kinds
+    return not any(t in wanted and e not in asked for s in reading.facts for e, t in kinds[s.fact.id])
 
 
 def finer_place_not_named(model: Model, frame: Frame, reading: Reading) -> bool:
