@@ -91,3 +91,17 @@ def test_succession_is_asked_of_a_person_named_after_a_link_or_with_a_succession
     bot: Bot, text: str, succession: bool
 ) -> None:
     assert frame_of(bot, text).succession is succession
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("how many hostages were taken at the bamako hotel", ("hostages",)),
+        ("how many of the hostages were foreigners", ("hostages",)),
+        ("how many AQIM fighters are there", ("fighters",)),
+        ("what was the death toll and the number of hostages", ()),  # a second part: not what is counted
+        ("who leads aqim", ()),
+    ],
+)
+def test_counted_words_follow_the_how_many_cue(bot: Bot, text: str, counted: tuple[str, ...]) -> None:
+    assert frame_of(bot, text).counted == counted

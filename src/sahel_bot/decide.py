@@ -20,6 +20,7 @@ from .reading import Reading, same_facts
 from .readings import Readings
 from .records import record
 from .verify import (
+    counted_not_given,
     exact_not_given,
     finer_date_not_given,
     finer_place_not_named,
@@ -196,6 +197,10 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         # "in what month of 2013 did they merge?": the brief says 2013
         top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
         return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="finer_date")
+    if best.intent not in _SUMMARIES and counted_not_given(model, frame, best):
+        # "how many hostages were taken at the Bamako hotel?": the brief counts one American killed there
+        top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
+        return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="how_many")
     if succession_not_given(model, frame, best):
         # "who took over after X?": the brief says what X did, not who came next
         top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))

@@ -48,6 +48,9 @@ class Frame:
     finer_date: bool = False
     #: who came before or after a person in a role is asked ("who succeeded X?", "who took over after X?")
     succession: bool = False
+    #: what a "how many" question counts, in the brief's words ("how many American hostages were taken"
+    #: -> "american", "hostages"): the words right after the cue
+    counted: tuple[str, ...] = ()
     #: the kind of value the question's relation must give, when its words name none ("how many do they have")
     gives: str = ""
     #: how the question reaches past the brief's date ("in 2020"), or ""
@@ -138,9 +141,10 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
     kind, is_yesno = answer_type(model, tokens)
     years = tuple(int(t) for t in tokens if YEAR.fullmatch(t))
     months = set(lang.months) | set(lang.month_abbreviations)
+    read_as = _with_synonyms(model, tokens, in_mention)
     content = tuple(
         t
-        for i, t in _with_synonyms(model, tokens, in_mention)
+        for i, t in read_as
         if not in_mention[i] and t not in lang.stopwords and not YEAR.fullmatch(t) and t not in months and len(t) > 1
     )
     # "which countries", "what groups": the noun says what kind of thing the answer names; it is matched
@@ -169,6 +173,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         exact=bool(lang.exact_words & set(tokens)),
         finer_date=any(f" {c} " in f" {' '.join(tokens)} " for c in lang.finer_date_cues),
         succession=_succession(model, tokens, mentions, kind),
+        counted=_counted(model, tokens, in_mention, dict(read_as)) if kind == "how_many" else (),
         acting=kind == "what" and bool(lang.doing_verbs & set(tokens)),
         present=bool(lang.present_words & set(tokens)),
         **_summary(model, tokens, kind),
@@ -191,6 +196,28 @@ def _succession(model: Model, tokens: tuple[str, ...], mentions: tuple[Mention, 
         for m in people
         for link in (tuple(w.split()) for w in lang.succession_links)
     )
+
+
+def _counted(model: Model, tokens: tuple[str, ...], in_mention: list[bool], read_as: dict[int, str]) -> tuple[str, ...]:
+    """The words a "how many" question counts: those right after its cue ("how many American hostages
+    were ..." -> american, hostages; "how many of the hostages" -> hostages), in the brief's words; none
+    when names or nothing follow the cue, or when the cue comes after a first part ("the death toll and
+    the number of hostages")."""
+    lang = model.lang
+    cues = [tuple(c.split()) for cue in lang.answer_types if cue.type == "how_many" for c in cue.cues]
+    start = next((i + len(c) for i in range(len(tokens)) for c in cues if tuple(tokens[i : i + len(c)]) == c), None)
+    if start is None or lang.coordinators & set(tokens[:start]):
+        return ()
+    run: list[int] = []
+    for i in range(start, len(tokens)):
+        if tokens[i] in lang.stopwords or YEAR.fullmatch(tokens[i]):
+            if run:
+                break
+            continue  # "how many of the ..."
+        run.append(i)
+    # "how many AQIM fighters": the name says whose, the word what; "how many peacekeepers": the name itself
+    words = [i for i in run if not in_mention[i]] or run
+    return tuple(read_as.get(i, tokens[i]) for i in words)
 
 
 def _has(text: str, phrases: tuple[str, ...]) -> bool:

@@ -17,6 +17,7 @@ from .normalize import normalize
 from .reading import Reading
 
 __all__ = [
+    "counted_not_given",
     "exact_not_given",
     "finer_date_not_given",
     "finer_place_not_named",
@@ -66,6 +67,19 @@ def succession_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
         return False
     words = model.lang.succession_words
     return not any(any(f" {w} " in f" {normalize(s.fact.statement)} " for w in words) for s in reading.facts)
+
+
+def counted_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether a "how many" question counts something ("how many hostages ...") that none of the reading's
+    facts speaks of: their numbers count something else (one American killed is no count of hostages)."""
+    if not frame.counted or not reading.facts:
+        return False
+    counted = {model.stem(w) for w in frame.counted}
+    strong = model.index.strong
+    # a kind of entity counted ("how many groups merged?"): facts naming such entities count them
+    types = {t for w in frame.counted for t in model.type_nouns.get(w, ())}
+    kinds = model.index.kinds
+    return not any(counted & strong[s.fact.id] or any(t in types for _, t in kinds[s.fact.id]) for s in reading.facts)
 
 
 def name_not_given(model: Model, frame: Frame) -> str | None:
