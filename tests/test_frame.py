@@ -105,3 +105,12 @@ def test_succession_is_asked_of_a_person_named_after_a_link_or_with_a_succession
 )
 def test_counted_words_follow_the_how_many_cue(bot: Bot, text: str, counted: tuple[str, ...]) -> None:
     assert frame_of(bot, text).counted == counted
+
+
+def test_how_many_groups_is_which_groups_counted(bot: Bot) -> None:
+    frame = frame_of(bot, "how many groups merged to form jnim")
+    assert (frame.answer_type, frame.tally, frame.counted) == ("which", True, ())
+    assert "group" in frame.wanted
+    # people are counted by the brief, not listed by name
+    people = frame_of(bot, "how many people were taken hostage at the gas plant")
+    assert (people.answer_type, people.tally) == ("how_many", False)

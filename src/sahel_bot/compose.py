@@ -172,6 +172,9 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         # the list first, unless one statement already names them all ("X joined Y and Z in a merger")
         names_said = len(said) == 1 and says_nothing_new(model, join(names), said[0])
         body = " ".join([f"{join(names)}." if len(names) > 1 and not names_said else "", *said]).strip()
+        if frame.tally:
+            # "how many groups merged into X?": the number of those a relation lists, then the list
+            body = lang.message("tally", count=_number_text(model, len(names))) + body
     else:
         said, facts = _say(model, _with_siblings(model, facts, frame))
         body = " ".join(said)
@@ -207,6 +210,13 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
     else:
         subject = facts[0].subject if facts else None
     return Composed(body, merged(model, cites), tuple(facts), subject, tuple(listed), tuple(rest))
+
+
+def _number_text(model: Model, n: int) -> str:
+    """A small number in words ("Four"), as the language file spells them; larger ones in digits."""
+    spelled = {v: w for w, v in model.lang.number_words.items() if " " not in w}
+    word = spelled.get(n, str(n))
+    return word[:1].upper() + word[1:]
 
 
 def _plural_kind(model: Model, frame: Frame) -> tuple[str, ...]:

@@ -22,6 +22,8 @@ from .records import record
 __all__ = ["YEAR", "Frame", "build_frame"]
 
 YEAR = re.compile(r"1[89]\d\d|20\d\d")
+#: The classes of entity a "how many" question can count by listing them (see ``Frame.tally``).
+_NAMED_CLASSES = ("group", "place")
 
 
 @record
@@ -48,6 +50,8 @@ class Frame:
     finer_date: bool = False
     #: who came before or after a person in a role is asked ("who succeeded X?", "who took over after X?")
     succession: bool = False
+    #: "how many groups merged?": the question is "which groups merged?", answered with how many there are
+    tally: bool = False
     #: what a "how many" question counts, in the brief's words ("how many American hostages were taken"
     #: -> "american", "hostages"): the words right after the cue
     counted: tuple[str, ...] = ()
@@ -161,6 +165,15 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
             if types and not in_mention[j]:
                 wanted.extend(types)
                 content = tuple(w for w in content if w != noun)
+    counted = _counted(model, tokens, in_mention, dict(read_as)) if kind == "how_many" else ()
+    # things known by their names (groups, countries) are listed and counted; people are counted by the brief
+    noun = next((w for w in counted if w in model.type_nouns and model.noun_class(w) in _NAMED_CLASSES), None)
+    tally = noun is not None and not wanted
+    if noun is not None and tally:
+        # "how many groups merged into X?": which groups, counted (the brief seldom gives the number itself)
+        kind = "which"
+        wanted.extend(model.type_nouns[noun])
+        content = tuple(w for w in content if w != noun)
     return Frame(
         text=text,
         tokens=tokens,
@@ -173,7 +186,8 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         exact=bool(lang.exact_words & set(tokens)),
         finer_date=any(f" {c} " in f" {' '.join(tokens)} " for c in lang.finer_date_cues),
         succession=_succession(model, tokens, mentions, kind),
-        counted=_counted(model, tokens, in_mention, dict(read_as)) if kind == "how_many" else (),
+        counted=() if tally else counted,
+        tally=tally,
         acting=kind == "what" and bool(lang.doing_verbs & set(tokens)),
         present=bool(lang.present_words & set(tokens)),
         **_summary(model, tokens, kind),
