@@ -30,9 +30,10 @@ def pointing_reading(model: Model, frame: Frame, explicit: bool, context: Contex
     if words:
         found = model.index.score(frame, (), words, candidates=previous)
         fitting = [s.fact for s in found if s.typed >= 1.0 and s.lexical > 0]
-    if not fitting and all(s is not None for _, s, _ in words):
-        # "where was that?", "who set it up?": the kind of answer says which of the last facts answer; but
-        # not "what is his date of birth?", whose words the brief never uses
+    if not fitting and not words:
+        # "where was that?", "who was it?": the kind of answer says which of the last facts answer; but
+        # not "what is his date of birth?", whose words the brief never uses, nor "who drove them out?",
+        # whose words the last facts do not say (another fact of the brief does)
         fitting = [f for f in previous if model.index.type_fit(frame, f, frozenset()) >= 1.0]
     if not fitting:
         return None
