@@ -110,13 +110,38 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
             continue
         if model.cls[entity] in taken and not first and not other:
             continue
-        added.append(Mention(entity, i, i + 1, model.entities[entity].name, token, 100.0, "context"))
+        owned_name = _owned_name(model, tokens, i, entity) if token in lang.possessive_pronouns else None
+        if owned_name is not None:
+            # the words after the possessive are part of the name: they name nothing of their own
+            mentions = [m for m in mentions if m.end <= owned_name.start or m.start >= owned_name.end]
+        added.append(owned_name or Mention(entity, i, i + 1, model.entities[entity].name, token, 100.0, "context"))
         break
     if added:
         names = ", ".join(f"'{m.words}' = {model.entities[m.entity].short}" for m in added)
         notes.append(f"from the conversation: {names}")
         mentions = sorted([*mentions, *added], key=lambda m: m.start if m.start < m.end else len(tokens) + 1)
     return Resolution(mentions, "; ".join(notes))
+
+
+def _owned_name(model: Model, tokens: tuple[str, ...], at: int, owner: str) -> Mention | None:
+    """ "its Sahel operations" after AQIM: the owner's name with the words after the possessive, when that
+    is the name of something else ("AQIM's Sahel operations", its Sahel branch), as one mention."""
+    # the owner or what it is part of ("its Sahel operations" after AQIM "central": AQIM's)
+    owners = (owner, *model.entities[owner].part_of)
+    names = [n for o in owners for n in sorted(model.names.get(o, ()), key=len)[:3]]
+    for size in (3, 2, 1):
+        after = tokens[at + 1 : at + 1 + size]
+        if len(after) < size:
+            continue
+        for name in names:
+            words = [*name.split(), *after]
+            found = model.linker.link(words)
+            if len(found) == 1 and found[0].start == 0 and found[0].end == len(words) and found[0].entity not in owners:
+                entity = found[0].entity
+                return Mention(
+                    entity, at, at + 1 + size, model.entities[entity].name, " ".join(after), 100.0, "context"
+                )
+    return None
 
 
 def _in_idioms(model: Model, tokens: tuple[str, ...]) -> set[int]:

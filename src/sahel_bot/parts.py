@@ -1,21 +1,31 @@
 """Questions in several parts: "Which groups threatened Morocco, and how are they related?" is two
 questions, answered in order as a short conversation (the second part's "they" is the first's answer).
 
-A turn is split where a clause boundary (a comma before "and", a semicolon, a question mark) is followed
-by a word that opens a question ("who", "how", "did", ...): "what did France do in 2013, and then again
-in 2016?" stays one question.  May import: ``language``, ``normalize``.
+A turn is split where a clause boundary (a comma, a semicolon, a question mark, or a joining word such as
+"and" alone) is followed by a word that opens a question ("who", "how", "did", ...): "who runs AQIM and
+who runs its Sahel operations" is two questions; "what did France do in 2013, and then again in 2016?"
+stays one.  The joining words are the language file's ``part_joiners``.  May import: ``language``,
+``normalize``.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .language import Language
 
 __all__ = ["split_parts"]
 
-#: Where a question may end and another begin: a comma or semicolon (with "and", "then", "also"), or "?".
-_BOUNDARY = re.compile(r"(?:\?|;|,)\s*(?:(?:and|but|also|then|plus)\s+)*", re.IGNORECASE)
+
+@functools.lru_cache(maxsize=4)
+def _boundary(part_joiners: frozenset[str]) -> re.Pattern[str]:
+    """Where a question may end and another begin: "?", ";" or "," (with joining words after it), or a
+    joining word alone ("... and who ...")."""
+    joiners = "|".join(re.escape(w) for w in sorted(part_joiners, key=len, reverse=True))
+    return re.compile(rf"(?:\?|;|,)\s*(?:(?:{joiners})\s+)*|\s+(?:{joiners})\s+", re.IGNORECASE)
+
+
 #: More parts than this is no longer a question asked in parts.
 _MOST = 3
 
@@ -24,7 +34,7 @@ def split_parts(lang: Language, text: str) -> list[str]:
     """Return the questions ``text`` asks, in order (the text itself when it asks one)."""
     parts: list[str] = []
     start = 0
-    for boundary in _BOUNDARY.finditer(text):
+    for boundary in _boundary(lang.part_joiners).finditer(text):
         first = re.match(r"[A-Za-z']+", text[boundary.end() :])
         if first is None or not _opens_question(lang, first.group()):
             continue

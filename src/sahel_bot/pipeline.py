@@ -26,6 +26,7 @@ from .parts import split_parts
 from .prepare import Turn, prepare, safe_text
 from .readings import Readings, read
 from .reply import Candidate, Explanation, LinkedEntity, Reply
+from .statements import says_nothing_new
 
 __all__ = ["Engine"]
 
@@ -59,22 +60,37 @@ class Engine:
         """Answer a question asked in parts, each part a turn of its own, in order; one reply for all.
 
         It is an answer only when every part is answered; otherwise it declines, saying what the brief
-        does say for each part.  A statement an earlier part made is not made again.
+        does say for each part.  A statement an earlier part made is not made again, and the answer's
+        "as of" date is said once, last.  When the first part is not answered, the later ones (which
+        may point back at it: "what is X and is it still active?") are not asked: the question is
+        answered whole.
         """
+        start = context
         replies: list[Reply] = []
         for part in parts:
             reply, context = self._answer(part, context)
+            if not replies and not reply.answered:
+                return self._answer(raw, start)
             replies.append(reply)
         answered = all(r.answered for r in replies)
         first = replies[0] if answered else next(r for r in replies if not r.answered)
         reasons = "; ".join(f"part {n}: {r.explanation.reason}" for n, r in enumerate(replies, start=1))
-        said: set[str] = set()
+        as_of = normalize(self.model.lang.message("as_of", date=self.model.about.date_printed))
+        said: set[str] = {as_of}
         texts = []
+        dated = False
         for r in replies:
-            fresh = [x for x in split_sentences(r.text) if normalize(x) not in said]
+            sentences = split_sentences(r.text)
+            dated = dated or any(normalize(x) == as_of for x in sentences)
+            fresh = [x for x in sentences if normalize(x) not in said]
+            if texts:
+                # a later part's statement that an earlier part already made in other words
+                fresh = [x for x in fresh if not says_nothing_new(self.model, x, " ".join(texts))]
             said.update(normalize(x) for x in fresh)
             if fresh:
                 texts.append(" ".join(fresh))
+        if dated and texts:
+            texts[-1] += self.model.lang.message("as_of", date=self.model.about.date_printed)
         reply = Reply(
             question=safe_text(raw),
             answered=answered,

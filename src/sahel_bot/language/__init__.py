@@ -80,6 +80,7 @@ class Language:
     adverbs: frozenset[str]
     articles: frozenset[str]
     coordinators: frozenset[str]
+    part_joiners: frozenset[str]
     question_words: frozenset[str]
     covering_question_words: frozenset[str]
     yes_no_starts: frozenset[str]
