@@ -21,6 +21,7 @@ from .knowledge.schema import Knowledge
 from .linking import Mentions, link
 from .messages import say
 from .model import Model
+from .nested import find_description, named_by, rewritten
 from .normalize import normalize
 from .parts import split_parts
 from .prepare import Turn, prepare, safe_text
@@ -45,7 +46,7 @@ class Engine:
             parts = split_parts(self.model.lang, safe_text(question))
             if len(parts) > 1:
                 return self._in_parts(question, parts, context)
-            return self._answer(question, context)
+            return self._described(question, context) or self._answer(question, context)
         except Exception as exc:  # a reply is always owed; the reason stays visible in the explanation
             reply = Reply(
                 question=safe_text(question),
@@ -59,39 +60,43 @@ class Engine:
     def _in_parts(self, raw: str, parts: list[str], context: Context) -> tuple[Reply, Context]:
         """Answer a question asked in parts, each part a turn of its own, in order; one reply for all.
 
-        It is an answer only when every part is answered; otherwise it declines, saying what the brief
-        does say for each part.  A statement an earlier part made is not made again, and the answer's
-        "as of" date is said once, last.  When the first part is not answered, the later ones (which
-        may point back at it: "what is X and is it still active?") are not asked: the question is
-        answered whole.
+        When the first part is not answered, the later ones (which may point back at it: "what is X and
+        is it still active?") are not asked: the question is answered whole.
         """
         start = context
         replies: list[Reply] = []
         for part in parts:
-            reply, context = self._answer(part, context)
+            reply, context = self._described(part, context) or self._answer(part, context)
             if not replies and not reply.answered:
                 return self._answer(raw, start)
             replies.append(reply)
+        reasons = "; ".join(f"part {n}: {r.explanation.reason}" for n, r in enumerate(replies, start=1))
+        return self._joined(raw, replies, f"asked in {len(parts)} parts ({' | '.join(parts)}): {reasons}"), context
+
+    def _joined(self, raw: str, replies: list[Reply], reason: str) -> Reply:
+        """One reply made of several: an answer only when every one is answered (otherwise a decline that
+        says what the brief does say for each).  A statement made before is not made again, even in other
+        words, and the answer's "as of" date is said once, last."""
+        model = self.model
         answered = all(r.answered for r in replies)
         first = replies[0] if answered else next(r for r in replies if not r.answered)
-        reasons = "; ".join(f"part {n}: {r.explanation.reason}" for n, r in enumerate(replies, start=1))
-        as_of = normalize(self.model.lang.message("as_of", date=self.model.about.date_printed))
+        as_of = normalize(model.lang.message("as_of", date=model.about.date_printed))
         said: set[str] = {as_of}
-        texts = []
+        texts: list[str] = []
         dated = False
         for r in replies:
             sentences = split_sentences(r.text)
             dated = dated or any(normalize(x) == as_of for x in sentences)
             fresh = [x for x in sentences if normalize(x) not in said]
             if texts:
-                # a later part's statement that an earlier part already made in other words
-                fresh = [x for x in fresh if not says_nothing_new(self.model, x, " ".join(texts))]
+                # a later reply's statement that an earlier one already made in other words
+                fresh = [x for x in fresh if not says_nothing_new(model, x, " ".join(texts))]
             said.update(normalize(x) for x in fresh)
             if fresh:
                 texts.append(" ".join(fresh))
         if dated and texts:
-            texts[-1] += self.model.lang.message("as_of", date=self.model.about.date_printed)
-        reply = Reply(
+            texts[-1] += model.lang.message("as_of", date=model.about.date_printed)
+        return Reply(
             question=safe_text(raw),
             answered=answered,
             text="\n\n".join(texts),
@@ -102,11 +107,44 @@ class Engine:
             suggestions=tuple(dict.fromkeys(s for r in replies for s in r.suggestions)),
             subject=replies[-1].subject or first.subject,
             explanation=first.explanation._replace(
-                reason=f"asked in {len(parts)} parts ({' | '.join(parts)}): {reasons}",
-                facts=tuple(f for r in replies for f in r.explanation.facts),
+                reason=reason, facts=tuple(f for r in replies for f in r.explanation.facts)
             ),
         )
-        return reply, context
+
+    def _described(self, raw: str, context: Context) -> tuple[Reply, Context] | None:
+        """Answer "who leads the group that X broke away from?" in two hops, or return ``None``.
+
+        The description is asked first ("which group X broke away from"); when the brief's answer names
+        the one entity it describes, the question is asked of it by name.  Both answers are shown, each
+        statement once, so every hop is cited.
+        """
+        model = self.model
+        tokens = prepare(model, raw).tokens
+        description = find_description(model, tokens)
+        if description is None or description.plural:
+            # "how big are the groups related to AQIM?" asks about the set as such
+            return None
+        inner, _ = self._answer(description.inner, context.aged(self.settings.context_turns))
+        if not inner.answered:
+            return None
+        facts = [model.facts[f] for f in inner.explanation.facts if f in model.facts]
+        named = named_by(model, facts, description)
+        if len(named) != 1:
+            return None
+        # of the first answer, what names the entity found (the hop), not what else it said
+        names = model.names.get(named[0], ())
+        kept = [x for x in split_sentences(inner.text) if any(f" {n} " in f" {normalize(x)} " for n in names)]
+        cites = tuple(c for c in inner.citations if any(f" {n} " in f" {normalize(c.quote)} " for n in names))
+        if kept:
+            inner = inner._replace(text=" ".join(kept), citations=cites or inner.citations)
+        replies = [inner]
+        for entity in named:
+            reply, context = self._answer(rewritten(model, tokens, description, entity), context)
+            if not reply.answered:
+                return None
+            replies.append(reply)
+        names = ", ".join(model.entities[e].short for e in named)
+        return self._joined(raw, replies, f"'{' '.join(tokens[description.start :])}' is {names}"), context
 
     def _answer(self, raw: str, context: Context) -> tuple[Reply, Context]:
         model = self.model

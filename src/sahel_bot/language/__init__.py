@@ -81,6 +81,8 @@ class Language:
     articles: frozenset[str]
     coordinators: frozenset[str]
     part_joiners: frozenset[str]
+    relative_pronouns: frozenset[str]
+    description_question: str
     question_words: frozenset[str]
     covering_question_words: frozenset[str]
     yes_no_starts: frozenset[str]
@@ -234,6 +236,7 @@ _CONVERTERS: dict[str, Any] = {
     "interval_words": _phrases,
     "each_words": _phrases,
     "both_words": _phrases,
+    "description_question": str,
     "placeholders": lambda v: LazyPattern(rf"\b({_alternation(_phrases(v))})\b"),
 }
 _MAPPINGS = frozenset(
