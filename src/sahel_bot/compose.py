@@ -164,7 +164,9 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         # active in Y?" but is answered with the facts alone)
         # the evidence: the top fact, and up to two more (often the when and where)
         said, facts = _say(model, _covering(model, _once(model, facts), frame), 3)
-        body = " ".join([_yes_no(model, facts[0]), *said])
+        # "led by Algerians or by West Africans?" asks which, not whether: no yes or no before the facts
+        which = bool(lang.option_words & set(frame.tokens))
+        body = " ".join([*([] if which else [_yes_no(model, facts[0])]), *said])
     elif shape in ("subjects", "objects") and len(facts) > 1:
         listed = _listed(model, facts, reading, shape)
         names = list(dict.fromkeys(model.entities[e].short for e in listed))

@@ -76,15 +76,16 @@ def _topic(model: Model, frame: Frame, words: Words, cue: set[str] | None = None
     return found
 
 
-def _options(frame: Frame) -> tuple[range, range] | None:
+def _options(model: Model, frame: Frame) -> tuple[range, range] | None:
     """The two things a "which came first: A or B?" question weighs: the spans either side of its "or"."""
+    lang = model.lang
     tokens = frame.tokens
     cue = tuple(frame.superlative.split())
     at = next((i for i in range(len(tokens)) if tokens[i : i + len(cue)] == cue), None)
     if at is None:
         return None
     inside = {j for m in frame.mentions for j in range(m.start + 1, m.end)}
-    ors = [j for j in range(at + len(cue) + 1, len(tokens) - 1) if tokens[j] == "or" and j not in inside]
+    ors = [j for j in range(at + len(cue) + 1, len(tokens) - 1) if tokens[j] in lang.option_words and j not in inside]
     if len(ors) != 1:
         return None
     return range(at + len(cue), ors[0]), range(ors[0] + 1, len(tokens))
@@ -92,7 +93,7 @@ def _options(frame: Frame) -> tuple[range, range] | None:
 
 def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
     cue = model.lang.superlatives[frame.superlative]
-    options = _options(frame) if cue.by != "count" else None
+    options = _options(model, frame) if cue.by != "count" else None
     if options is not None:
         # "which came first: A or B?": the two facts the options name, by their dates
         pair = [_dated(model, frame, span) for span in options]
@@ -197,6 +198,18 @@ def _dated(model: Model, frame: Frame, span: range) -> FactScore | None:
     inside = {t for m in mentions for t in frame.tokens[m.start : m.end]}
     content = tuple(w for w in words if w not in inside and w not in lang.interval_units)
     sub = frame._replace(mentions=mentions, content=content, answer_type="when", years=(), period=None)
+    if not content and len(sub.entity_ids) == 1:
+        # "which is older, AQIM or Al Murabitoun?": a name alone is dated by its beginning, the earliest
+        # dated fact that has it as subject
+        entity = sub.entity_ids[0]
+        own = [
+            f
+            for f in model.index.by_entity.get(entity, ())
+            if f.year_from and model.index.roles[f.id].get(entity) == "subject"
+        ]
+        if own:
+            first = min(own, key=lambda f: (f.year_from or 0, model.month(f.date), -f.weight, f.id))
+            return FactScore(first, 1.0, 1.0, 0.0, 1.0)
     found = model.index.score(sub, sub.entity_ids, model.index.resolve_words(content), limit=20)
     dated = [s for s in found if s.fact.year_from and s.typed >= 1.0]
     return dated[0] if dated else None

@@ -60,6 +60,8 @@ class Superlative:
     by: str
     most: bool
     counting: frozenset[str]
+    #: a comparative ("older"): it weighs two things named ("A or B"), never a set
+    pair: bool = False
 
 
 @record
@@ -81,6 +83,7 @@ class Language:
     articles: frozenset[str]
     coordinators: frozenset[str]
     part_joiners: frozenset[str]
+    option_words: frozenset[str]
     relative_pronouns: frozenset[str]
     description_question: str
     question_words: frozenset[str]
@@ -217,7 +220,8 @@ _CONVERTERS: dict[str, Any] = {
     "months": lambda v: tuple(str(v).split()),
     "month_abbreviations": lambda v: tuple(str(v).split()),
     "superlatives": lambda v: {
-        str(k): Superlative(str(c["by"]), bool(c["most"]), frozenset(c.get("counting") or ())) for k, c in v.items()
+        str(k): Superlative(str(c["by"]), bool(c["most"]), frozenset(c.get("counting") or ()), bool(c.get("pair")))
+        for k, c in v.items()
     },
     "superlative_idioms": _phrases,
     "pronoun_idioms": _phrases,
