@@ -40,6 +40,8 @@ class Frame:
     years: tuple[int, ...]
     #: entity types the answer should name ("which countries ..." wants countries)
     wanted: tuple[str, ...] = ()
+    #: the words that say what kind of thing is asked for, the noun last ("which Christian aid organization")
+    wanted_words: tuple[str, ...] = ()
     #: years the answer must fall in, from "before 2013", "since 2015", "after the French intervention"
     period: tuple[int, int] | None = None
     #: places the question sets aside ("beyond northern Mali", "outside Algeria"): named, not asked about
@@ -155,15 +157,25 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
     # against the facts' entities, not against their words
     # ("which Malian city": a name before the noun says where, the noun what kind)
     wanted: list[str] = []
+    wanted_words: tuple[str, ...] = ()
     for i, t in enumerate(tokens[:-1]):
         if t in lang.kind_question_words:
             j = i + 1
             while j < len(tokens) - 1 and in_mention[j] and j - i <= 2:
                 j += 1
+            # "which Christian aid organization": words that qualify the noun come before it (not "what
+            # kind of organization", "how many groups": a question form, then the noun)
+            for n in range(j, min(j + 3, len(tokens))):
+                if tokens[n] in model.type_nouns and not in_mention[n]:
+                    j = n
+                    break
+                if tokens[n] in lang.stopwords or in_mention[n]:
+                    break
             noun = tokens[j]
             types = model.type_nouns.get(noun)
             if types and not in_mention[j]:
                 wanted.extend(types)
+                wanted_words = wanted_words or tokens[i + 1 : j + 1]
                 content = tuple(w for w in content if w != noun)
     counted = _counted(model, tokens, in_mention, dict(read_as)) if kind == "how_many" else ()
     # things known by their names (groups, countries) are listed and counted; people are counted by the brief
@@ -183,6 +195,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         content=content,
         years=years,
         wanted=tuple(dict.fromkeys(wanted)),
+        wanted_words=wanted_words,
         exact=bool(lang.exact_words & set(tokens)),
         finer_date=any(f" {c} " in f" {' '.join(tokens)} " for c in lang.finer_date_cues),
         succession=_succession(model, tokens, mentions, kind),
@@ -317,6 +330,11 @@ def build_frame(
     else:
         frame = _after_clause(model, frame)
     later = [y for y in frame.years if y > model.brief_year]
+    later += [
+        int(t) + 1
+        for w, t in itertools.pairwise(tokens)
+        if w in lang.strictly_after and YEAR.fullmatch(t) and int(t) >= model.brief_year
+    ]
     if later:
         frame = frame._replace(after_brief=f"in {later[0]}")
     elif lang.after_the_document.search(" ".join(tokens)):

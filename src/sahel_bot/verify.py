@@ -99,6 +99,8 @@ def name_not_given(model: Model, frame: Frame) -> str | None:
     # "who was <it> ...": the question opens by asking who it is, and what follows only describes it
     # ("who was the missionary killed in Mauritania?")
     who = any(before in (o, f"{o} the", f"{o} that", f"{o} this") for o in lang.identity_openers)
+    # "which U.S. official called AQIM ...?": which one of those the brief never names
+    which = first.start > 0 and frame.tokens[first.start - 1] in lang.kind_question_words
     if who:
         known = {model.stem(w) for n in (*entity.names, entity.description) for w in normalize(n).split()}
         told = {model.stem(t) for m in frame.mentions for t in frame.tokens[m.start : m.end]}
@@ -106,7 +108,7 @@ def name_not_given(model: Model, frame: Frame) -> str | None:
         synonyms = model.knowledge.synonyms
         who = all(model.stem(synonyms.get(t, t)) in known | told for t in after)
     named = any(f" {w} " in f" {text} " for w in lang.name_words)
-    return entity.id if who or named else None
+    return entity.id if who or named or which else None
 
 
 def wanted_not_named(model: Model, frame: Frame, reading: Reading) -> bool:
@@ -118,7 +120,32 @@ def wanted_not_named(model: Model, frame: Frame, reading: Reading) -> bool:
     wanted = set(frame.wanted)
     asked = frame.asked
     kinds = model.index.kinds
-    return not any(t in wanted and e not in asked for s in reading.facts for e, t in kinds[s.fact.id])
+    if not any(t in wanted and e not in asked for s in reading.facts for e, t in kinds[s.fact.id]):
+        return True
+    return described_not_named(model, frame)
+
+
+def described_not_named(model: Model, frame: Frame) -> bool:
+    """Whether the brief speaks of the thing asked for only as "a <words>" ("a Christian aid organization"),
+    where the question asks which one it is ("which Christian aid organization ..."): a fact about what the
+    question names says "a <words>" and names nothing of the kind."""
+    words = frame.wanted_words
+    if len(words) < 2 or not frame.entity_ids:
+        return False
+    indefinite = model.lang.articles - model.lang.definite_articles
+    wanted = set(frame.wanted)
+    # the qualifiers with any noun of the kind ("a Christian aid organization" for "which Christian aid group")
+    nouns = [n for n, types in model.type_nouns.items() if wanted & set(types)]
+    phrases = [f" {a} {' '.join((*words[:-1], n))} " for n in nouns for a in indefinite]
+    for entity in frame.entity_ids:
+        for fact in model.index.by_entity.get(entity, ()):
+            said = f" {normalize(fact.statement)} "
+            if not any(p in said for p in phrases):
+                continue
+            # (naming one the question also names counts: "which faction was called the Masked Ones?")
+            if not any(t in wanted for _, t in model.index.kinds[fact.id]):
+                return True
+    return False
 
 
 def finer_place_not_named(model: Model, frame: Frame, reading: Reading) -> bool:

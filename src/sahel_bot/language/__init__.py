@@ -141,6 +141,7 @@ class Language:
     since_then: tuple[str, ...]
     period_words: Mapping[str, tuple[int | None, int | None]]
     period_fillers: frozenset[str]
+    strictly_after: frozenset[str]
     range_openers: frozenset[str]
     clause_openers: frozenset[str]
     clause_subjects: frozenset[str]
