@@ -54,6 +54,8 @@ def names_in(model: Model, text: str, tokens: list[str] | tuple[str, ...]) -> li
     for m in mentions:
         if m.entity in model.publishers and m.end < len(tokens) and tokens[m.end] in lang.document_nouns:
             continue
+        if m.entity in model.publishers and m.start and tokens[m.start - 1] in lang.demonstratives:
+            continue  # "who wrote this CRS In Focus?": the publisher's series, pointed at, is this document
         if m.words in lang.stopwords and m.words in model.speller.common and not _typed_as_name(text, m.words):
             continue
         kept.append(m)
