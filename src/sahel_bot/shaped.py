@@ -111,6 +111,13 @@ def _check(
         return Reading(
             intent_id, match.score, scored(unsure[:1], match.score), "yesno", detail, slot_entities, match=match
         )
+    linked = [f for f in model.index.by_entity.get(first, ()) if second in roles[f.id]]
+    if linked and not place:
+        # "was he ever in AQIM?": no fact of the relation asked about, but others tie the two ("formerly a
+        # key AQIM figure"): what the brief says of them together, not a "no" it never says
+        return Reading(
+            intent_id, match.score * 0.95, scored(linked[:3], match.score), "all", detail, slot_entities, match=match
+        )
     if sides[0] and (sides[1] or place):
         # "is X the leader of Y?": no, with what is true of each; "is X Malian?": no, with what the brief
         # says of X (a place has no such facts of its own)
