@@ -42,6 +42,12 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
     if lang.about_the_document.search(joined):
         # "when was it published?": "it" is the brief, which is no entity
         return Resolution(mentions)
+    ordinal = _ordinal_reference(model, tokens, mentions, context)
+    if ordinal is not None:
+        # "what does the second one stand for?": a member of the last list, by its place in it
+        names = f"'{ordinal.words}' = {model.entities[ordinal.entity].short}"
+        mentions = sorted([*mentions, ordinal], key=lambda m: m.start)
+        return Resolution(mentions, f"from the conversation: {names}")
     # "how many made it out?": the pronoun of an idiom points at nothing
     idiom = _in_idioms(model, tokens)
     plural = _set_reference(model, tokens, mentions, context, idiom)
@@ -141,6 +147,30 @@ def _owned_name(model: Model, tokens: tuple[str, ...], at: int, owner: str) -> M
                 return Mention(
                     entity, at, at + 1 + size, model.entities[entity].name, " ".join(after), 100.0, "context"
                 )
+    return None
+
+
+def _ordinal_reference(
+    model: Model, tokens: tuple[str, ...], mentions: list[Mention], context: Context
+) -> Mention | None:
+    """ "the second one", "the first group", "the latter": a member of the last set, by its place in it."""
+    lang = model.lang
+    if not context.group or not 0 <= context.turn - context.group_turn <= 2:
+        return None
+    for i in range(1, len(tokens)):
+        place = lang.ordinals.get(tokens[i])
+        if place is None or tokens[i - 1] not in lang.definite_articles or any(m.start <= i < m.end for m in mentions):
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        alone = tokens[i] in lang.ordinals_alone
+        if not alone and following not in lang.one_words and following not in model.type_nouns:
+            continue  # "the first attack" asks which came first, not the first of a list
+        if abs(place) > len(context.group):
+            return None
+        entity = context.group[place - 1] if place > 0 else context.group[place]
+        end = i + 1 if alone or not following else i + 2
+        words = " ".join(tokens[i - 1 : end])
+        return Mention(entity, i - 1, end, model.entities[entity].name, words, 100.0, "context")
     return None
 
 

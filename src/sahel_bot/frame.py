@@ -261,6 +261,9 @@ def _summary(model: Model, tokens: tuple[str, ...], kind: str) -> dict[str, obje
     for cue in sorted(lang.superlatives, key=lambda c: -len(c)):
         at = text.find(f" {cue} ")
         if at >= 0 and text[:at].split()[-1:] and text[:at].split()[-1] in lang.superlative_openers:
+            after = text[at + len(cue) + 2 :].split()[:1]
+            if after and after[0] in lang.one_words:
+                continue  # "the first one": a member of the last list (dialogue), not the earliest
             pair = lang.superlatives[cue].pair
             if pair and (text[:at].split()[-1] in lang.articles or not lang.option_words & set(text[at:].split())):
                 continue  # "the newer groups": a comparative weighs two things named ("which is newer, A or B")

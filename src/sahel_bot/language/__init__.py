@@ -85,6 +85,9 @@ class Language:
     part_joiners: frozenset[str]
     option_words: frozenset[str]
     relative_pronouns: frozenset[str]
+    ordinals: Mapping[str, int]
+    ordinals_alone: frozenset[str]
+    one_words: frozenset[str]
     description_question: str
     question_words: frozenset[str]
     covering_question_words: frozenset[str]
@@ -246,7 +249,7 @@ _CONVERTERS: dict[str, Any] = {
 }
 _MAPPINGS = frozenset(
     {"pronouns", "hedge_leads", "month_positions", "short_forms", "messages", "not_given", "missing_kinds"}
-    | {"number_words"}
+    | {"number_words", "ordinals"}
     | {"else_missing"}
 )
 
