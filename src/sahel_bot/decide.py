@@ -20,6 +20,7 @@ from .reading import Reading, same_facts
 from .readings import Readings
 from .records import record
 from .verify import (
+    asked_noun_unknown,
     counted_not_given,
     exact_not_given,
     finer_date_not_given,
@@ -181,6 +182,11 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         return Decision(DECLINE, "follow_up_missing", "a follow-up the last answer's facts cannot answer", best)
     if best is None or best.score < settings.clarify_threshold or (not best.facts and best.compose not in _FACTLESS):
         return _not_answered(model, frame, best, readings)
+    said = set(best.match.template.split()) if best.match is not None else set()
+    if asked_noun_unknown(model, frame) and best.compose not in _FACTLESS and frame.asked_noun not in said:
+        # "in which languages does AQIM publish?": the brief speaks of no languages at all (unless the
+        # intent's own template asks for that noun: "what language is the acronym X?")
+        return _not_answered(model, frame, best._replace(facts=best.facts[:1]), readings)
     ambiguous = (
         len(ranked) > 1
         and ranked[1].score >= threshold

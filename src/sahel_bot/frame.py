@@ -42,6 +42,9 @@ class Frame:
     wanted: tuple[str, ...] = ()
     #: the words that say what kind of thing is asked for, the noun last ("which Christian aid organization")
     wanted_words: tuple[str, ...] = ()
+    #: the noun a "which"/"what" question asks for when it names no kind of entity ("which languages",
+    #: "what percentage"), in the brief's word
+    asked_noun: str = ""
     #: years the answer must fall in, from "before 2013", "since 2015", "after the French intervention"
     period: tuple[int, int] | None = None
     #: places the question sets aside ("beyond northern Mali", "outside Algeria"): named, not asked about
@@ -158,6 +161,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
     # ("which Malian city": a name before the noun says where, the noun what kind)
     wanted: list[str] = []
     wanted_words: tuple[str, ...] = ()
+    asked_noun = ""
     for i, t in enumerate(tokens[:-1]):
         if t in lang.kind_question_words:
             j = i + 1
@@ -177,6 +181,14 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
                 wanted.extend(types)
                 wanted_words = wanted_words or tokens[i + 1 : j + 1]
                 content = tuple(w for w in content if w != noun)
+            elif (
+                kind in ("which", "what")
+                and not asked_noun
+                and not in_mention[j]
+                and j == i + 1
+                and noun not in lang.stopwords
+            ):
+                asked_noun = dict(read_as).get(j, noun)
     counted = _counted(model, tokens, in_mention, dict(read_as)) if kind == "how_many" else ()
     # things known by their names (groups, countries) are listed and counted; people are counted by the brief
     noun = next((w for w in counted if w in model.type_nouns and model.noun_class(w) in _NAMED_CLASSES), None)
@@ -196,6 +208,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         years=years,
         wanted=tuple(dict.fromkeys(wanted)),
         wanted_words=wanted_words,
+        asked_noun=asked_noun,
         exact=bool(lang.exact_words & set(tokens)),
         finer_date=any(f" {c} " in f" {' '.join(tokens)} " for c in lang.finer_date_cues),
         succession=_succession(model, tokens, mentions, kind),

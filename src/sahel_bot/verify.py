@@ -17,6 +17,7 @@ from .normalize import normalize
 from .reading import Reading
 
 __all__ = [
+    "asked_noun_unknown",
     "counted_not_given",
     "exact_not_given",
     "finer_date_not_given",
@@ -80,6 +81,15 @@ def counted_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
     types = {t for w in frame.counted for t in model.type_nouns.get(w, ())}
     kinds = model.index.kinds
     return not any(counted & strong[s.fact.id] or any(t in types for _, t in kinds[s.fact.id]) for s in reading.facts)
+
+
+def asked_noun_unknown(model: Model, frame: Frame) -> bool:
+    """Whether "which <noun>" asks for a kind of thing no fact of the brief speaks of ("which languages",
+    "what percentage"): whatever facts the other words find, none gives one."""
+    noun = frame.asked_noun
+    if not noun or noun in model.lang.months or noun.isdigit():
+        return False
+    return model.stem(noun) not in model.index.idf
 
 
 def name_not_given(model: Model, frame: Frame) -> str | None:
