@@ -121,6 +121,24 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
             # the words after the possessive are part of the name: they name nothing of their own
             mentions = [m for m in mentions if m.end <= owned_name.start or m.start >= owned_name.end]
         added.append(owned_name or Mention(entity, i, i + 1, model.entities[entity].name, token, 100.0, "context"))
+        # "what did it do there?": a place pointed at besides the thing ("there" after "it")
+        if model.cls[entity] != "place" and context.place and context.place != entity:
+            at = next((j for j in range(i + 1, len(tokens)) if lang.pronouns.get(tokens[j]) == "place"), None)
+            if at is not None:
+                name = model.entities[context.place].name
+                added.append(Mention(context.place, at, at + 1, name, tokens[at], 100.0, "context"))
+        break
+        # "what did it do there?": a thing and a place may both be pointed at; two things, not
+        taken = taken | {model.cls[entity]}
+        mentions = [*mentions]
+        only_place = True
+        if only_place:
+            places = [j for j in range(i + 1, len(tokens)) if lang.pronouns.get(tokens[j]) == "place"]
+            if places and context.place and context.place != entity:
+                j = places[0]
+                added.append(
+                    Mention(context.place, j, j + 1, model.entities[context.place].name, tokens[j], 100.0, "context")
+                )
         break
     if added:
         names = ", ".join(f"'{m.words}' = {model.entities[m.entity].short}" for m in added)

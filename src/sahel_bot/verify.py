@@ -72,15 +72,15 @@ def succession_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
 
 def counted_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
     """Whether a "how many" question counts something ("how many hostages ...") that none of the reading's
-    facts speaks of: their numbers count something else (one American killed is no count of hostages)."""
-    if not frame.counted or not reading.facts:
+    facts speaks of: their numbers count something else (one American killed is no count of hostages).
+
+    A word for a kind of entity ("how many people ...") says too little to tell: it is not checked.
+    """
+    counted = {model.stem(w) for w in frame.counted if w not in model.type_nouns}
+    if not counted or not reading.facts:
         return False
-    counted = {model.stem(w) for w in frame.counted}
     strong = model.index.strong
-    # a kind of entity counted ("how many groups merged?"): facts naming such entities count them
-    types = {t for w in frame.counted for t in model.type_nouns.get(w, ())}
-    kinds = model.index.kinds
-    return not any(counted & strong[s.fact.id] or any(t in types for _, t in kinds[s.fact.id]) for s in reading.facts)
+    return not any(counted & strong[s.fact.id] for s in reading.facts)
 
 
 def asked_noun_unknown(model: Model, frame: Frame) -> bool:
