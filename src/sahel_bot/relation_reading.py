@@ -26,6 +26,20 @@ def _to_another_group(model: Model, fact: Fact, ids: tuple[str, ...]) -> bool:
     return bool(fact.object) and model.cls.get(fact.object or "") == "group" and fact.object not in ids
 
 
+def _relations_asked(model: Model, relations: tuple[str, ...], frame: Frame) -> list[str]:
+    """The intent's relations, those the question's own words name first ("where are AQIM's attacks
+    concentrated?" names attacks: where it attacked before where it operates), else in the intent's order."""
+    asked = {model.stem(w) for w in frame.content}
+    if not asked:
+        return list(relations)
+
+    def named(relation_id: str) -> bool:
+        relation = model.relations.get(relation_id)
+        return relation is not None and bool(asked & {model.stem(w) for k in relation.keywords for w in k.split()})
+
+    return sorted(relations, key=lambda r: not named(r))
+
+
 def intent_reading(model: Model, frame: Frame, words: Words, match: IntentMatch, context: Context) -> Reading | None:
     """Return the reading of ``match``'s intent: the facts of its relations about its slots, scored."""
     intent = match.intent
@@ -85,9 +99,10 @@ def intent_reading(model: Model, frame: Frame, words: Words, match: IntentMatch,
     # the intent's first relation is what it is mainly about; "how does X make money?": what it gives another
     # group comes after how it gets its own, and what the brief asserts in the relation's own words first
     how = frame.answer_type == "how"
+    order = _relations_asked(model, intent.relations, frame)
     keep.sort(
         key=lambda s: (
-            intent.relations.index(s.fact.relation) if s.fact.relation in intent.relations else 99,
+            order.index(s.fact.relation) if s.fact.relation in order else 99,
             how and _to_another_group(model, s.fact, ids),
             -s.score,
             how and s.fact.hedge in model.lang.doubtful_hedges,
