@@ -299,6 +299,10 @@ def _yes_no(model: Model, top: Fact) -> str:
     lang = model.lang
     if top.negated:
         return lang.message("no")
+    if top.hedge in lang.hedge_leads and lang.limiting_words & set(normalize(top.statement).split()):
+        # "did West Africans warm to AQIM?" - "its allure initially appeared limited": the hedge is on how
+        # little, so it is not "it appears so"
+        return lang.message("limited")
     if top.hedge in lang.hedge_leads:
         return f"{lang.hedge_leads[top.hedge]}."
     return lang.message("yes")

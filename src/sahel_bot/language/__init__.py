@@ -168,6 +168,7 @@ class Language:
     doubtful_hedges: frozenset[str]
     answering_hedges: frozenset[str]
     hedge_leads: Mapping[str, str]
+    limiting_words: frozenset[str]
     document_words: frozenset[str]
     document_nouns: frozenset[str]
     about_the_document: LazyPattern
