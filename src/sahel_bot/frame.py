@@ -53,6 +53,8 @@ class Frame:
     exact: bool = False
     #: a date finer than the year is asked ("in what month ...")
     finer_date: bool = False
+    #: ... and the day itself ("on what day in February 2017"), not only the month
+    day_asked: bool = False
     #: who came before or after a person in a role is asked ("who succeeded X?", "who took over after X?")
     succession: bool = False
     #: "how many groups merged?": the question is "which groups merged?", answered with how many there are
@@ -211,6 +213,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         asked_noun=asked_noun,
         exact=bool(lang.exact_words & set(tokens)),
         finer_date=any(f" {c} " in f" {' '.join(tokens)} " for c in lang.finer_date_cues),
+        day_asked=any(f" {c} " in f" {' '.join(tokens)} " for c in lang.day_cues),
         succession=_succession(model, tokens, mentions, kind),
         counted=() if tally else counted,
         tally=tally,
@@ -290,7 +293,7 @@ def _summary(model: Model, tokens: tuple[str, ...], kind: str) -> dict[str, obje
     )
     return {
         "superlative": superlative,
-        "total": kind == "how_many" and _has(text, lang.total_words),
+        "total": (kind == "how_many" and _has(text, lang.total_words)) or _has(text, lang.total_commands),
         "interval": interval,
         "each": _has(text, lang.each_words),
         "both": _has(text, lang.both_words),

@@ -85,7 +85,9 @@ def side_by_side_reading(model: Model, frame: Frame, words: Words) -> Reading | 
     Only when every entity asked about in parallel has a fact that answers the question's words.
     """
     entity_ids = frame.entity_ids
-    if not 2 <= len(entity_ids) <= 4 or not any(s is not None for _, s, _ in words):
+    # "compare where X and Y come from": no word of its own, but the kind of answer says what to compare
+    wordless = frame.answer_type in model.lang.pointed_types
+    if not 2 <= len(entity_ids) <= 4 or not (any(s is not None for _, s, _ in words) or wordless):
         return None
     # only for subjects asked about in parallel ("X and Y", "both", "differ"), not for a relation
     # between them ("when did X break away from Y")
@@ -106,10 +108,11 @@ def side_by_side_reading(model: Model, frame: Frame, words: Words) -> Reading | 
     best: list[FactScore] = []
     for ent in parallel:
         # the same question about each subject; what else the question names must hold for each
+        least = 0.0 if wordless and not words else 0.2
         found = [
             s
-            for s in model.index.score(frame, (ent, *others), words, min_lexical=0.2)
-            if s.lexical >= 0.2 and s.typed >= 1.0
+            for s in model.index.score(frame, (ent, *others), words, min_lexical=least)
+            if s.lexical >= least and s.typed >= 1.0
         ]
         if not found:
             return None

@@ -135,8 +135,12 @@ def _counted(model: Model, frame: Frame) -> tuple[str | None, str | None]:
 
 
 def _total(model: Model, frame: Frame, words: Words) -> Reading | None:
-    cue = {w for phrase in model.lang.total_words for w in phrase.split()}
+    cue = {w for phrase in (*model.lang.total_words, *model.lang.total_commands) for w in phrase.split()}
     found = _topic(model, frame, words, cue)
+    # "in the gas plant siege, the Bamako attack and the Ouagadougou attack", "in Bamako and in
+    # Ouagadougou": each fact is about one of the events or places named, and about everything else named
+    named_events = {e for e in frame.entity_ids if model.cls.get(e) in ("event", "place")}
+    others = [e for e in frame.entity_ids if e not in named_events]
     counted_entity, counted_word = _counted(model, frame)
     if counted_entity is not None:
         # "how many Americans": a fact counts them only when it is about them
@@ -156,7 +160,10 @@ def _total(model: Model, frame: Frame, words: Words) -> Reading | None:
         # counts of events only: a fact that sums up others ("as of 2012, a single death") is none; one
         # count per event and number, however many facts repeat it
         event = next((e for e in s.fact.entities if model.cls.get(e) == "event"), None)
-        if event is not None and all(e in model.index.roles[s.fact.id] for e in frame.entity_ids):
+        roles = model.index.roles[s.fact.id]
+        if named_events and not named_events & roles.keys():
+            continue
+        if event is not None and all(e in roles for e in others):
             events.setdefault((event, value), s)
     if not events:
         return None

@@ -58,7 +58,10 @@ def finer_date_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
     if not frame.finer_date or not reading.facts:
         return False
     date = (reading.facts[0].fact.date or "").lower().split()
-    return not any(w in model.lang.months or (w.isdigit() and len(w) <= 2) for w in date)
+    day = any(w.isdigit() and len(w) <= 2 for w in date)
+    if frame.day_asked:
+        return not day  # "on what day in February 2017": February is known, the day is not
+    return not any(w in model.lang.months or day for w in date)
 
 
 def succession_not_given(model: Model, frame: Frame, reading: Reading) -> bool:

@@ -152,6 +152,8 @@ class Language:
     aside_phrases: tuple[tuple[str, ...], ...]
     exact_words: frozenset[str]
     finer_date_cues: tuple[str, ...]
+    day_cues: tuple[str, ...]
+    total_commands: tuple[str, ...]
     succession_words: tuple[str, ...]
     succession_links: tuple[str, ...]
     identity_openers: tuple[str, ...]
@@ -234,6 +236,8 @@ _CONVERTERS: dict[str, Any] = {
     "timeline_words": _phrases,
     "more_requests": _phrases,
     "finer_date_cues": _phrases,
+    "day_cues": _phrases,
+    "total_commands": _phrases,
     "succession_words": _phrases,
     "succession_links": _phrases,
     "identity_openers": _phrases,
