@@ -46,7 +46,7 @@ class Engine:
             parts = split_parts(self.model.lang, safe_text(question))
             if len(parts) > 1:
                 return self._in_parts(question, parts, context)
-            return self._described(question, context) or self._answer(question, context)
+            return self._answer(question, context)
         except Exception as exc:  # a reply is always owed; the reason stays visible in the explanation
             reply = Reply(
                 question=safe_text(question),
@@ -66,7 +66,7 @@ class Engine:
         start = context
         replies: list[Reply] = []
         for part in parts:
-            reply, context = self._described(part, context) or self._answer(part, context)
+            reply, context = self._answer(part, context)
             if not replies and not reply.answered:
                 return self._answer(raw, start)
             replies.append(reply)
@@ -111,7 +111,7 @@ class Engine:
             ),
         )
 
-    def _described(self, raw: str, context: Context) -> tuple[Reply, Context] | None:
+    def _described(self, raw: str, tokens: tuple[str, ...], context: Context) -> tuple[Reply, Context] | None:
         """Answer "who leads the group that X broke away from?" in two hops, or return ``None``.
 
         The description is asked first ("which group X broke away from"); when the brief's answer names
@@ -119,12 +119,11 @@ class Engine:
         statement once, so every hop is cited.
         """
         model = self.model
-        tokens = prepare(model, raw).tokens
         description = find_description(model, tokens)
         if description is None or description.plural:
             # "how big are the groups related to AQIM?" asks about the set as such
             return None
-        inner, _ = self._answer(description.inner, context.aged(self.settings.context_turns))
+        inner, _ = self._answer(description.inner, context.aged(self.settings.context_turns), hops=False)
         if not inner.answered:
             return None
         facts = [model.facts[f] for f in inner.explanation.facts if f in model.facts]
@@ -139,17 +138,20 @@ class Engine:
             inner = inner._replace(text=" ".join(kept), citations=cites or inner.citations)
         replies = [inner]
         for entity in named:
-            reply, context = self._answer(rewritten(model, tokens, description, entity), context)
+            reply, context = self._answer(rewritten(model, tokens, description, entity), context, hops=False)
             if not reply.answered:
                 return None
             replies.append(reply)
         names = ", ".join(model.entities[e].short for e in named)
         return self._joined(raw, replies, f"'{' '.join(tokens[description.start :])}' is {names}"), context
 
-    def _answer(self, raw: str, context: Context) -> tuple[Reply, Context]:
+    def _answer(self, raw: str, context: Context, hops: bool = True) -> tuple[Reply, Context]:
         model = self.model
         aged = context.aged(self.settings.context_turns)
         turn = prepare(model, raw)
+        described = self._described(raw, turn.tokens, context) if hops and not turn.empty else None
+        if described is not None:
+            return described
         early = decide_early(model, turn, None, None, aged)
         if early is not None:
             return self._reply(early, turn, None, None, None, aged, "")

@@ -141,6 +141,8 @@ class FactIndex:
         # each fact's entities with their types, for "which countries ..." (type_fit runs per fact per question)
         self.kinds = {f.id: tuple((e, entities[e].type) for e in self.roles[f.id] if e in entities) for f in facts}
         self.measured = frozenset(f.id for f in facts if model.lang.measure.search(f.statement))
+        #: each fact's statement normalised, with a space either side (for phrase tests per question)
+        self.said = {f.id: f" {normalize(f.statement)} " for f in facts}
         self.explained = frozenset(f.id for f in facts if model.lang.because.search(f.statement))
         self.by_word: dict[str, list[str]] = {}
         # postings with the weight a word earns in each fact (a strong word counts fully, a weak one 0.6):

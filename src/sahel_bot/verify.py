@@ -47,7 +47,7 @@ def exact_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
     """Whether an exact figure was asked for and the reading's fact gives only a rough one ("millions")."""
     if not frame.exact or not reading.facts:
         return False
-    statement = normalize(reading.facts[0].fact.statement)
+    statement = model.index.said[reading.facts[0].fact.id]
     # a number other than a year would be a figure
     return bool(model.lang.rough_amounts & set(statement.split())) and not _NUMBER.search(statement)
 
@@ -70,7 +70,7 @@ def succession_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
     if not frame.succession or not reading.facts:
         return False
     words = model.lang.succession_words
-    return not any(any(f" {w} " in f" {normalize(s.fact.statement)} " for w in words) for s in reading.facts)
+    return not any(any(f" {w} " in model.index.said[s.fact.id] for w in words) for s in reading.facts)
 
 
 def counted_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
@@ -152,7 +152,7 @@ def described_not_named(model: Model, frame: Frame) -> bool:
     phrases = [f" {a} {' '.join((*words[:-1], n))} " for n in nouns for a in indefinite]
     for entity in frame.entity_ids:
         for fact in model.index.by_entity.get(entity, ()):
-            said = f" {normalize(fact.statement)} "
+            said = model.index.said[fact.id]
             if not any(p in said for p in phrases):
                 continue
             # (naming one the question also names counts: "which faction was called the Masked Ones?")
@@ -174,7 +174,7 @@ def finer_place_not_named(model: Model, frame: Frame, reading: Reading) -> bool:
     if not wanted or not wanted <= local:
         return False
     nouns = {n for n, ts in model.type_nouns.items() if set(ts) <= local}
-    if nouns & set(normalize(reading.facts[0].fact.statement).split()):
+    if nouns & set(model.index.said[reading.facts[0].fact.id].split()):
         return False  # "ousted Islamist leaders from major towns": as far as the brief goes
     asked = frame.asked
     # "which town in X": a town of the country asked about (a town elsewhere answers another question)
