@@ -254,7 +254,11 @@ def _set_reference(
 def _set_of(model: Model, context: Context, kind: str, count: int | None, recent: bool) -> list[str]:
     """The members a plural reference points at: the last set when recent, else the last ones named."""
     if recent and context.group and (count is None or len(context.group) == count):
-        return [e for e in context.group if not kind or model.cls.get(e) == kind]
+        members = [e for e in context.group if not kind or model.cls.get(e) == kind]
+        # the one the conversation has been about comes first ("when did the Islamic State acknowledge
+        # them?" ... "where have they claimed attacks?": IS-GS, the topic, then the Islamic State)
+        talked = {e: n for n, e in enumerate(context.recent)}
+        return sorted(members, key=lambda e: -context.recent.count(e) * 100 - talked.get(e, -1))
     named = [e for e in context.named if e in model.entities and (not kind or model.cls[e] == kind)]
     return named[: count or len(named)] if count is not None and len(named) >= count else []
 
