@@ -175,8 +175,8 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
                 if tokens[n] in model.type_nouns and not in_mention[n]:
                     j = n
                     break
-                if tokens[n] in lang.stopwords or in_mention[n]:
-                    break
+                if (tokens[n] in lang.stopwords and tokens[n] not in lang.other_words) or in_mention[n]:
+                    break  # ("which other countries": "other" qualifies the noun too)
             noun = tokens[j]
             types = model.type_nouns.get(noun)
             if types and not in_mention[j]:
