@@ -256,9 +256,10 @@ def _set_of(model: Model, context: Context, kind: str, count: int | None, recent
     if recent and context.group and (count is None or len(context.group) == count):
         members = [e for e in context.group if not kind or model.cls.get(e) == kind]
         # the one the conversation has been about comes first ("when did the Islamic State acknowledge
-        # them?" ... "where have they claimed attacks?": IS-GS, the topic, then the Islamic State)
-        talked = {e: n for n, e in enumerate(context.recent)}
-        return sorted(members, key=lambda e: -context.recent.count(e) * 100 - talked.get(e, -1))
+        # them?" ... "where have they claimed attacks?": IS-GS, the topic, then the Islamic State): the
+        # subject of the most answers, and of those the one talked about longest
+        first = {e: n for n, e in reversed(list(enumerate(context.recent)))}
+        return sorted(members, key=lambda e: (-context.recent.count(e), first.get(e, len(context.recent))))
     named = [e for e in context.named if e in model.entities and (not kind or model.cls[e] == kind)]
     return named[: count or len(named)] if count is not None and len(named) >= count else []
 
