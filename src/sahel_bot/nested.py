@@ -75,7 +75,7 @@ def find_description(model: Model, tokens: tuple[str, ...]) -> Description | Non
         if all(t in lang.question_words or t in lang.yes_no_starts for t in tokens[:i]) and len(clause) > 2:
             # "when was the group that Koufa leads founded?": the question's own verb comes last
             clause, end = clause[:-1], end - 1
-        if len(clause) < _SHORTEST_CLAUSE or (clause[0] in lang.stopwords and not relative):
+        if len(clause) < _SHORTEST_CLAUSE or (clause[0] in lang.prepositions and not relative):
             # "the group in Mali", "the leader of the group": a phrase, not a clause describing it
             continue
         found = names_in(model, " ".join(clause), clause)

@@ -85,6 +85,7 @@ class Language:
     part_joiners: frozenset[str]
     option_words: frozenset[str]
     relative_pronouns: frozenset[str]
+    prepositions: frozenset[str]
     ordinals: Mapping[str, int]
     ordinals_alone: frozenset[str]
     one_words: frozenset[str]
