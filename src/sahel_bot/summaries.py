@@ -140,7 +140,13 @@ def _total(model: Model, frame: Frame, words: Words) -> Reading | None:
     # "in the gas plant siege, the Bamako attack and the Ouagadougou attack", "in Bamako and in
     # Ouagadougou": each fact is about one of the events or places named, and about everything else named
     named_events = {e for e in frame.entity_ids if model.cls.get(e) in ("event", "place")}
-    others = [e for e in frame.entity_ids if e not in named_events]
+    # "by AQIM and related groups": AQIM or any group tied to it, not AQIM in every fact
+    widened = {
+        m.entity
+        for m in frame.mentions
+        if any(tuple(frame.tokens[m.end : m.end + len(p)]) == p for p in model.lang.related_phrases)
+    }
+    others = [e for e in frame.entity_ids if e not in named_events and e not in widened]
     counted_entity, counted_word = _counted(model, frame)
     if counted_entity is not None:
         # "how many Americans": a fact counts them only when it is about them

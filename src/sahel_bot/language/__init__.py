@@ -86,6 +86,7 @@ class Language:
     option_words: frozenset[str]
     relative_pronouns: frozenset[str]
     prepositions: frozenset[str]
+    related_phrases: tuple[tuple[str, ...], ...]
     ordinals: Mapping[str, int]
     ordinals_alone: frozenset[str]
     one_words: frozenset[str]
@@ -219,6 +220,7 @@ _CONVERTERS: dict[str, Any] = {
     "same_year": LazyPattern,
     "period_words": lambda v: {str(k): (p[0], p[1]) for k, p in v.items()},
     "aside_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
+    "related_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
     "measure": lambda v: LazyPattern(v, re.IGNORECASE),
     "because": lambda v: LazyPattern(v, re.IGNORECASE),
     "hedges": lambda v: tuple(str(v).split()) if isinstance(v, str) else _phrases(v),
