@@ -180,6 +180,20 @@ def else_reading(model: Model, frame: Frame, context: Context) -> Reading | None
             if (s.fact.place or s.fact.relation in places) and model.index.places[s.fact.id] - named - set(ids)
         ]
     detail = f"'{' '.join(frame.tokens)}': the last question again, without what the last answer said"
+    if not found and tokens & lang.object_question_words:
+        # "who pledged to him?" ... "and to whom else?": the one who answered pledged to someone else too,
+        # named in the same statement ("to AQIM's Droukdel (and to Zawahiri)")
+        last = [model.facts[f] for f in context.facts if f in model.facts]
+        also = [
+            f
+            for f in last
+            if any(
+                r not in ("subject",) and e not in ids and model.cls.get(e) == model.cls.get(ids[0] if ids else "")
+                for e, r in roles[f.id].items()
+            )
+        ]
+        if also:
+            return Reading("follow_up", 0.9, scored(also[:2], 0.9), "all", detail)
     if not found:
         return Reading(
             "follow_up", 0.9, (), "all", detail, missing=lang.else_missing.get(kind, lang.else_missing["other"])

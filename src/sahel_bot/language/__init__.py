@@ -86,6 +86,7 @@ class Language:
     option_words: frozenset[str]
     relative_pronouns: frozenset[str]
     prepositions: frozenset[str]
+    object_question_words: frozenset[str]
     related_phrases: tuple[tuple[str, ...], ...]
     ordinals: Mapping[str, int]
     ordinals_alone: frozenset[str]
