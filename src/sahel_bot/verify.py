@@ -181,6 +181,6 @@ def finer_place_not_named(model: Model, frame: Frame, reading: Reading) -> bool:
     countries = {e for e in asked if model.scale.get(e) == "country"}
     for s in reading.facts[:3]:
         for e in model.index.places[s.fact.id] - asked:
-            if model.scale.get(e) != "country" and (not countries or countries & set(model.entities[e].part_of)):
+            if model.scale.get(e) == "local" and (not countries or countries & set(model.entities[e].part_of)):
                 return False
     return True
