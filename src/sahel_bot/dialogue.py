@@ -102,6 +102,8 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         happened = token in lang.demonstratives and following in lang.happening_verbs
         # "what caused it?", "what led to that?": what has a cause is an event
         happened = happened or (token in lang.neuter_pronouns | lang.demonstratives and previous in lang.causal_verbs)
+        # "what did France do about it?": what one does something about is what happened
+        happened = happened or (token in lang.neuter_pronouns | lang.demonstratives and previous in lang.response_words)
         entity = _context_entity(
             model,
             owned or kind,

@@ -153,10 +153,21 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
     years = tuple(int(t) for t in tokens if YEAR.fullmatch(t))
     months = set(lang.months) | set(lang.month_abbreviations)
     read_as = _with_synonyms(model, tokens, in_mention)
+    # "the Islamists", "the militants": a word for groups or people at large says who acts, not what about
+    referring = {
+        i
+        for i, t in enumerate(tokens)
+        if i and tokens[i - 1] in lang.articles and model.noun_class(t) in ("group", "person") and t.endswith("s")
+    }
     content = tuple(
         t
         for i, t in read_as
-        if not in_mention[i] and t not in lang.stopwords and not YEAR.fullmatch(t) and t not in months and len(t) > 1
+        if not in_mention[i]
+        and i not in referring
+        and t not in lang.stopwords
+        and not YEAR.fullmatch(t)
+        and t not in months
+        and len(t) > 1
     )
     # "which countries", "what groups": the noun says what kind of thing the answer names; it is matched
     # against the facts' entities, not against their words

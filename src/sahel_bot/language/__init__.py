@@ -87,6 +87,7 @@ class Language:
     relative_pronouns: frozenset[str]
     prepositions: frozenset[str]
     object_question_words: frozenset[str]
+    response_words: frozenset[str]
     related_phrases: tuple[tuple[str, ...], ...]
     ordinals: Mapping[str, int]
     ordinals_alone: frozenset[str]
