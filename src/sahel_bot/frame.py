@@ -11,9 +11,10 @@ May import: ``language``, ``entities``, ``model``, ``context``, ``linking``.
 from __future__ import annotations
 
 import itertools
-import re
 
+from . import cues
 from .context import Context
+from .cues import YEAR
 from .entities import Mention
 from .linking import Mentions
 from .model import Model
@@ -21,7 +22,6 @@ from .records import record
 
 __all__ = ["YEAR", "Frame", "build_frame"]
 
-YEAR = re.compile(r"1[89]\d\d|20\d\d")
 #: The classes of entity a "how many" question can count by listing them (see ``Frame.tally``).
 _NAMED_CLASSES = ("group", "place")
 
@@ -202,7 +202,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
                 and noun not in lang.stopwords
             ):
                 asked_noun = dict(read_as).get(j, noun)
-    counted = _counted(model, tokens, in_mention, dict(read_as)) if kind == "how_many" else ()
+    counted = cues.counted(model, tokens, in_mention, dict(read_as)) if kind == "how_many" else ()
     # things known by their names (groups, countries) are listed and counted; people are counted by the brief
     noun = next((w for w in counted if w in model.type_nouns and model.noun_class(w) in _NAMED_CLASSES), None)
     tally = noun is not None and not wanted
@@ -225,91 +225,13 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         exact=bool(lang.exact_words & set(tokens)),
         finer_date=any(f" {c} " in f" {' '.join(tokens)} " for c in lang.finer_date_cues),
         day_asked=any(f" {c} " in f" {' '.join(tokens)} " for c in lang.day_cues),
-        succession=_succession(model, tokens, mentions, kind),
+        succession=cues.succession(model, tokens, mentions, kind),
         counted=() if tally else counted,
         tally=tally,
         acting=kind == "what" and bool(lang.doing_verbs & set(tokens)),
         present=bool(lang.present_words & set(tokens)),
-        **_summary(model, tokens, kind),
+        **cues.summary(model, tokens, kind),
     )
-
-
-def _succession(model: Model, tokens: tuple[str, ...], mentions: tuple[Mention, ...], kind: str) -> bool:
-    """Whether the question asks who came before or after a person it names ("who replaced X?", "who led
-    the group after X?").  About a group ("who was AQIM's predecessor?") it asks what it grew from."""
-    people = [m for m in mentions if model.cls.get(m.entity) == "person"]
-    if kind != "who" or not people:
-        return False
-    lang = model.lang
-    text = f" {' '.join(tokens)} "
-    if _has(text, lang.succession_words):
-        return True
-    # "after X", "prior to X": the link right before the person's name
-    return any(
-        tuple(tokens[max(0, m.start - len(link)) : m.start]) == link
-        for m in people
-        for link in (tuple(w.split()) for w in lang.succession_links)
-    )
-
-
-def _counted(model: Model, tokens: tuple[str, ...], in_mention: list[bool], read_as: dict[int, str]) -> tuple[str, ...]:
-    """The words a "how many" question counts: those right after its cue ("how many American hostages
-    were ..." -> american, hostages; "how many of the hostages" -> hostages), in the brief's words; none
-    when names or nothing follow the cue, or when the cue comes after a first part ("the death toll and
-    the number of hostages")."""
-    lang = model.lang
-    cues = [tuple(c.split()) for cue in lang.answer_types if cue.type == "how_many" for c in cue.cues]
-    start = next((i + len(c) for i in range(len(tokens)) for c in cues if tuple(tokens[i : i + len(c)]) == c), None)
-    if start is None or lang.coordinators & set(tokens[:start]):
-        return ()
-    run: list[int] = []
-    for i in range(start, len(tokens)):
-        if tokens[i] in lang.stopwords or YEAR.fullmatch(tokens[i]):
-            if run:
-                break
-            continue  # "how many of the ..."
-        run.append(i)
-    # "how many AQIM fighters": the name says whose, the word what; "how many peacekeepers": the name itself
-    words = [i for i in run if not in_mention[i]] or run
-    return tuple(read_as.get(i, tokens[i]) for i in words)
-
-
-def _has(text: str, phrases: tuple[str, ...]) -> bool:
-    return any(f" {p} " in text for p in phrases)
-
-
-def _summary(model: Model, tokens: tuple[str, ...], kind: str) -> dict[str, object]:
-    """Which summary the words ask for: a superlative, a total, an interval, each of a set, what is shared."""
-    lang = model.lang
-    text = f" {' '.join(tokens)} "
-    for idiom in lang.superlative_idioms:
-        text = text.replace(f" {idiom} ", " ")
-    superlative = ""
-    for cue in sorted(lang.superlatives, key=lambda c: -len(c)):
-        at = text.find(f" {cue} ")
-        if at >= 0 and text[:at].split()[-1:] and text[:at].split()[-1] in lang.superlative_openers:
-            after = text[at + len(cue) + 2 :].split()[:1]
-            if after and after[0] in lang.one_words:
-                continue  # "the first one": a member of the last list (dialogue), not the earliest
-            pair = lang.superlatives[cue].pair
-            if pair and (text[:at].split()[-1] in lang.articles or not lang.option_words & set(text[at:].split())):
-                continue  # "the newer groups": a comparative weighs two things named ("which is newer, A or B")
-            superlative = cue
-            break
-    interval = (
-        kind in ("how_many", "duration", "when")
-        and bool(lang.interval_units & set(tokens))
-        and _has(text, lang.interval_words)
-        and not (kind == "when" and "years" not in tokens)
-    )
-    return {
-        "superlative": superlative,
-        "total": (kind == "how_many" and _has(text, lang.total_words)) or _has(text, lang.total_commands),
-        "interval": interval,
-        "each": _has(text, lang.each_words),
-        "both": _has(text, lang.both_words),
-        "timeline": _has(text, lang.timeline_words),
-    }
 
 
 def build_frame(
