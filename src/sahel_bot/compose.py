@@ -20,6 +20,7 @@ from .reading import Reading, expansion_of
 from .records import record
 from .reply import Citation
 from .statements import coordinate, said_once, says_nothing_new, unrepeated
+from .summaries import number_text
 from .summary_text import SUMMARY_SHAPES, summarise
 
 __all__ = ["Composed", "compose", "join", "sentence_citation"]
@@ -176,7 +177,7 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         body = " ".join([f"{join(names)}." if len(names) > 1 and not names_said else "", *said]).strip()
         if frame.tally:
             # "how many groups merged into X?": the number of those a relation lists, then the list
-            body = lang.message("tally", count=_number_text(model, len(names))) + body
+            body = lang.message("tally", count=number_text(model, len(names))) + body
     else:
         said, facts = _say(model, _with_siblings(model, facts, frame))
         body = " ".join(said)
@@ -212,13 +213,6 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
     else:
         subject = facts[0].subject if facts else None
     return Composed(body, merged(model, cites), tuple(facts), subject, tuple(listed), tuple(rest))
-
-
-def _number_text(model: Model, n: int) -> str:
-    """A small number in words ("Four"), as the language file spells them; larger ones in digits."""
-    spelled = {v: w for w, v in model.lang.number_words.items() if " " not in w}
-    word = spelled.get(n, str(n))
-    return word[:1].upper() + word[1:]
 
 
 def _plural_kind(model: Model, frame: Frame) -> tuple[str, ...]:

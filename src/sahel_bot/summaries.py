@@ -27,7 +27,7 @@ from .reading import Reading, Words, scored
 from .relation_reading import intent_reading
 from .retrieval import FactScore
 
-__all__ = ["number", "summary_reading"]
+__all__ = ["number", "number_text", "summary_reading"]
 
 _DIGITS = re.compile(r"\d[\d,]*")
 #: A summary reading is as sure as the facts it rests on; it beats a single-fact reading of the same words.
@@ -45,6 +45,13 @@ def number(model: Model, count: str | None) -> int | None:
         if re.search(rf"\b{word}\b", count.lower()):
             return value
     return None
+
+
+def number_text(model: Model, n: int) -> str:
+    """A small number in words, capitalised ("Four"), as the language file spells them; larger ones in digits."""
+    spelled = {v: w for w, v in model.lang.number_words.items() if " " not in w}
+    word = spelled.get(n, str(n))
+    return word[:1].upper() + word[1:]
 
 
 def summary_reading(model: Model, frame: Frame, words: Words) -> Reading | None:

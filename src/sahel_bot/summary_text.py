@@ -9,7 +9,7 @@ from .knowledge.schema import Fact
 from .model import Model
 from .reading import Reading
 from .statements import distinct
-from .summaries import number
+from .summaries import number, number_text
 
 __all__ = ["SUMMARY_SHAPES", "summarise"]
 
@@ -34,7 +34,8 @@ def summarise(model: Model, frame: Frame, reading: Reading) -> tuple[str, list[F
     if shape == "total":
         values = [number(model, f.count) or 0 for f in facts]
         working = " + ".join(str(v) for v in values)
-        head = lang.message("total", total=sum(values), sum=working)
+        total = sum(values)
+        head = lang.message("total", spelled=number_text(model, total), total=total, sum=working)
         return " ".join([head, *distinct(f.statement for f in facts)]), facts
     if shape == "interval":
         earlier, later = sorted(facts[:2], key=lambda f: (f.year_from or 0, model.month(f.date)))
