@@ -100,20 +100,26 @@ def side_by_side_reading(model: Model, frame: Frame, words: Words) -> Reading | 
         if ("and" in between and len(between) <= 2) or (not between and b.method == "elided"):
             parallel += [a.entity, b.entity]
     parallel = list(dict.fromkeys(parallel))
-    if not parallel:
-        if not model.lang.parallel_words & set(tokens):
-            return None
+    if model.lang.parallel_words & set(tokens):
+        # "how do AQIM's aims differ from those of Ansar al Dine and the MLF?": a comparison sets every
+        # entity it names side by side, not only those joined by "and"
         parallel = list(entity_ids)
+    elif not parallel:
+        return None
     others = tuple(e for e in entity_ids if e not in parallel)
     best: list[FactScore] = []
+    # "how do their aims differ?": the relation the words name (aims) is what is compared
+    asked = {s for _, s, _ in words if s is not None}
+    named = frozenset(
+        r.id for r in model.relations.values() if asked & {model.stem(w) for k in r.keywords for w in k.split()}
+    )
     for ent in parallel:
         # the same question about each subject; what else the question names must hold for each
         least = 0.0 if wordless and not words else 0.2
-        found = [
-            s
-            for s in model.index.score(frame, (ent, *others), words, min_lexical=least)
-            if s.lexical >= least and s.typed >= 1.0
-        ]
+        scored_facts = model.index.score(frame, (ent, *others), words, min_lexical=least, relations=named or None)
+        if named and not scored_facts:
+            scored_facts = model.index.score(frame, (ent, *others), words, min_lexical=least)
+        found = [s for s in scored_facts if s.lexical >= least and s.typed >= 1.0]
         if not found:
             return None
         best.append(found[0])
