@@ -80,6 +80,16 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
     )
     words = model.index.resolve_words(amended.content)
     found = model.index.score(amended, ids, words)
+    # "and the related groups?": what the turn adds is what the answer must be about, the last question's
+    # words only what is asked of it
+    timing = set(lang.period_words) | lang.interval_units | set(lang.number_words)
+    own = {s for w, s, _ in model.index.resolve_words(frame.content) if s is not None and w not in timing}
+    bearing = False
+    if own:
+        strong = model.index.strong
+        bearing_found = [s for s in found if own & strong[s.fact.id]]
+        bearing = bool(bearing_found)
+        found = bearing_found or found
     if set(tokens) & lang.more_words:
         # "anywhere else?": not what the last answer already said
         found = [s for s in found if s.fact.id not in context.facts]
@@ -93,7 +103,10 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
         + " about "
         + ", ".join(model.entities[e].short for e in ids)
     )
-    return Reading("follow_up", top.score * 0.97, tuple(chosen), "all", detail, ids)
+    # an explicit follow-up ("and the related groups?") whose own words the facts bear out is the reading,
+    # whatever a word-by-word lookup of the turn alone finds
+    score = max(top.score * 0.97, 0.9) if opener and bearing else top.score * 0.97
+    return Reading("follow_up", score, tuple(chosen), "all", detail, ids)
 
 
 def wh_reading(model: Model, frame: Frame, context: Context) -> Reading | None:
