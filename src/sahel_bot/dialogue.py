@@ -69,6 +69,15 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
                 # bot has no name for, not the last subject
                 continue
         kind = lang.pronouns.get(token)
+        if (
+            kind == "group"
+            and token in lang.plural_pronouns
+            and context.subject
+            and model.cls.get(context.subject) == "person"
+            and not 0 <= context.turn - context.group_turn <= 1
+        ):
+            # "what was their name?" after "what was that person doing there?": one person, singular they
+            kind = "person"
         previous = tokens[i - 1] if i else ""
         if previous in lang.saying_verbs and token in lang.demonstratives:
             continue  # "who says that?": the claim the last answer made, which no entity stands for
