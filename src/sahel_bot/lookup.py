@@ -110,9 +110,7 @@ def side_by_side_reading(model: Model, frame: Frame, words: Words) -> Reading | 
     best: list[FactScore] = []
     # "how do their aims differ?": the relation the words name (aims) is what is compared
     asked = {s for _, s, _ in words if s is not None}
-    named = frozenset(
-        r.id for r in model.relations.values() if asked & {model.stem(w) for k in r.keywords for w in k.split()}
-    )
+    named = frozenset(r for r, stems in model.relation_stems.items() if asked & stems)
     for ent in parallel:
         # the same question about each subject; what else the question names must hold for each
         least = 0.0 if wordless and not words else 0.2

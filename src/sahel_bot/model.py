@@ -107,10 +107,13 @@ class Model:
         self.publishers = frozenset(e for e, ns in self.names.items() if publisher & set(ns))
         # how plainly each fact speaks of its relation: "a key source of funding" is about financing in the
         # relation's own words, "observers debate ... drug smuggling" only around it; used to order equals
+        #: relation id -> the stems of its keywords: what a question's words must share to name the relation
+        self.relation_stems = {
+            r.id: frozenset(self.stem(w) for k in r.keywords for w in k.split()) for r in self.relations.values()
+        }
         self.topical: dict[str, int] = {}
         for f in knowledge.facts:
-            relation = self.relations.get(f.relation)
-            vocabulary = {self.stem(w) for k in (relation.keywords if relation else ()) for w in k.split()}
+            vocabulary = self.relation_stems.get(f.relation, frozenset())
             self.topical[f.id] = len(vocabulary & {self.stem(w) for w in normalize(f.statement).split()})
         #: each fact statement's content words: answers compare statements with each other to say things once
         self.statement_words = {

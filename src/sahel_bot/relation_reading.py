@@ -32,12 +32,8 @@ def _relations_asked(model: Model, relations: tuple[str, ...], frame: Frame) -> 
     asked = {model.stem(w) for w in frame.content}
     if not asked:
         return list(relations)
-
-    def named(relation_id: str) -> bool:
-        relation = model.relations.get(relation_id)
-        return relation is not None and bool(asked & {model.stem(w) for k in relation.keywords for w in k.split()})
-
-    return sorted(relations, key=lambda r: not named(r))
+    stems = model.relation_stems
+    return sorted(relations, key=lambda r: not asked & stems.get(r, frozenset()))
 
 
 def intent_reading(model: Model, frame: Frame, words: Words, match: IntentMatch, context: Context) -> Reading | None:

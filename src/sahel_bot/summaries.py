@@ -259,8 +259,7 @@ def _members(model: Model, frame: Frame, after: int) -> tuple[list[str], tuple[s
     members: dict[str, None] = {}
     for anchor in anchors:
         for f in model.index.by_entity.get(anchor, ()):
-            keywords = {model.stem(w) for k in model.relations[f.relation].keywords for w in k.split()}
-            if not keywords & clause:
+            if not model.relation_stems[f.relation] & clause:
                 continue
             for e in model.index.roles[f.id]:
                 inherited = e in model.index.inherited[f.id]  # AQIM is in a merger only through its branch
