@@ -193,17 +193,15 @@ def else_reading(model: Model, frame: Frame, context: Context) -> Reading | None
             if (s.fact.place or s.fact.relation in places) and model.index.places[s.fact.id] - named - set(ids)
         ]
     detail = f"'{' '.join(frame.tokens)}': the last question again, without what the last answer said"
-    if not found and tokens & lang.object_question_words:
+    if not found and ids and tokens & lang.object_question_words:
         # "who pledged to him?" ... "and to whom else?": the one who answered pledged to someone else too,
         # named in the same statement ("to AQIM's Droukdel (and to Zawahiri)")
-        last = [model.facts[f] for f in context.facts if f in model.facts]
+        asked_class = model.cls.get(ids[0])
         also = [
-            f
-            for f in last
-            if any(
-                r not in ("subject",) and e not in ids and model.cls.get(e) == model.cls.get(ids[0] if ids else "")
-                for e, r in roles[f.id].items()
-            )
+            model.facts[f]
+            for f in context.facts
+            if f in model.facts
+            and any(r != "subject" and e not in ids and model.cls.get(e) == asked_class for e, r in roles[f].items())
         ]
         if also:
             return Reading("follow_up", 0.9, scored(also[:2], 0.9), "all", detail)
