@@ -123,27 +123,26 @@ class Engine:
         if description is None or description.plural:
             # "how big are the groups related to AQIM?" asks about the set as such
             return None
-        inner, _ = self._answer(description.inner, context.aged(self.settings.context_turns), hops=False)
+        # (``_answer`` ages the context itself: the hop is part of this turn, not a turn of its own)
+        inner, _ = self._answer(description.inner, context, hops=False)
         if not inner.answered:
             return None
         facts = [model.facts[f] for f in inner.explanation.facts if f in model.facts]
         named = named_by(model, facts, description)
         if len(named) != 1:
             return None
+        entity = named[0]
         # of the first answer, what names the entity found (the hop), not what else it said
-        names = model.names.get(named[0], ())
+        names = model.names.get(entity, ())
         kept = [x for x in split_sentences(inner.text) if any(f" {n} " in f" {normalize(x)} " for n in names)]
         cites = tuple(c for c in inner.citations if any(f" {n} " in f" {normalize(c.quote)} " for n in names))
         if kept:
             inner = inner._replace(text=" ".join(kept), citations=cites or inner.citations)
-        replies = [inner]
-        for entity in named:
-            reply, context = self._answer(rewritten(model, tokens, description, entity), context, hops=False)
-            if not reply.answered:
-                return None
-            replies.append(reply)
-        names = ", ".join(model.entities[e].short for e in named)
-        return self._joined(raw, replies, f"'{' '.join(tokens[description.start :])}' is {names}"), context
+        reply, context = self._answer(rewritten(model, tokens, description, entity), context, hops=False)
+        if not reply.answered:
+            return None
+        described = " ".join(tokens[description.start : description.end])
+        return self._joined(raw, [inner, reply], f"'{described}' is {model.entities[entity].short}"), context
 
     def _answer(self, raw: str, context: Context, hops: bool = True) -> tuple[Reply, Context]:
         model = self.model
