@@ -197,27 +197,22 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
     )
     if exact_not_given(model, frame, best):
         # "what was the exact dollar total of ransoms?": the brief says "millions of dollars", no more
-        top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
-        return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="exact")
+        return _not_answered(model, frame, _nearby(best), readings, asked_type="exact")
     if finer_date_not_given(model, frame, best):
         # "in what month of 2013 did they merge?": the brief says 2013
-        top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
-        return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="finer_date")
+        return _not_answered(model, frame, _nearby(best), readings, asked_type="finer_date")
     if best.intent not in _SUMMARIES and counted_not_given(model, frame, best):
         # "how many hostages were taken at the Bamako hotel?": the brief counts one American killed there
-        top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
-        return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="how_many")
+        return _not_answered(model, frame, _nearby(best), readings, asked_type="how_many")
     if succession_not_given(model, frame, best):
         # "who took over after X?": the brief says what X did, not who came next
-        top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
-        return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="succession")
+        return _not_answered(model, frame, _nearby(best), readings, asked_type="succession")
     if finer_place_not_named(model, frame, best):
         # "which town in X did they attack?": the brief names the country, not the town
         return _not_answered(model, frame, best, readings)
     if best.intent not in _SUMMARIES and wanted_not_named(model, frame, best):
         # "which European governments paid?": the brief says "European ransom payments", naming none
-        top = best.facts[0]._replace(typed=min(best.facts[0].typed, 0.99))
-        return _not_answered(model, frame, best._replace(facts=(top,)), readings, asked_type="wanted")
+        return _not_answered(model, frame, _nearby(best), readings, asked_type="wanted")
     if best.score < threshold and pointed_but_not_given(model, frame, best):
         # understood, and the brief's facts about it give no number: say so, with what it does say, rather
         # than ask what was meant
@@ -233,6 +228,13 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         return _not_answered(model, frame, best, readings)
     reason = f"answered: confidence {min(1.0, best.score):.2f} >= {threshold}"
     return Decision(ANSWER, "answer", reason, best)
+
+
+def _nearby(best: Reading) -> Reading:
+    """The reading narrowed to its top fact, marked as not holding what was asked: the decline says what the
+    brief does say ("What it does say: ...") instead of answering with it."""
+    top = best.facts[0]
+    return best._replace(facts=(top._replace(typed=min(top.typed, 0.99)),))
 
 
 def _not_answered(
