@@ -119,6 +119,8 @@ class Model:
         self.statement_words = {
             f.statement: frozenset(normalize(f.statement).split()) - self.lang.stopwords for f in knowledge.facts
         }
+        #: entity id -> its names of more than one word: what says two statements are of different things
+        self.long_names = {e.id: tuple(n for n in e.names if len(n.split()) > 1) for e in self.entities.values()}
         self.overviews = {
             (e, shape): self._overview(e, shape) for e in self.index.by_entity for shape in ("about", "timeline")
         }

@@ -201,9 +201,8 @@ def coordinate(model: Model, facts: list[Fact]) -> list[tuple[str, list[Fact]]]:
     become "attacks in Mali and Niger"): the statements, each with the facts it says, in order."""
     groups: list[_Group] = []
     for fact in facts:
-        names = tuple(
-            n for e in fact.entities if e in model.entities for n in model.entities[e].names if len(n.split()) > 1
-        )
+        long_names = model.long_names
+        names = tuple(n for e in fact.entities for n in long_names.get(e, ()))
         if not any(g.take(fact, names + g.names) for g in groups):
             groups.append(_Group(fact, names))
     return [(g.text(), g.facts) for g in groups]
