@@ -182,7 +182,7 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         return Decision(DECLINE, "follow_up_missing", "a follow-up the last answer's facts cannot answer", best)
     if best is None or best.score < settings.clarify_threshold or (not best.facts and best.compose not in _FACTLESS):
         return _not_answered(model, frame, best, readings)
-    said = set(best.match.template.split()) if best.match is not None else set()
+    said = best.match.words if best.match is not None else frozenset()
     if asked_noun_unknown(model, frame) and best.compose not in _FACTLESS and frame.asked_noun not in said:
         # "in which languages does AQIM publish?": the brief speaks of no languages at all (unless the
         # intent's own template asks for that noun: "what language is the acronym X?")

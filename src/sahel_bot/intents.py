@@ -42,6 +42,12 @@ class IntentMatch:
     coverage: float
     slots: tuple[tuple[str, str], ...]
 
+    @property
+    def words(self) -> frozenset[str]:
+        """The template's words: a question word among them is accounted for by the template, whatever
+        the facts say (readings, verification and the decision each ask this)."""
+        return frozenset(self.template.split())
+
 
 def _named(skeleton: str, slots: tuple[str, ...]) -> str:
     """The template a skeleton stands for: each slot marker named ("who leads {group}")."""

@@ -65,7 +65,7 @@ def penalise_unknown(reading: Reading, words: Words) -> Reading:
     total = sum(w for _, _, w in words)
     if not total:
         return reading
-    template_words = set(reading.match.template.split()) if reading.match is not None else set()
+    template_words = reading.match.words if reading.match is not None else frozenset()
     unknown = sum(w for word, s, w in words if s is None and word not in template_words)
     if not unknown:
         return reading

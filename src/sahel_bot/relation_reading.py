@@ -53,7 +53,7 @@ def intent_reading(model: Model, frame: Frame, words: Words, match: IntentMatch,
     ):
         # the template says what kind of answer is wanted better than the first word does
         frame = frame._replace(answer_type=intent.answer_types[0])
-    template_words = set(match.template.split())
+    template_words = match.words
     own_words = [w for w in words if w[0] not in template_words]
     if not ids and relations and not any(s is not None for _, s, _ in own_words):
         # "which town is the regional capital?": the template's own words pick the facts when they can;

@@ -70,7 +70,7 @@ def shaped_reading(model: Model, frame: Frame, words: Words, match: IntentMatch,
     if compose == "about" and frame.answer_type in _POINTED_AT_OVERVIEW:
         # "what is X's date of birth" is not "what is X": an overview does not answer a pointed question
         score *= 0.6
-    template_words = set(match.template.split())
+    template_words = match.words
     own = [w for w in words if w[0] not in template_words and w[1] is not None]
     if own and facts:
         # words beyond the template ("the population of X") must be found in X's facts
