@@ -159,10 +159,13 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         for i, t in enumerate(tokens)
         if i and tokens[i - 1] in lang.articles and model.noun_class(t) in ("group", "person") and t.endswith("s")
     }
+    # "the number of": a question form, like "how many", not a word the facts must share
+    asking = {w for cue in lang.answer_types if cue.type == kind == "how_many" for c in cue.cues for w in c.split()}
     content = tuple(
         t
         for i, t in read_as
         if not in_mention[i]
+        and t not in asking
         and i not in referring
         and t not in lang.stopwords
         and not YEAR.fullmatch(t)

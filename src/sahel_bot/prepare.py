@@ -76,5 +76,22 @@ def prepare(model: Model, raw: object) -> Turn:
         relinked = names_in(model, text, tokens)
         if sum(m.end - m.start for m in relinked) > sum(m.end - m.start for m in names):
             names = relinked
-    small_talk = set(tokens) <= model.lang.small_talk
+    small_talk = _small_talk(model, tokens, names)
     return Turn(text, tuple(tokens), tuple(corrections), tuple(names), small_talk)
+
+
+def _small_talk(model: Model, tokens: list[str], names: list[Mention]) -> bool:
+    """Whether the turn is only small talk: its words all small talk, or a thanks or a goodbye with
+    nothing after it but words that ask nothing ("thanks, that's all for now": no question to answer
+    from whatever fact happens to say "now")."""
+    lang = model.lang
+    words = set(tokens)
+    if words <= lang.small_talk:
+        return True
+    if names or not words & (lang.thanks_words | lang.bye_words):
+        return False
+    thanked = next((i for i, word in enumerate(tokens) if word in lang.thanks_words), len(tokens))
+    after = next((i for i in range(thanked, len(tokens)) if tokens[i] in lang.thanked_for), None)
+    if after is not None:
+        words = set(tokens[:after])
+    return words <= lang.small_talk | lang.stopwords

@@ -9,9 +9,10 @@ it is good enough, is for ``decide``.  May import: ``model``, ``frame``, ``linki
 from __future__ import annotations
 
 from .context import Context
+from .entities import Mention
 from .followups import elliptical_reading, else_reading, more_reading, pointing_reading, wh_reading
 from .frame import Frame
-from .intents import IntentMatch
+from .intents import READING_FLOOR, IntentMatch
 from .linking import Mentions
 from .lookup import generic_reading, side_by_side_reading
 from .model import Model
@@ -58,6 +59,11 @@ def rank(model: Model, readings: list[Reading], frame: Frame, words: Words, cont
         if intent is None or not intent.relations or not fitting:
             readings.remove(gap)
             readings.insert(0, gap._replace(score=max(gap.score, top.score)))
+    if frame.tally:
+        # "how many groups merged into X?" is counted by listing them: a reading that lists names answers it,
+        # one statement that happens to name them all does not say how many
+        listing = [r for r in readings if r.compose in ("subjects", "objects") and r.score >= READING_FLOOR]
+        readings = listing + [r for r in readings if r not in listing]
     seen: set[str] = set()
     unique = []
     for r in readings:
@@ -65,6 +71,26 @@ def rank(model: Model, readings: list[Reading], frame: Frame, words: Words, cont
             seen.add(r.intent)
             unique.append(r)
     return unique
+
+
+def _as_listed(model: Model, frame: Frame) -> tuple[tuple[str, ...], tuple[Mention, ...]]:
+    """The words the templates read: "how many groups merged into X?" as "which groups merged into X?"
+    when the frame counts by listing (``Frame.tally``), since the templates ask for the list."""
+    tokens, mentions = frame.tokens, frame.mentions
+    if not frame.tally:
+        return tokens, mentions
+    cues = [tuple(c.split()) for cue in model.lang.answer_types if cue.type == "how_many" for c in cue.cues]
+    for i in range(len(tokens)):
+        for cue in cues:
+            if tokens[i : i + len(cue)] == cue:
+                # "what is the number of groups ...": the words before the cue only ask
+                start = i if any(t not in model.lang.stopwords for t in tokens[:i]) else 0
+                shift = i + len(cue) - 1 - start
+                moved = tuple(
+                    m._replace(start=m.start - shift, end=m.end - shift) if m.start > i else m for m in mentions
+                )
+                return (*tokens[:start], model.lang.listing_word, *tokens[i + len(cue) :]), moved
+    return tokens, mentions
 
 
 @record
@@ -96,7 +122,7 @@ def read(model: Model, frame: Frame, mentions: Mentions, context: Context) -> Re
     if more is not None:
         # "tell me more": nothing to understand, the rest of the last answer
         return Readings((more,), (), words)
-    matches = model.matcher.match(frame.tokens, frame.mentions)
+    matches = model.matcher.match(*_as_listed(model, frame))
     follow_match: IntentMatch | None = None
     follow_intent = mentions.follow_intent
     if follow_intent and follow_intent in model.intents and frame.mentions:

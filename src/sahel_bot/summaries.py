@@ -130,9 +130,11 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
 
 
 def _counted(model: Model, frame: Frame) -> tuple[str | None, str | None]:
-    """What "how many" counts: an entity named right after it ("how many Americans"), or a word."""
+    """What "how many" ("the number of") counts: an entity named right after it ("how many Americans"),
+    or a word."""
     tokens = frame.tokens
-    at = next((i + 2 for i in range(len(tokens) - 1) if tokens[i : i + 2] == ("how", "many")), None)
+    cues = [tuple(c.split()) for cue in model.lang.answer_types if cue.type == "how_many" for c in cue.cues]
+    at = next((i + len(c) for i in range(len(tokens)) for c in cues if tokens[i : i + len(c)] == c), None)
     if at is None or at >= len(tokens):
         return None, None
     mention = next((m for m in frame.mentions if m.start == at), None)
@@ -143,18 +145,23 @@ def _counted(model: Model, frame: Frame) -> tuple[str | None, str | None]:
 
 def _total(model: Model, frame: Frame, words: Words) -> Reading | None:
     cue = {w for phrase in (*model.lang.total_words, *model.lang.total_commands) for w in phrase.split()}
-    found = _topic(model, frame, words, cue)
     # "in the gas plant siege, the Bamako attack and the Ouagadougou attack", "in Bamako and in
     # Ouagadougou": each fact is about one of the events or places named, and about everything else named
-    named_events = {e for e in frame.entity_ids if model.cls.get(e) in ("event", "place")}
-    # "by AQIM and related groups": AQIM or any group tied to it, not AQIM in every fact
-    widened = {
-        m.entity
-        for m in frame.mentions
-        if any(tuple(frame.tokens[m.end : m.end + len(p)]) == p for p in model.lang.related_phrases)
-    }
-    others = [e for e in frame.entity_ids if e not in named_events and e not in widened]
     counted_entity, counted_word = _counted(model, frame)
+    # (not what is counted: "the number of U.S. deaths" counts Americans wherever they died)
+    named_events = {e for e in frame.entity_ids if model.cls.get(e) in ("event", "place") and e != counted_entity}
+    # "by AQIM and related groups": AQIM or any group tied to it, not AQIM in every fact
+    related = [
+        (m.entity, p)
+        for m in frame.mentions
+        for p in model.lang.related_phrases
+        if tuple(frame.tokens[m.end : m.end + len(p)]) == p
+    ]
+    widened = {e for e, _ in related}
+    # ... and those words say whose deeds are counted, not what the deeds are
+    cue |= {w for _, p in related for w in p}
+    found = _topic(model, frame, words, cue)
+    others = [e for e in frame.entity_ids if e not in named_events and e not in widened]
     if counted_entity is not None:
         # "how many Americans": a fact counts them only when it is about them
         found = [s for s in found if counted_entity in model.index.roles[s.fact.id]]

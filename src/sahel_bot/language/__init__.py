@@ -183,6 +183,8 @@ class Language:
     small_talk: frozenset[str]
     thanks_words: frozenset[str]
     bye_words: frozenset[str]
+    thanked_for: frozenset[str]
+    listing_word: str
     months: tuple[str, ...]
     month_abbreviations: tuple[str, ...]
     month_positions: Mapping[str, int]
@@ -255,6 +257,7 @@ _CONVERTERS: dict[str, Any] = {
     "each_words": _phrases,
     "both_words": _phrases,
     "description_question": str,
+    "listing_word": str,
     "placeholders": lambda v: LazyPattern(rf"\b({_alternation(_phrases(v))})\b"),
 }
 _MAPPINGS = frozenset(
