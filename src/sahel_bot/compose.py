@@ -206,8 +206,13 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         ]
         first = set(model.index.roles[facts[0].id]) if facts else set()
         listed = [e for e in dict.fromkeys(named) if e in first or named.count(e) > 1]
-    if reading.entities:
-        subject: str | None = reading.entities[0]
+    noun = frame.wanted_words[-1] if frame.wanted_words else ""
+    if shape not in ("subjects", "objects") and listed and noun and model.stem(noun) == noun:
+        # "which group is based in Burkina Faso?" answered with one: the conversation is now about it (the
+        # first fact's subject, when other names of the kind come with it: "linked to X and/or Y")
+        subject: str | None = facts[0].subject if facts[0].subject in listed else listed[0]
+    elif reading.entities:
+        subject = reading.entities[0]
     elif entity_ids:
         subject = entity_ids[0]
     else:

@@ -212,7 +212,8 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         return _not_answered(model, frame, best, readings)
     if best.intent not in _SUMMARIES and wanted_not_named(model, frame, best):
         # "which European governments paid?": the brief says "European ransom payments", naming none
-        return _not_answered(model, frame, _nearby(best), readings, asked_type="wanted")
+        asked = "name" if frame.answer_type == "name" else "wanted"  # "the name of the group ..."
+        return _not_answered(model, frame, _nearby(best), readings, asked_type=asked)
     if best.score < threshold and pointed_but_not_given(model, frame, best):
         # understood, and the brief's facts about it give no number: say so, with what it does say, rather
         # than ask what was meant

@@ -57,6 +57,17 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
     )
     if not opener and (entity_ids or len(frame.content) > 2):
         return None
+    opened = next((o for o in lang.elliptical_openers if joined.startswith(o + " ")), "")
+    after = tokens[len(opened.split()) :]
+    if (
+        after
+        and after[0] in lang.question_words
+        and entity_ids
+        and not lang.other_words & set(tokens)
+        and any(s is not None for _, s, _ in model.index.resolve_words(frame.content))
+    ):
+        # "and who is its leader?": a question of its own about what it names, "and" only joins it on
+        return None
     rest = [t for t in tokens if t not in lang.stopwords and not YEAR.fullmatch(t)]
     if not opener and not entity_ids and rest:
         own = model.index.resolve_words(tuple(rest))

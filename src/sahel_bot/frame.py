@@ -24,6 +24,8 @@ __all__ = ["YEAR", "Frame", "build_frame"]
 
 #: The classes of entity a "how many" question can count by listing them (see ``Frame.tally``).
 _NAMED_CLASSES = ("group", "place")
+#: The classes of thing whose name "the name of the <noun>" asks for by asking which one it is.
+_NAMED_KINDS = ("group", "place", "person")
 
 
 @record
@@ -142,6 +144,20 @@ def _with_synonyms(model: Model, tokens: tuple[str, ...], in_mention: list[bool]
     return out
 
 
+def _named_kind(model: Model, tokens: tuple[str, ...], in_mention: list[bool]) -> tuple[int, int] | None:
+    """The span of "<qualifiers> <noun>" in "the name of the [new Burkina Faso-based] group ...", when the
+    noun is a kind of thing known by its name (a group, a place, a person), else None."""
+    lang = model.lang
+    for i in range(len(tokens) - 2):
+        if tokens[i] not in lang.name_nouns or tokens[i + 1] not in lang.prepositions:
+            continue
+        start = i + 2 + (tokens[i + 2] in lang.articles)
+        for j in range(start, min(start + 6, len(tokens))):
+            if tokens[j] in model.type_nouns and not in_mention[j]:
+                return (start, j + 1) if model.noun_class(tokens[j]) in _NAMED_KINDS else None
+    return None
+
+
 def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Mention, ...]) -> Frame:
     """Return the frame of the words alone, before any constraint or follow-up is applied."""
     lang = model.lang
@@ -178,6 +194,14 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
     wanted: list[str] = []
     wanted_words: tuple[str, ...] = ()
     asked_noun = ""
+    if kind == "name":
+        named = _named_kind(model, tokens, in_mention)
+        if named is not None:
+            # "the name of the group based in Burkina Faso" asks which group: a name the brief gives
+            start, end = named
+            wanted.extend(model.type_nouns[tokens[end - 1]])
+            wanted_words = tokens[start:end]
+            content = tuple(w for w in content if w not in lang.name_nouns and w != tokens[end - 1])
     for i, t in enumerate(tokens[:-1]):
         if t in lang.kind_question_words:
             j = i + 1

@@ -68,6 +68,10 @@ class Model:
         for phrase in knowledge.synonyms:
             first, size = phrase.split()[0], len(phrase.split())
             self.synonym_starts[first] = max(self.synonym_starts.get(first, 1), size)
+        #: relation id -> the stems of its keywords: what a question's words must share to name the relation
+        self.relation_stems = {
+            r.id: frozenset(self.stem(w) for k in r.keywords for w in k.split()) for r in self.relations.values()
+        }
         self.linker = EntityLinker(knowledge.entities, self.cls, self.lang, settings.entity_cutoff)
         self.matcher = IntentMatcher(knowledge.intents, knowledge.entities, self.lang, self.slot_types)
         # the intents as the stages see them: each with its first template only (see IntentMatcher)
@@ -107,10 +111,6 @@ class Model:
         self.publishers = frozenset(e for e, ns in self.names.items() if publisher & set(ns))
         # how plainly each fact speaks of its relation: "a key source of funding" is about financing in the
         # relation's own words, "observers debate ... drug smuggling" only around it; used to order equals
-        #: relation id -> the stems of its keywords: what a question's words must share to name the relation
-        self.relation_stems = {
-            r.id: frozenset(self.stem(w) for k in r.keywords for w in k.split()) for r in self.relations.values()
-        }
         self.topical: dict[str, int] = {}
         for f in knowledge.facts:
             vocabulary = self.relation_stems.get(f.relation, frozenset())

@@ -11,6 +11,8 @@ answer's facts; ``pipeline`` asks the two questions.  May import: ``model``, ``l
 
 from __future__ import annotations
 
+import re
+
 from .frame import YEAR
 from .knowledge.schema import Fact
 from .linking import names_in
@@ -20,6 +22,8 @@ from .records import record
 
 __all__ = ["Description", "find_description", "named_by", "rewritten"]
 
+#: A word followed by a possessive ending ("group's", "groups'")
+_POSSESSIVE = re.compile(r"\b(\w+)(?:['\u2019]s|s['\u2019])(?!\w)")
 #: The classes of thing a description can name for a second question (a group, a person).
 _DESCRIBED = ("group", "person")
 #: A description's clause this short ("the group in Mali") says too little to name one thing.
@@ -46,9 +50,13 @@ class Description:
     clause: str = ""
 
 
-def find_description(model: Model, tokens: tuple[str, ...]) -> Description | None:
-    """Return the first description with a clause in ``tokens`` ("the <noun> [that] <clause>"), or None."""
+def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> Description | None:
+    """Return the first description with a clause in ``tokens`` ("the <noun> [that] <clause>"), or None.
+
+    ``text`` is the question as typed: "the group's Sahel operations" is a possessive (its tokens, "the
+    group sahel operations", read like a clause)."""
     lang = model.lang
+    possessed = {normalize(w) for m in _POSSESSIVE.finditer(text.lower()) for w in (m.group(1), m.group())}
     definite = lang.articles & lang.definite_articles
     each = {p for p in lang.each_words if " " not in p}
     for i in range(1, len(tokens) - 2):
@@ -63,10 +71,11 @@ def find_description(model: Model, tokens: tuple[str, ...]) -> Description | Non
         count = lang.number_words.get(tokens[j])
         if count is not None:
             j += 1  # "the two groups that ..."
+        first = j
         # "the two Malian-led groups": a few words may qualify the noun
         j = next((n for n in range(j, min(j + 3, len(tokens))) if tokens[n] in model.type_nouns), j)
         head = tokens[j] if j < len(tokens) else ""
-        if model.noun_class(head) not in _DESCRIBED or head not in model.type_nouns:
+        if model.noun_class(head) not in _DESCRIBED or head not in model.type_nouns or head in possessed:
             continue  # a noun of the kind ("group", "man"), not a word describing one ("the Islamists")
         k = j + 1
         relative = k < len(tokens) and tokens[k] in lang.relative_pronouns
@@ -84,7 +93,11 @@ def find_description(model: Model, tokens: tuple[str, ...]) -> Description | Non
             continue
         object_clause = bool(found) and min(m.start for m in found) == 0
         plural = (count or 0) > 1 or (model.stem(head) != head and head.endswith("s"))
-        inner = " ".join((lang.description_question, head, *clause))
+        # the words qualifying the noun stay in the inner question: "the Christian aid organization ..." is
+        # not any organization the clause fits (a name, as in "the Malian group", says where it is from:
+        # the brief's fact need not say so again)
+        qualifiers = [t for t in tokens[first:j] if not names_in(model, t, (t,))]
+        inner = " ".join((lang.description_question, *qualifiers, head, *clause))
         return Description(i, end, inner, model.type_words[head], plural, named, object_clause, " ".join(clause))
     return None
 

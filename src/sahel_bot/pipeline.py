@@ -119,12 +119,12 @@ class Engine:
         statement once, so every hop is cited.
         """
         model = self.model
-        description = find_description(model, tokens)
+        description = find_description(model, tokens, raw)
         if description is None or description.plural:
             # "how big are the groups related to AQIM?" asks about the set as such
             return None
         # (``_answer`` ages the context itself: the hop is part of this turn, not a turn of its own)
-        inner, _ = self._answer(description.inner, context, hops=False)
+        inner, after_inner = self._answer(description.inner, context, hops=False)
         if not inner.answered:
             return None
         facts = [model.facts[f] for f in inner.explanation.facts if f in model.facts]
@@ -138,11 +138,23 @@ class Engine:
         cites = tuple(c for c in inner.citations if any(f" {n} " in f" {normalize(c.quote)} " for n in names))
         if kept:
             inner = inner._replace(text=" ".join(kept), citations=cites or inner.citations)
+        described = " ".join(tokens[description.start : description.end])
+        reason = f"'{described}' is {model.entities[entity].short}"
+        lang = model.lang
+        asking = lang.stopwords | lang.question_words | {w for p in lang.name_words for w in p.split()}
+        if all(t in asking for t in (*tokens[: description.start], *tokens[description.end :])):
+            # "what is the name of the group that ...?": the first answer, which names it, is the answer
+            # ... and the conversation is now about what it named ("who leads it?")
+            after = after_inner._replace(
+                subject=entity,
+                subject_name=model.entities[entity].short,
+                entities=tuple(dict.fromkeys((entity, *after_inner.entities))),
+            )
+            return self._joined(raw, [inner], reason), after
         reply, context = self._answer(rewritten(model, tokens, description, entity), context, hops=False)
         if not reply.answered:
             return None
-        described = " ".join(tokens[description.start : description.end])
-        return self._joined(raw, [inner, reply], f"'{described}' is {model.entities[entity].short}"), context
+        return self._joined(raw, [inner, reply], reason), context
 
     def _answer(self, raw: str, context: Context, hops: bool = True) -> tuple[Reply, Context]:
         model = self.model

@@ -83,6 +83,9 @@ class FactIndex:
         self.cls = model.cls
         self.agent = model.agent
         self.answering_hedges = model.lang.answering_hedges
+        self.relation_stems = model.relation_stems
+        # relations whose facts name someone in a role (who leads): what a "who <role verb>" asks for
+        self.agent_relations = model.giving.get("agent", frozenset())
         # relations whose facts say where something is, why, or what a name is or means
         self.place_relations = model.giving.get("place", frozenset())
         self.why_relations = model.giving.get("reason", frozenset())
@@ -333,6 +336,22 @@ class FactIndex:
         # only the best few are ever looked at: build result objects for those alone
         return [FactScore(f, -sc, e, lx, ty) for sc, _, _, f, e, lx, ty in out[:limit]]
 
+    def _asks_relation(self, question: Frame, fact: Fact) -> bool:
+        """Whether the question's words name the fact's relation (or the question has no words of its own)."""
+        return not question.content or self._asks_any(question, (fact.relation,))
+
+    def _asks_only(self, question: Frame, relations: frozenset[str]) -> bool:
+        """Whether the question's words name one of ``relations`` and no other ("whom did its leaders pledge
+        allegiance to?" names the leadership and the allegiance: it asks of the allegiance)."""
+        return self._asks_any(question, relations) and not self._asks_any(
+            question, (r for r in self.relation_stems if r not in relations)
+        )
+
+    def _asks_any(self, question: Frame, relations: Iterable[str]) -> bool:
+        """Whether the question's words name one of ``relations``."""
+        stems = self.relation_stems
+        return any(self.stem(w) in stems.get(r, ()) for r in relations for w in question.content)
+
     def _is_place(self, entity_id: str) -> bool:
         return self.cls.get(entity_id) == "place"
 
@@ -342,15 +361,20 @@ class FactIndex:
     def type_fit(self, question: Frame, fact: Fact, asked: frozenset[str] | None = None) -> float:
         """Return 1 when the fact can give the kind of answer asked for, less when it cannot."""
         kind = question.answer_type
-        if fact.hedge in self.answering_hedges and kind in ("who", "why", "how", "where", "when"):
-            # "who funds Ansar al Islam?" -- "sources of funding ... are unclear" is the brief's answer
+        if (
+            fact.hedge in self.answering_hedges
+            and kind in ("who", "why", "how", "where", "when")
+            and self._asks_relation(question, fact)
+        ):
+            # "who funds Ansar al Islam?" -- "sources of funding ... are unclear" is the brief's answer (not
+            # to "who leads it?": unclear is what is said of its funding)
             return 1.0
         if asked is None:
             asked = question.asked
         if question.beyond and not self.places[fact.id] - asked:
             # "have they moved beyond northern Mali?": a fact naming no other place does not reach past it
             return 0.7
-        if question.wanted and kind in ("which", "what", "where", "who"):
+        if question.wanted and kind in ("which", "what", "where", "who", "name"):
             # "which countries ...": the fact must name a country the question did not
             wanted = question.wanted
             return 1.0 if any(t in wanted and e not in asked for e, t in self.kinds[fact.id]) else 0.6
@@ -370,6 +394,10 @@ class FactIndex:
                 return 1.0
             return 0.8 if fact.relation in self.place_relations else 0.5
         if kind == "who":
+            # "who leads X?": a fact of the relation that gives people in a role (leadership), when the
+            # question's words name it; not a fact where others merely appear ("Burkinabe-led groups ...")
+            if fact.relation not in self.agent_relations and self._asks_only(question, self.agent_relations):
+                return 0.4
             # the answer is someone the question did not already name
             return 1.0 if self.agents[fact.id] - asked else 0.4
         if kind == "why":

@@ -128,12 +128,16 @@ def wanted_not_named(model: Model, frame: Frame, reading: Reading) -> bool:
     """Whether the question asks for things of a kind ("which countries ...", "what European governments
     ...") and none of the reading's facts names one besides those the question names: the facts say
     something about it ("European ransom payments"), not which ones."""
-    if not frame.wanted or not reading.facts or frame.answer_type not in ("which", "what", "who", "where"):
+    if not frame.wanted or not reading.facts or frame.answer_type not in ("which", "what", "who", "where", "name"):
         return False
     wanted = set(frame.wanted)
     asked = frame.asked
     kinds = model.index.kinds
-    if not any(t in wanted and e not in asked for s in reading.facts for e, t in kinds[s.fact.id]):
+    entities = model.entities
+    # (one the brief never names, "AQIM's Tunisian affiliate", is not which one it is)
+    if not any(
+        t in wanted and e not in asked and not entities[e].unnamed for s in reading.facts for e, t in kinds[s.fact.id]
+    ):
         return True
     return described_not_named(model, frame)
 

@@ -185,6 +185,7 @@ class Language:
     bye_words: frozenset[str]
     thanked_for: frozenset[str]
     listing_word: str
+    name_nouns: frozenset[str]
     months: tuple[str, ...]
     month_abbreviations: tuple[str, ...]
     month_positions: Mapping[str, int]
