@@ -20,6 +20,10 @@ from .statements import unrepeated
 
 __all__ = ["generic_reading", "side_by_side_reading"]
 
+#: How good a fact about the event the conversation is about must be, against the best fact on the
+#: question's words alone, to answer a question that names no occasion of its own.
+_ABOUT_THE_CONVERSATION = 0.8
+
 
 def generic_reading(model: Model, frame: Frame, words: Words, context: Context) -> Reading | None:
     """Return the facts that best fit the question's entities and words, or ``None`` when none does."""
@@ -57,6 +61,22 @@ def generic_reading(model: Model, frame: Frame, words: Words, context: Context) 
                 factor = best_score / best[0].score if best[0].score else 1.0
                 found = [s._replace(score=s.score * factor) for s in best]
                 note = f"subject from the conversation: {label}"
+    elif (
+        found
+        and context.subject
+        and model.cls.get(context.subject) == "event"
+        and all(model.cls.get(e) in ("thing", "person") for e in entity_ids)
+        and not context.is_empty
+    ):
+        # "how many Americans died?" after talking of the gas plant siege: a question about those who took
+        # part in something (not a group, a place or another occasion) goes on about the event; its facts
+        # first when nearly as good
+        within = model.index.score(frame, (*entity_ids, context.subject), words, relations=relations)
+        roles = model.index.roles
+        within = [s for s in within if context.subject in roles[s.fact.id]]
+        if within and within[0].score >= found[0].score * _ABOUT_THE_CONVERSATION:
+            found = within
+            note = f"about the conversation's {model.entities[context.subject].short}"
     if not found:
         return None
     top = found[0]

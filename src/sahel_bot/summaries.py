@@ -113,6 +113,13 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
     found = _topic(model, frame, words, set(frame.superlative.split()))
     if cue.by == "count":
         counted = {model.stem(w) for w in cue.counting}
+        if not counted:
+            # "the largest ransom payment": counts of what the superlative is said of, not any count ("the
+            # largest group" is the size of groups: no count of what happened to someone)
+            measured = _measured(model, frame)
+            if measured & {model.stem(n) for n in model.type_nouns}:
+                return None
+            counted = measured
         ranked = [
             (value, s)
             for s in found
@@ -127,6 +134,22 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
     best = ranked[0][1]
     detail = f"superlative '{frame.superlative}': {len(ranked)} facts ordered by {cue.by}"
     return Reading("superlative", _SURE, (best._replace(score=_SURE),), "superlative", detail, frame.entity_ids)
+
+
+def _measured(model: Model, frame: Frame) -> set[str]:
+    """The noun a superlative is said of ("the largest single ransom payment" -> payment), as a stem."""
+    tokens = frame.tokens
+    cue = tuple(frame.superlative.split())
+    at = next((i + len(cue) for i in range(len(tokens)) if tokens[i : i + len(cue)] == cue), len(tokens))
+    named = {i for m in frame.mentions for i in range(m.start, m.end)}
+    run = []
+    for i in range(at, len(tokens)):
+        if tokens[i] in model.lang.stopwords:
+            break
+        if i not in named:  # "the largest ransom payment": a name may qualify the noun
+            run.append(tokens[i])
+    synonyms = model.knowledge.synonyms
+    return {model.stem(synonyms.get(run[-1], run[-1]))} if run else set()
 
 
 def _counted(model: Model, frame: Frame) -> tuple[str | None, str | None]:
