@@ -82,7 +82,11 @@ class Model:
         template_words = {
             w for i in knowledge.intents.values() for t in i.templates for w in t.normalized.split() if "{" not in w
         }
-        self.speller = SpellChecker(self._lexicon(), common_english_words(), template_words, self.lang.short_forms)
+        lexicon = self._lexicon()
+        common = common_english_words()
+        stems = {self.stem(w) for w in lexicon}
+        kin = (w for w in common if w not in lexicon and self.stem(w) in stems)
+        self.speller = SpellChecker(lexicon, common, template_words, self.lang.short_forms, kin)
         self.linker.common = self.speller.common
         self.names = {
             e.id: tuple(n for n in dict.fromkeys(normalize(x) for x in e.names) if n) for e in self.entities.values()

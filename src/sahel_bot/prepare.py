@@ -71,6 +71,10 @@ def prepare(model: Model, raw: object) -> Turn:
         if fixed and " " not in fixed:
             tokens[i] = fixed
             corrections.append((token, fixed))
+    if len(tokens) > 1 and tokens[0] in model.lang.question_word_slips and tokens[1] in model.lang.yes_no_starts:
+        # "were does AQIM operate": two verbs in a row; the first was meant as the question word
+        corrections.append((tokens[0], model.lang.question_word_slips[tokens[0]]))
+        tokens[0] = model.lang.question_word_slips[tokens[0]]
     if corrections:
         # "macina liberaton front": with the typo mended, the whole name links (not "macina" alone)
         relinked = names_in(model, text, tokens)

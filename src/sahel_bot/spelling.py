@@ -44,6 +44,7 @@ class SpellChecker:
         common: frozenset[str] = frozenset(),
         preferred: Iterable[str] = (),
         short_forms: Mapping[str, str] | None = None,
+        kin: Iterable[str] = (),
     ) -> None:
         self.known = frozenset(w for w in words if w)
         # chat spellings too short for edit distance to tell apart safely ("wat", "ppl"), from the language
@@ -54,7 +55,9 @@ class SpellChecker:
         # candidates bucketed by length: a word within two edits is at most two letters longer or shorter;
         # the windows are built here, so they travel with the cached engine instead of per process
         by_length: dict[int, list[str]] = {}
-        for w in sorted(self.known):  # sorted: the same choices in the same order in every process
+        # (and the common words that are forms of the brief's words: "anounce" is one edit from "announce",
+        # two from the brief's "announced")
+        for w in sorted(self.known | frozenset(kin)):  # sorted: the same choices in every process
             if len(w) >= 4 and not w.isdigit():
                 by_length.setdefault(len(w), []).append(w)
         longest = max(by_length, default=0) + 2

@@ -186,6 +186,7 @@ class Language:
     thanked_for: frozenset[str]
     listing_word: str
     name_nouns: frozenset[str]
+    question_word_slips: Mapping[str, str]
     months: tuple[str, ...]
     month_abbreviations: tuple[str, ...]
     month_positions: Mapping[str, int]
@@ -264,7 +265,7 @@ _CONVERTERS: dict[str, Any] = {
 _MAPPINGS = frozenset(
     {"pronouns", "hedge_leads", "month_positions", "short_forms", "messages", "not_given", "missing_kinds"}
     | {"number_words", "ordinals"}
-    | {"else_missing"}
+    | {"else_missing", "question_word_slips"}
 )
 
 
