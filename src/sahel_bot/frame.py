@@ -18,6 +18,7 @@ from .cues import YEAR
 from .entities import Mention
 from .linking import Mentions
 from .model import Model
+from .normalize import normalize
 from .records import record
 
 __all__ = ["YEAR", "Frame", "build_frame"]
@@ -51,6 +52,8 @@ class Frame:
     period: tuple[int, int] | None = None
     #: places the question sets aside ("beyond northern Mali", "outside Algeria"): named, not asked about
     beyond: tuple[str, ...] = ()
+    #: the country whose people "which Algerian ..." asks about: the person answering must be from it
+    origin: str | None = None
     #: an exact figure asked for ("exactly how much")
     exact: bool = False
     #: a date finer than the year is asked ("in what month ...")
@@ -158,6 +161,25 @@ def _named_kind(model: Model, tokens: tuple[str, ...], in_mention: list[bool]) -
     return None
 
 
+def _demonym_asked(model: Model, tokens: tuple[str, ...], mentions: tuple[Mention, ...]) -> int | None:
+    """The position of a country's name used as a noun for its people right after "which" ("which Algerian
+    is ...", "which Malians lead ..."): a verb follows it, so it names people, not the country."""
+    lang = model.lang
+    for m in mentions:
+        if m.start == 0 or tokens[m.start - 1] not in lang.kind_question_words or m.end - m.start != 1:
+            continue
+        after = tokens[m.end] if m.end < len(tokens) else ""
+        # (a verb follows, not a noun: "which Algerian is / leads ...", not "which Malian president": an
+        # auxiliary, or a verb of a relation that names people in a role)
+        verb = after in lang.stopwords or any(
+            after in model.relations[r].keywords for r in model.giving.get("agent", frozenset())
+        )
+        name = normalize(model.entities[m.entity].name)
+        if model.scale.get(m.entity) == "country" and verb and normalize(m.alias) != name:
+            return m.start
+    return None
+
+
 def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Mention, ...]) -> Frame:
     """Return the frame of the words alone, before any constraint or follow-up is applied."""
     lang = model.lang
@@ -202,6 +224,15 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
             wanted.extend(model.type_nouns[tokens[end - 1]])
             wanted_words = tokens[start:end]
             content = tuple(w for w in content if w not in lang.name_nouns and w != tokens[end - 1])
+    demonym = _demonym_asked(model, tokens, mentions)
+    origin = None
+    if demonym is not None:
+        # "which Algerian leads ...?": a person from that country; the country is what the person must be
+        # from, not what the facts must be about
+        wanted.extend(model.class_types.get("person", ()))
+        wanted_words = (tokens[demonym],)
+        origin = next(m.entity for m in mentions if m.start == demonym)
+        mentions = tuple(m for m in mentions if m.start != demonym)
     for i, t in enumerate(tokens[:-1]):
         if t in lang.kind_question_words:
             j = i + 1
@@ -242,6 +273,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         text=text,
         tokens=tokens,
         mentions=mentions,
+        origin=origin,
         answer_type=kind,
         is_yesno=is_yesno,
         content=content,

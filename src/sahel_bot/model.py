@@ -39,6 +39,10 @@ class Model:
         self.stem = Stemmer(knowledge.stems)
         #: entity id -> its class ("person", "group", "place", "event", "thing", "outside")
         self.cls = {e.id: knowledge.types[e.type].cls for e in self.entities.values()}
+        #: class -> the entity types of that class ("person" -> the person types)
+        self.class_types: dict[str, tuple[str, ...]] = {}
+        for t in knowledge.types.values():
+            self.class_types[t.cls] = (*self.class_types.get(t.cls, ()), t.id)
         #: entity id -> whether it can answer "who"
         self.agent = {e.id: knowledge.types[e.type].agent for e in self.entities.values()}
         #: entity id -> "country" / "local" for places, "" otherwise

@@ -144,6 +144,13 @@ class FactIndex:
         # each fact's entities with their types, for "which countries ..." (type_fit runs per fact per question)
         self.kinds = {f.id: tuple((e, entities[e].type) for e in self.roles[f.id] if e in entities) for f in facts}
         self.measured = frozenset(f.id for f in facts if model.lang.measure.search(f.statement))
+        #: person -> the places the facts of their origin name ("an Algerian national"): "which Algerian ..."
+        origin_relations = model.giving.get("origin", frozenset())
+        self.origins: dict[str, frozenset[str]] = {}
+        for f in facts:
+            if f.relation in origin_relations and f.subject in entities:
+                found = {e for e in self.roles[f.id] if self._is_place(e)}
+                self.origins[f.subject] = self.origins.get(f.subject, frozenset()) | found
         #: each fact's statement normalised, with a space either side (for phrase tests per question)
         self.said = {f.id: f" {normalize(f.statement)} " for f in facts}
         self.explained = frozenset(f.id for f in facts if model.lang.because.search(f.statement))
@@ -375,9 +382,18 @@ class FactIndex:
             # "have they moved beyond northern Mali?": a fact naming no other place does not reach past it
             return 0.7
         if question.wanted and kind in ("which", "what", "where", "who", "name"):
-            # "which countries ...": the fact must name a country the question did not
+            # "which countries ...": the fact must name a country the question did not ("which Algerian":
+            # a person from Algeria)
             wanted = question.wanted
-            return 1.0 if any(t in wanted and e not in asked for e, t in self.kinds[fact.id]) else 0.6
+            origin = question.origin
+            return (
+                1.0
+                if any(
+                    t in wanted and e not in asked and (origin is None or origin in self.origins.get(e, ()))
+                    for e, t in self.kinds[fact.id]
+                )
+                else 0.6
+            )
         if kind == "when":
             return 1.0 if (fact.date or fact.year_from) else 0.35
         if kind == "how_many":
