@@ -80,7 +80,8 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
         # "who else ...?" asks for someone other than the last subject: do not carry it over
         kept = ()
     ids = tuple(dict.fromkeys((*entity_ids, *kept)))
-    if not ids:
+    if not ids and not (frame.years and context.words):
+        # (a year alone re-asks a question of no particular entity: "which attacks in 2015?" ... "and 2016?")
         return None
     merged_words = tuple(dict.fromkeys((*frame.content, *(w for w in context.words if w not in frame.content))))
     amended = frame._replace(
@@ -108,12 +109,11 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
         return None
     top = found[0]
     chosen = [s for s in found if s.score >= top.score * 0.85][:3]
-    detail = (
-        "the last question again, amended: "
-        + " ".join(merged_words)
-        + " about "
-        + ", ".join(model.entities[e].short for e in ids)
-    )
+    detail = "the last question again, amended: " + " ".join(merged_words)
+    if ids:
+        detail += " about " + ", ".join(model.entities[e].short for e in ids)
+    if frame.years:
+        detail += " in " + ", ".join(str(y) for y in frame.years)
     # an explicit follow-up ("and the related groups?") whose own words the facts bear out is the reading,
     # whatever a word-by-word lookup of the turn alone finds
     score = max(top.score * 0.97, 0.9) if opener and bearing else top.score * 0.97
