@@ -194,6 +194,9 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         and ranked[1].intent != best.intent
         and not same_facts(best, ranked[1])
         and not entity_ids
+        # "operating where?": a turn read as the last question amended is a follow-up, whatever else its
+        # words could mean
+        and best.intent != "follow_up"
     )
     if exact_not_given(model, frame, best):
         # "what was the exact dollar total of ransoms?": the brief says "millions of dollars", no more
