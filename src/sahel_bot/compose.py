@@ -197,15 +197,13 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         # "which groups seized northern Mali?", "how did the Islamists run it?": the answer names a set,
         # which "they" may point at next (those the first fact names, and those more than one fact names:
         # not every name in passing)
-        kinds = set(frame.wanted) or set(_plural_kind(model, frame))
-        named = [
-            e
-            for f in facts
-            for e in dict.fromkeys(model.index.roles[f.id])
-            if e in model.entities and model.entities[e].type in kinds and e not in frame.asked
-        ]
-        first = set(model.index.roles[facts[0].id]) if facts else set()
-        listed = [e for e in dict.fromkeys(named) if e in first or named.count(e) > 1]
+        listed = _named_set(model, facts, frame, set(frame.wanted) or set(_plural_kind(model, frame)))
+    elif not listed and len(facts) > 1 and not any(model.cls.get(e) in _ACTORS for e in frame.entity_ids):
+        # "what happened in northern Mali in 2012?": the groups the answer's facts all tell of are "they"
+        # next (one fact's names are not yet a set: "France intervened against the groups that ...")
+        groups = set(model.class_types.get("group", ()))
+        together = [e for e in _named_set(model, facts, frame, groups) if e in model.index.roles[facts[1].id]]
+        listed = together if len(together) > 1 else []
     noun = frame.wanted_words[-1] if frame.wanted_words else ""
     if shape not in ("subjects", "objects") and listed and noun and model.stem(noun) == noun:
         # "which group is based in Burkina Faso?" answered with one: the conversation is now about it (the
@@ -218,6 +216,23 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
     else:
         subject = facts[0].subject if facts else None
     return Composed(body, merged(model, cites), tuple(facts), subject, tuple(listed), tuple(rest))
+
+
+#: The classes of entity that act: a question naming none of them leaves "they" to the answer's groups.
+_ACTORS = ("group", "person")
+
+
+def _named_set(model: Model, facts: list[Fact], frame: Frame, kinds: set[str]) -> list[str]:
+    """The entities of ``kinds`` an answer names as a set, besides those asked about: those the first fact
+    names, and those more than one fact names (not every name in passing)."""
+    named = [
+        e
+        for f in facts
+        for e in dict.fromkeys(model.index.roles[f.id])
+        if e in model.entities and model.entities[e].type in kinds and e not in frame.asked
+    ]
+    first = set(model.index.roles[facts[0].id]) if facts else set()
+    return [e for e in dict.fromkeys(named) if e in first or named.count(e) > 1]
 
 
 def _plural_kind(model: Model, frame: Frame) -> tuple[str, ...]:
