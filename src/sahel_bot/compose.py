@@ -205,7 +205,8 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         together = [e for e in _named_set(model, facts, frame, groups) if e in model.index.roles[facts[1].id]]
         listed = together if len(together) > 1 else []
     noun = frame.wanted_words[-1] if frame.wanted_words else ""
-    if shape not in ("subjects", "objects") and listed and noun and model.stem(noun) == noun:
+    actor = bool(listed) and model.cls.get(listed[0]) in _ACTORS  # ("which country is it from?": still it)
+    if shape not in ("subjects", "objects") and actor and noun and model.stem(noun) == noun:
         # "which group is based in Burkina Faso?" answered with one: the conversation is now about it (the
         # first fact's subject, when other names of the kind come with it: "linked to X and/or Y")
         subject: str | None = facts[0].subject if facts[0].subject in listed else listed[0]

@@ -73,10 +73,11 @@ def generic_reading(model: Model, frame: Frame, words: Words, context: Context) 
         # first when nearly as good
         within = model.index.score(frame, (*entity_ids, context.subject), words, relations=relations)
         roles = model.index.roles
-        within = [s for s in within if context.subject in roles[s.fact.id]]
+        # (facts that bear the question's words out: "has he been released?" is not answered by the event)
+        within = [s for s in within if context.subject in roles[s.fact.id] and s.lexical >= 0.3]
         if within and within[0].score >= found[0].score * _ABOUT_THE_CONVERSATION:
             found = within
-            note = f"about the conversation's {model.entities[context.subject].short}"
+            note = f"about what the conversation is about: {model.entities[context.subject].short}"
     if not found:
         return None
     top = found[0]

@@ -166,6 +166,9 @@ def read(model: Model, frame: Frame, mentions: Mentions, context: Context) -> Re
     if pointing is not None and not whole_question and (not ranked or pointing.score > ranked[0].score):
         ranked.insert(0, pointing)
     elliptical = elliptical_reading(model, frame, context)
+    if elliptical is not None:
+        # "was the hostage ever freed?": what the turn adds must be words the brief uses
+        elliptical = penalise_unknown(elliptical, words)
     if elliptical is not None and (not ranked or elliptical.score > ranked[0].score):
         ranked.insert(0, elliptical)
     other = else_reading(model, frame, context) if follow is None and not mentions.explicit else None
