@@ -251,11 +251,10 @@ def _set_reference(
         if len(members) < 2:
             continue
         words = " ".join(tokens[i:end])
-        first = Mention(members[0], i, end, model.entities[members[0]].name, words, 100.0, "context")
+        # (method "set": a fact about any member is about what was asked, see retrieval)
+        first = Mention(members[0], i, end, model.entities[members[0]].name, words, 100.0, "set")
         # the other members are named by the same words: they take no place of their own in the question
-        rest = [
-            Mention(e, len(tokens), len(tokens), model.entities[e].name, words, 100.0, "context") for e in members[1:]
-        ]
+        rest = [Mention(e, len(tokens), len(tokens), model.entities[e].name, words, 100.0, "set") for e in members[1:]]
         merged = sorted([*mentions, first], key=lambda m: m.start) + rest
         names = ", ".join(model.entities[e].short for e in members)
         return Resolution(merged, f"from the conversation: '{words}' = {names}")

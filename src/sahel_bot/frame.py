@@ -142,9 +142,25 @@ def _with_synonyms(model: Model, tokens: tuple[str, ...], in_mention: list[bool]
                 i += n
                 break
         else:
+            separated = _separated_phrase(model, tokens, in_mention, i)
+            if separated is not None:
+                # "pushed them out" is "pushed out" with its object inside
+                out.extend(((i, separated), (i + 1, tokens[i + 1])))
+                i += 3
+                continue
             out.append((i, tokens[i]))
             i += 1
     return out
+
+
+def _separated_phrase(model: Model, tokens: tuple[str, ...], in_mention: list[bool], i: int) -> str | None:
+    """The brief's word for a two-word phrase whose object sits between its words ("drove them out",
+    "kicked AQIM out"), or None."""
+    if i + 2 >= len(tokens) or in_mention[i] or in_mention[i + 2]:
+        return None
+    if not (in_mention[i + 1] or tokens[i + 1] in model.lang.pronouns):
+        return None
+    return model.knowledge.synonyms.get(f"{tokens[i]} {tokens[i + 2]}")
 
 
 def _named_kind(model: Model, tokens: tuple[str, ...], in_mention: list[bool]) -> tuple[int, int] | None:

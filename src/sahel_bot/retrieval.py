@@ -42,6 +42,10 @@ class FactScore:
     typed: float
 
 
+#: What a fact about one member of a set the question points at ("they") is worth, against one about all.
+_SET_SHARE = 0.4
+
+
 def _alternatives(question: Frame) -> frozenset[str]:
     """Return the entities the question offers as alternatives ("X or Y"), or an empty set.
 
@@ -238,6 +242,7 @@ class FactIndex:
                     ids.update(self.by_word.get(s, ()))
             pool = [self.by_id[i] for i in sorted(ids)]
         either = _alternatives(question)
+        set_share = _SET_SHARE if any(m.method == "set" for m in question.mentions) else 1.0
         asked = question.asked
         # leaving out a place or an event, or anything at all when a number or a date is asked for,
         # means the fact is about another occasion
@@ -294,10 +299,12 @@ class FactIndex:
                 ent = reached / count
                 present = hit / count
                 if either and any(e in roles for e in either) and not all(e in roles for e in either):
-                    # "led by Algerians or by West Africans?": one of the alternatives is enough
+                    # "led by Algerians or by West Africans?": one of the alternatives is enough ("what have
+                    # they done?" of a set: a fact about one of them is about them, one about all of them
+                    # more so)
                     missing = sum(1 for e in either if e not in roles)
                     present = min(1.0, (hit + missing) / count)
-                    ent = min(1.0, ent + missing / count)
+                    ent = min(1.0, ent + set_share * missing / count)
             else:
                 ent = 0.0
                 present = 1.0

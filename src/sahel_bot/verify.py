@@ -83,7 +83,8 @@ def counted_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
     if not counted or not reading.facts:
         return False
     strong = model.index.strong
-    return not any(counted & strong[s.fact.id] for s in reading.facts)
+    # all of them: "how many fighters died?" counts dead fighters (several hundred fighters is no such count)
+    return not any(counted <= strong[s.fact.id] for s in reading.facts)
 
 
 def asked_noun_unknown(model: Model, frame: Frame) -> bool:
