@@ -23,6 +23,9 @@ from .summaries import summary_reading
 
 __all__ = ["Readings", "read"]
 
+#: The answer shapes that list names: what "which groups ...?" and "how many groups ...?" ask for.
+_LISTING = ("subjects", "objects", "entities")
+
 
 def rank(model: Model, readings: list[Reading], frame: Frame, words: Words, context: Context) -> list[Reading]:
     """Return the readings best first, one per intent, after the checks that apply to all of them."""
@@ -62,7 +65,7 @@ def rank(model: Model, readings: list[Reading], frame: Frame, words: Words, cont
     if frame.tally:
         # "how many groups merged into X?" is counted by listing them: a reading that lists names answers it,
         # one statement that happens to name them all does not say how many
-        listing = [r for r in readings if r.compose in ("subjects", "objects") and r.score >= READING_FLOOR]
+        listing = [r for r in readings if r.compose in _LISTING and r.score >= READING_FLOOR]
         readings = listing + [r for r in readings if r not in listing]
     seen: set[str] = set()
     unique = []
