@@ -111,6 +111,11 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
             facts = tuple(s._replace(score=_SURE) for s in ordered)
             return Reading("superlative", _SURE, facts, "superlative", detail, frame.entity_ids)
     found = _topic(model, frame, words, set(frame.superlative.split()))
+    said = _said_superlative(model, frame, found)
+    if said is not None:
+        # "the first kidnapping of an American by an AQIM-linked group": the brief says which it was
+        detail = f"superlative '{frame.superlative}': the brief's own words"
+        return Reading("superlative", _SURE, (said._replace(score=_SURE),), "best", detail, frame.entity_ids)
     if cue.by == "count":
         counted = {model.stem(w) for w in cue.counting}
         if not counted:
@@ -134,6 +139,13 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
     best = ranked[0][1]
     detail = f"superlative '{frame.superlative}': {len(ranked)} facts ordered by {cue.by}"
     return Reading("superlative", _SURE, (best._replace(score=_SURE),), "superlative", detail, frame.entity_ids)
+
+
+def _said_superlative(model: Model, frame: Frame, found: list[FactScore]) -> FactScore | None:
+    """The fact that itself calls something the superlative asked of ("the first kidnapping"), if any."""
+    asked = {model.stem(w) for w in frame.superlative.split()} | _measured(model, frame)
+    strong = model.index.strong
+    return next((s for s in found if asked <= strong[s.fact.id]), None)
 
 
 def _measured(model: Model, frame: Frame) -> set[str]:
