@@ -88,6 +88,7 @@ class FactIndex:
         self.agent = model.agent
         self.answering_hedges = model.lang.answering_hedges
         self.relation_stems = model.relation_stems
+        self._named_by: dict[tuple[str, ...], frozenset[str]] = {}
         # relations whose facts name someone in a role (who leads): what a "who <role verb>" asks for
         self.agent_relations = model.giving.get("agent", frozenset())
         # relations whose facts say where something is, why, or what a name is or means
@@ -352,19 +353,25 @@ class FactIndex:
 
     def _asks_relation(self, question: Frame, fact: Fact) -> bool:
         """Whether the question's words name the fact's relation (or the question has no words of its own)."""
-        return not question.content or self._asks_any(question, (fact.relation,))
+        return not question.content or fact.relation in self._named(question.content)
 
     def _asks_only(self, question: Frame, relations: frozenset[str]) -> bool:
         """Whether the question's words name one of ``relations`` and no other ("whom did its leaders pledge
         allegiance to?" names the leadership and the allegiance: it asks of the allegiance)."""
-        return self._asks_any(question, relations) and not self._asks_any(
-            question, (r for r in self.relation_stems if r not in relations)
-        )
+        named = self._named(question.content)
+        return bool(named & relations) and named <= relations
 
-    def _asks_any(self, question: Frame, relations: Iterable[str]) -> bool:
-        """Whether the question's words name one of ``relations``."""
-        stems = self.relation_stems
-        return any(self.stem(w) in stems.get(r, ()) for r in relations for w in question.content)
+    def _named(self, content: tuple[str, ...]) -> frozenset[str]:
+        """The relations whose keywords the words name; worked out once per question's words (type_fit asks
+        for every fact it scores)."""
+        named = self._named_by.get(content)
+        if named is None:
+            stems = {self.stem(w) for w in content}
+            named = frozenset(r for r, keys in self.relation_stems.items() if stems & keys)
+            if len(self._named_by) >= 4096:
+                self._named_by.clear()
+            self._named_by[content] = named
+        return named
 
     def _is_place(self, entity_id: str) -> bool:
         return self.cls.get(entity_id) == "place"
