@@ -238,12 +238,15 @@ def _clauses(model: Model, frame: Frame) -> tuple[range, range] | None:
     """The two spans an interval question compares: "between A and B", or "after A did B"."""
     tokens = frame.tokens
     lang = model.lang
+    inside = {j for m in frame.mentions for j in range(m.start + 1, m.end)}
     for i, t in enumerate(tokens):
-        if t == "between":
-            inside = {j for m in frame.mentions for j in range(m.start + 1, m.end)}
-            ands = [j for j in range(i + 2, len(tokens) - 1) if tokens[j] == "and" and j not in inside]
-            if ands:
-                return range(i + 1, ands[0]), range(ands[0] + 1, len(tokens))
+        for opener, joiner in lang.interval_spans:
+            # "between A and B", "separate A from B", "from A to B"
+            if t != opener:
+                continue
+            joins = [j for j in range(i + 2, len(tokens) - 1) if tokens[j] == joiner and j not in inside]
+            if joins:
+                return range(i + 1, joins[0]), range(joins[0] + 1, len(tokens))
         if t in ("after", "before", "since"):
             verbs = [j for j in range(i + 2, len(tokens) - 1) if tokens[j] in lang.yes_no_starts]
             if verbs:

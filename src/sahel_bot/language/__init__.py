@@ -187,6 +187,7 @@ class Language:
     listing_word: str
     name_nouns: frozenset[str]
     question_word_slips: Mapping[str, str]
+    interval_spans: tuple[tuple[str, str], ...]
     months: tuple[str, ...]
     month_abbreviations: tuple[str, ...]
     month_positions: Mapping[str, int]
@@ -260,6 +261,7 @@ _CONVERTERS: dict[str, Any] = {
     "both_words": _phrases,
     "description_question": str,
     "listing_word": str,
+    "interval_spans": lambda v: tuple((str(a), str(b)) for a, b in v),
     "placeholders": lambda v: LazyPattern(rf"\b({_alternation(_phrases(v))})\b"),
 }
 _MAPPINGS = frozenset(
