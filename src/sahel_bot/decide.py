@@ -215,7 +215,8 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         return _not_answered(model, frame, best, readings)
     if best.intent not in _SUMMARIES and wanted_not_named(model, frame, best):
         # "which European governments paid?": the brief says "European ransom payments", naming none
-        asked = "name" if frame.answer_type == "name" else "wanted"  # "the name of the group ..."
+        # "the name of the group ...", "who was the ambassador ...?"
+        asked = frame.answer_type if frame.answer_type in ("name", "who") else "wanted"
         return _not_answered(model, frame, _nearby(best), readings, asked_type=asked)
     if best.score < threshold and pointed_but_not_given(model, frame, best):
         # understood, and the brief's facts about it give no number: say so, with what it does say, rather

@@ -177,6 +177,29 @@ def _named_kind(model: Model, tokens: tuple[str, ...], in_mention: list[bool]) -
     return None
 
 
+def _identity_noun(model: Model, tokens: tuple[str, ...], in_mention: list[bool]) -> int | None:
+    """The position of the noun in "who was the [U.S.] <noun> ...", when the noun says what kind of one is
+    asked for (not a role of a relation: "who is the leader of X" is the leadership's to answer)."""
+    lang = model.lang
+    opener = next((o for o in lang.identity_openers if tokens[: len(o.split())] == tuple(o.split())), None)
+    if opener is None:
+        return None
+    at = len(opener.split())
+    if at >= len(tokens) or tokens[at] not in lang.definite_articles:
+        return None
+    head = None
+    for j in range(at + 1, min(at + 5, len(tokens))):
+        if in_mention[j]:
+            continue
+        word = tokens[j]
+        if word in lang.stopwords or (head is not None and word.endswith("ed")):
+            break  # the noun phrase ends: "the U.S. ambassador | killed in ...", "the colonial power | in ..."
+        head = j
+    if head is None or tokens[head] in model.role_nouns:
+        return None
+    return head
+
+
 def _demonym_asked(model: Model, tokens: tuple[str, ...], mentions: tuple[Mention, ...]) -> int | None:
     """The position of a country's name used as a noun for its people right after "which" ("which Algerian
     is ...", "which Malians lead ..."): a verb follows it, so it names people, not the country."""
@@ -240,6 +263,12 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
             wanted.extend(model.type_nouns[tokens[end - 1]])
             wanted_words = tokens[start:end]
             content = tuple(w for w in content if w not in lang.name_nouns and w != tokens[end - 1])
+    described = _identity_noun(model, tokens, in_mention)
+    if described is not None:
+        # "who was the U.S. ambassador killed in ...?": someone of that kind, whom the answer must name
+        noun = tokens[described]
+        wanted.extend(model.type_words.get(noun) or model.class_types.get("person", ()))
+        wanted_words = (noun,)
     demonym = _demonym_asked(model, tokens, mentions)
     origin = None
     if demonym is not None:
