@@ -279,8 +279,13 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         origin = next(m.entity for m in mentions if m.start == demonym)
         mentions = tuple(m for m in mentions if m.start != demonym)
     for i, t in enumerate(tokens[:-1]):
-        if t in lang.kind_question_words:
+        if t in lang.kind_question_words or (i == 0 and t in lang.list_starters):
             j = i + 1
+            if t not in lang.kind_question_words:
+                # "name the three countries where ...": a command, then the noun with its article and number
+                while j < len(tokens) - 1 and (tokens[j] in lang.articles or tokens[j] in lang.number_words):
+                    j += 1
+                content = tuple(w for w in content if w not in lang.number_words)
             while j < len(tokens) - 1 and in_mention[j] and j - i <= 2:
                 j += 1
             # "which Christian aid organization": words that qualify the noun come before it (not "what
