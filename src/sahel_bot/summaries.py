@@ -352,28 +352,47 @@ def _in_common(model: Model, frame: Frame, words: Words) -> Reading | None:
         else:
             sides.append({m.entity})
     wanted = set(frame.wanted)
-    if len(sides) < 2 or not wanted:
+    if len(sides) < 2:
         return None
+    # "what do X, Y and Z have in common?": without a kind asked for, whatever every side's facts name
+    # (their words, when the question has some besides the cue: "what nationality do they share?")
+    cue = {model.stem(w) for p in model.lang.both_words for w in p.split()}
+    own = [w for w in words if w[1] is not None and w[1] not in cue]
+    named = {e for side in sides for e in side}
     shared: set[str] | None = None
     support: dict[str, list[Fact]] = {}
     for side in sides:
         found: set[str] = set()
-        for s in model.index.score(frame._replace(answer_type="what"), tuple(side), words, limit=80):
+        for s in model.index.score(frame._replace(answer_type="what"), tuple(side), own, limit=80):
             roles = model.index.roles[s.fact.id]
-            if not side & roles.keys() or s.lexical < 0.3:
+            if not side & roles.keys() or (own and s.lexical < 0.3):
                 continue
             if not any(roles.get(e) == "subject" for e in side):
                 continue  # what each side does or has: it is the fact's subject
             for e in roles:
-                if e in model.entities and model.entities[e].type in wanted and e not in side:
+                if e in model.entities and (model.entities[e].type in wanted or not wanted) and e not in named:
                     found.add(e)
                     support.setdefault(e, []).append(s.fact)
         shared = found if shared is None else shared & found
     if not shared:
         return None
-    facts = {f.id: f for e in sorted(shared) for f in support[e][:2]}
+    if not wanted:
+        # a kind not asked for: what the sides' facts most often share, not every name they have in common
+        shared = set(sorted(shared, key=lambda e: (-len(support[e]), e))[:_SHARED_NAMES])
+    # one fact a side for each thing shared
+    facts = {
+        f.id: f
+        for e in sorted(shared)
+        for side in sides
+        for f in [next((f for f in support[e] if side & model.index.roles[f.id].keys()), None)]
+        if f is not None
+    }
     chosen = scored(list(facts.values())[:8], _SURE)
     return Reading("in_common", _SURE, chosen, "in_common", "shared by each side", tuple(sorted(shared)))
+
+
+#: How many shared names an "in common" answer without a kind asked for gives.
+_SHARED_NAMES = 3
 
 
 #: How many events a period's answer tells (the rest would be a list, not an answer).
