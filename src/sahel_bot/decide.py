@@ -29,6 +29,7 @@ from .verify import (
     pointed_but_not_given,
     succession_not_given,
     wanted_not_named,
+    year_not_given,
 )
 
 __all__ = ["ANSWER", "CLARIFY", "DECLINE", "Decision", "decide", "decide_early"]
@@ -201,6 +202,9 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
     if exact_not_given(model, frame, best):
         # "what was the exact dollar total of ransoms?": the brief says "millions of dollars", no more
         return _not_answered(model, frame, _nearby(best), readings, asked_type="exact")
+    if best.intent not in _SUMMARIES and year_not_given(model, frame, best):
+        # "how many fighters did AQIM have in 2010?": the brief's figure is of 2015
+        return _not_answered(model, frame, _nearby(best), readings, asked_type="year")
     if finer_date_not_given(model, frame, best):
         # "in what month of 2013 did they merge?": the brief says 2013
         return _not_answered(model, frame, _nearby(best), readings, asked_type="finer_date")

@@ -26,6 +26,7 @@ __all__ = [
     "pointed_but_not_given",
     "succession_not_given",
     "wanted_not_named",
+    "year_not_given",
 ]
 
 _NUMBER = re.compile(r"\b(?!(?:19|20)\d\d\b)\d+")
@@ -50,6 +51,17 @@ def exact_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
     statement = model.index.said[reading.facts[0].fact.id]
     # a number other than a year would be a figure
     return bool(model.lang.rough_amounts & set(statement.split())) and not _NUMBER.search(statement)
+
+
+def year_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether a figure was asked for a year ("how many fighters in 2010?") and every fact the reading
+    found gives it for another year: a figure of 2015 is no figure of 2010."""
+    if not frame.years or frame.period is not None or frame.answer_type not in ("how_many", "size"):
+        return False
+    facts = [s.fact for s in reading.facts]
+    if not facts or any(f.year_from is None for f in facts):
+        return False
+    return not any(f.year_from <= y <= (f.year_to or f.year_from) for f in facts for y in frame.years)
 
 
 def finer_date_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
