@@ -11,11 +11,13 @@ May import: ``language``, ``entities``, ``model``, ``context``, ``linking``.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 
 from . import cues
 from .context import Context
 from .cues import YEAR
 from .entities import Mention
+from .knowledge.schema import Entity
 from .linking import Mentions
 from .model import Model
 from .normalize import normalize
@@ -93,6 +95,20 @@ class Frame:
     def asked(self) -> frozenset[str]:
         """The entities the question names (those it sets aside included: the answer must name others)."""
         return frozenset((*(m.entity for m in self.mentions), *self.beyond))
+
+    def asked_besides(self, entities: Mapping[str, Entity]) -> frozenset[str]:
+        """The entities asked about, less those the conversation supplied for the kind asked for ("what's
+        his ethnicity?" resolved "his ethnicity" to Fulani: that is the answer, not what is asked about)."""
+        if not self.wanted:
+            return self.asked
+        wanted = set(self.wanted)
+        noun = self.wanted_words[-1:]
+        given = {
+            m.entity
+            for m in self.mentions
+            if m.method == "context" and entities[m.entity].type in wanted and self.tokens[m.end : m.end + 1] == noun
+        }
+        return self.asked - given
 
     @property
     def entity_ids(self) -> tuple[str, ...]:

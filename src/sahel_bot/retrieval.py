@@ -244,7 +244,7 @@ class FactIndex:
             pool = [self.by_id[i] for i in sorted(ids)]
         either = _alternatives(question)
         set_share = _SET_SHARE if any(m.method == "set" for m in question.mentions) else 1.0
-        asked = question.asked
+        asked = question.asked_besides(self.entities)
         # leaving out a place or an event, or anything at all when a number or a date is asked for,
         # means the fact is about another occasion
         pointed = question.answer_type in ("how_many", "size", "when", "duration")
@@ -391,7 +391,7 @@ class FactIndex:
             # to "who leads it?": unclear is what is said of its funding)
             return 1.0
         if asked is None:
-            asked = question.asked
+            asked = question.asked_besides(self.entities)
         if question.beyond and not self.places[fact.id] - asked:
             # "have they moved beyond northern Mali?": a fact naming no other place does not reach past it
             return 0.7

@@ -144,7 +144,7 @@ def wanted_not_named(model: Model, frame: Frame, reading: Reading) -> bool:
     if not frame.wanted or not reading.facts or frame.answer_type not in ("which", "what", "who", "where", "name"):
         return False
     wanted = set(frame.wanted)
-    asked = frame.asked
+    asked = frame.asked_besides(model.entities)
     kinds = model.index.kinds
     entities = model.entities
     # (one the brief never names, "AQIM's Tunisian affiliate", is not which one it is)
