@@ -59,13 +59,13 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
         return None
     opened = next((o for o in lang.elliptical_openers if joined.startswith(o + " ")), "")
     after = tokens[len(opened.split()) :]
-    if (
+    complete = bool(
         after
         and after[0] in lang.question_words
         and entity_ids
-        and not lang.other_words & set(tokens)
         and any(s is not None for _, s, _ in model.index.resolve_words(frame.content))
-    ):
+    )
+    if complete and not lang.other_words & set(tokens):
         # "and who is its leader?": a question of its own about what it names, "and" only joins it on
         return None
     rest = [t for t in tokens if t not in lang.stopwords and not YEAR.fullmatch(t)]
@@ -83,7 +83,10 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
     if not ids and not (frame.years and context.words):
         # (a year alone re-asks a question of no particular entity: "which attacks in 2015?" ... "and 2016?")
         return None
-    merged_words = tuple(dict.fromkeys((*frame.content, *(w for w in context.words if w not in frame.content))))
+    # ("who else leads in AQIM?" says all it asks: "else" only sets aside what was said, none of the last
+    # question's words are carried over)
+    carried = () if complete else tuple(w for w in context.words if w not in frame.content)
+    merged_words = tuple(dict.fromkeys((*frame.content, *carried)))
     amended = frame._replace(
         content=merged_words,
         answer_type=frame.answer_type
