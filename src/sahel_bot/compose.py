@@ -198,7 +198,7 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         # which "they" may point at next (those the first fact names, and those more than one fact names:
         # not every name in passing)
         listed = _named_set(model, facts, frame, set(frame.wanted) or set(_plural_kind(model, frame)))
-    elif not listed and len(facts) > 1 and not any(model.cls.get(e) in _ACTORS for e in frame.entity_ids):
+    elif not listed and len(facts) > 1 and not any(model.cls.get(e) in _TOPICS for e in frame.entity_ids):
         # "what happened in northern Mali in 2012?": the groups the answer's facts all tell of are "they"
         # next (one fact's names are not yet a set: "France intervened against the groups that ...")
         groups = set(model.class_types.get("group", ()))
@@ -219,8 +219,11 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
     return Composed(body, merged(model, cites), tuple(facts), subject, tuple(listed), tuple(rest))
 
 
-#: The classes of entity that act: a question naming none of them leaves "they" to the answer's groups.
+#: The classes of entity that act.
 _ACTORS = ("group", "person")
+#: ... and of those a question can be about as such: naming none of them leaves "they" to the answer's groups
+#: ("which hotel and restaurant attacks ...?" ... "who claimed them?": the attacks)
+_TOPICS = (*_ACTORS, "event")
 
 
 def _named_set(model: Model, facts: list[Fact], frame: Frame, kinds: set[str]) -> list[str]:

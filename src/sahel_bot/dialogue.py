@@ -78,6 +78,16 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         ):
             # "what was their name?" after "what was that person doing there?": one person, singular they
             kind = "person"
+        elif (
+            kind == "group"
+            and token in lang.plural_pronouns
+            and context.subject
+            and model.cls.get(context.subject) == "event"
+            and _named_in_plural(model, context.subject)
+            and not 0 <= context.turn - context.group_turn <= 1
+        ):
+            # "who claimed them?" after "which hotel and restaurant attacks ...?": things named in the plural
+            kind = "event"
         previous = tokens[i - 1] if i else ""
         if previous in lang.saying_verbs and token in lang.demonstratives:
             continue  # "who says that?": the claim the last answer made, which no entity stands for
@@ -272,6 +282,12 @@ def _set_of(model: Model, context: Context, kind: str, count: int | None, recent
         return sorted(members, key=lambda e: (-context.recent.count(e), first.get(e, len(context.recent))))
     named = [e for e in context.named if e in model.entities and (not kind or model.cls[e] == kind)]
     return named[: count or len(named)] if count is not None and len(named) >= count else []
+
+
+def _named_in_plural(model: Model, entity: str) -> bool:
+    """Whether the entity's name ends in a plural noun ("the 2015-2016 hotel and restaurant attacks")."""
+    last = model.entities[entity].name.split()[-1].lower()
+    return last.endswith("s") and model.stem(last) != last
 
 
 def _points_on(model: Model, word: str) -> bool:

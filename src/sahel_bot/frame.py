@@ -119,8 +119,12 @@ def answer_type(model: Model, tokens: tuple[str, ...] | list[str]) -> tuple[str,
     """Return (answer type, is yes/no) from the question's first cue ("who was its leader when ..." asks who)."""
     lang = model.lang
     text = " " + " ".join(tokens) + " "
-    for noun in lang.attack_kind_nouns:
-        # "which hotel attacks ..." asks which attacks, not the hotel's name
+    # "which hotel attacks ...", "which hotel and restaurant attacks ..." ask which attacks, not the hotel's
+    # name (the pairs first, whatever order the set gives)
+    kinds = sorted(lang.attack_kind_nouns)
+    for noun, other in itertools.product(kinds, kinds):
+        text = text.replace(f" {noun} and {other} attack", " attack")
+    for noun in kinds:
         text = text.replace(f" {noun} attack", " attack")
     first = tokens[0] if tokens else ""
     if first in lang.yes_no_starts:
@@ -306,10 +310,13 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
                 j += 1
             # "which Christian aid organization": words that qualify the noun come before it (not "what
             # kind of organization", "how many groups": a question form, then the noun)
-            for n in range(j, min(j + 3, len(tokens))):
+            for n in range(j, min(j + 4, len(tokens))):
                 if tokens[n] in model.type_nouns and not in_mention[n]:
                     j = n
                     break
+                joined = tokens[n] in lang.coordinators and n > j and n + 1 < len(tokens)
+                if joined and tokens[n + 1] not in lang.stopwords:
+                    continue  # "which hotel and restaurant attacks": qualifiers joined by "and"
                 if (tokens[n] in lang.stopwords and tokens[n] not in lang.other_words) or in_mention[n]:
                     break  # ("which other countries": "other" qualifies the noun too)
             noun = tokens[j]
