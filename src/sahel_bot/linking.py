@@ -15,6 +15,7 @@ from .context import Context
 from .dialogue import resolve_references
 from .entities import Mention
 from .model import Model
+from .normalize import normalize
 from .records import record
 
 __all__ = ["Mentions", "link", "names_in"]
@@ -58,6 +59,22 @@ def names_in(model: Model, text: str, tokens: list[str] | tuple[str, ...]) -> li
             continue  # "who wrote this CRS In Focus?": the publisher's series, pointed at, is this document
         if m.words in lang.stopwords and m.words in model.speller.common and not _typed_as_name(text, m.words):
             continue
+        kept.append(m)
+    return _located(model, tokens, kept)
+
+
+def _located(model: Model, tokens: list[str] | tuple[str, ...], mentions: list[Mention]) -> list[Mention]:
+    """Without a place named right after an event as where it happened ("the gas plant siege in Algeria"),
+    when the event's own name or description says so: the place is no second subject of the question."""
+    lang = model.lang
+    kept = []
+    for m in mentions:
+        event = next((p for p in mentions if p.end == m.start - 1 and model.cls.get(p.entity) == "event"), None)
+        if event is not None and model.cls.get(m.entity) == "place" and tokens[m.start - 1] in lang.located_words:
+            entity = model.entities[event.entity]
+            said = f" {normalize(entity.name)} {normalize(entity.description)} "
+            if any(f" {n} " in said for n in model.names.get(m.entity, ())):
+                continue
         kept.append(m)
     return kept
 

@@ -188,6 +188,7 @@ class Language:
     name_nouns: frozenset[str]
     question_word_slips: Mapping[str, str]
     interval_spans: tuple[tuple[str, str], ...]
+    located_words: frozenset[str]
     months: tuple[str, ...]
     month_abbreviations: tuple[str, ...]
     month_positions: Mapping[str, int]
