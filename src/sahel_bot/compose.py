@@ -178,6 +178,14 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         if frame.tally:
             # "how many groups merged into X?": the number of those a relation lists, then the list
             body = lang.message("tally", count=number_text(model, len(names))) + body
+    elif frame.tally and _counted_in(model, facts[0], frame) and not _more_named(model, facts, frame):
+        # "how many groups joined the early 2017 merger?": the statement that names them, counted (the brief
+        # seldom gives the number itself)
+        named = _counted_in(model, facts[0], frame)
+        said, facts = _say(model, facts, 1)
+        names = [model.entities[e].short for e in named]
+        listed = named
+        body = lang.message("tally", count=number_text(model, len(names))) + f"{join(names)}. " + " ".join(said)
     else:
         said, facts = _say(model, _with_siblings(model, facts, frame))
         body = " ".join(said)
@@ -224,6 +232,38 @@ _ACTORS = ("group", "person")
 #: ... and of those a question can be about as such: naming none of them leaves "they" to the answer's groups
 #: ("which hotel and restaurant attacks ...?" ... "who claimed them?": the attacks)
 _TOPICS = (*_ACTORS, "event")
+
+
+def _counted_in(model: Model, fact: Fact, frame: Frame, least: int = 2) -> list[str]:
+    """The entities of the kind a "how many <kind>" question counts that one fact names (``least`` or
+    more), besides those the question names and the wholes of those it names."""
+    wanted = set(frame.wanted)
+    wholes = {w for e in frame.entity_ids if e in model.entities for w in model.entities[e].part_of}
+    said = model.index.said[fact.id]
+    named = [
+        e
+        for e in dict.fromkeys(model.index.roles[fact.id])
+        if e in model.entities
+        and model.entities[e].type in wanted
+        and e not in frame.asked
+        and e not in wholes
+        # what the statement itself names, not what the fact is also about
+        and any(f" {n} " in said for n in model.names.get(e, ()))
+    ]
+    # a part and its whole are one thing counted ("AQIM's Sahel branch" of AQIM)
+    parts = {w for e in named for w in model.entities[e].part_of}
+    named = [e for e in named if e not in parts]
+    return named if len(named) >= least else []
+
+
+def _more_named(model: Model, facts: list[Fact], frame: Frame) -> bool:
+    """Whether another fact of the first one's relation names more of the kind counted: then the first
+    statement's names are not all there are ("attacks concentrated in Algeria, Mali ..." and "at least one
+    attack in Côte d'Ivoire")."""
+    first = set(_counted_in(model, facts[0], frame))
+    return any(
+        set(_counted_in(model, f, frame, 1)) - first for f in facts[1:] if f.relation == facts[0].relation
+    )
 
 
 def _named_set(model: Model, facts: list[Fact], frame: Frame, kinds: set[str]) -> list[str]:
