@@ -261,9 +261,7 @@ def _more_named(model: Model, facts: list[Fact], frame: Frame) -> bool:
     statement's names are not all there are ("attacks concentrated in Algeria, Mali ..." and "at least one
     attack in Côte d'Ivoire")."""
     first = set(_counted_in(model, facts[0], frame))
-    return any(
-        set(_counted_in(model, f, frame, 1)) - first for f in facts[1:] if f.relation == facts[0].relation
-    )
+    return any(set(_counted_in(model, f, frame, 1)) - first for f in facts[1:] if f.relation == facts[0].relation)
 
 
 def _named_set(model: Model, facts: list[Fact], frame: Frame, kinds: set[str]) -> list[str]:
