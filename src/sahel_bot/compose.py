@@ -224,6 +224,17 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         subject = entity_ids[0]
     else:
         subject = facts[0].subject if facts else None
+    if (
+        subject
+        and model.cls.get(subject) == "thing"
+        and subject_hint
+        and model.cls.get(subject_hint) in _ACTORS
+        and facts
+        and all(subject_hint in model.index.roles[f.id] for f in facts)
+    ):
+        # "what about drugs?" in a talk about AQIM: what AQIM does with drugs; "does anyone fund it?" next
+        # still asks about AQIM, not about a topic
+        subject = subject_hint
     return Composed(body, merged(model, cites), tuple(facts), subject, tuple(listed), tuple(rest))
 
 
