@@ -285,7 +285,10 @@ def _named_set(model: Model, facts: list[Fact], frame: Frame, kinds: set[str]) -
         if e in model.entities and model.entities[e].type in kinds and e not in frame.asked
     ]
     first = set(model.index.roles[facts[0].id]) if facts else set()
-    return [e for e in dict.fromkeys(named) if e in first or named.count(e) > 1]
+    # (and what any of the facts is about: "Ansar al Dine, a Malian insurgent group, is one of ...",
+    # "Ansar al Islam ... is one of ...")
+    subjects = {f.subject for f in facts}
+    return [e for e in dict.fromkeys(named) if e in first or e in subjects or named.count(e) > 1]
 
 
 def _plural_kind(model: Model, frame: Frame) -> tuple[str, ...]:

@@ -121,7 +121,11 @@ def side_by_side_reading(model: Model, frame: Frame, words: Words) -> Reading | 
         if ("and" in between and len(between) <= 2) or (not between and b.method == "elided"):
             parallel += [a.entity, b.entity]
     parallel = list(dict.fromkeys(parallel))
-    if model.lang.parallel_words & set(tokens):
+    members = [m.entity for m in frame.mentions if m.method == "set"]
+    if len(members) >= 2:
+        # "where are those groups based?": the same question about each member of the set pointed at
+        parallel = members
+    elif model.lang.parallel_words & set(tokens):
         # "how do AQIM's aims differ from those of Ansar al Dine and the MLF?": a comparison sets every
         # entity it names side by side, not only those joined by "and"
         parallel = list(entity_ids)
