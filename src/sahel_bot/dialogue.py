@@ -133,6 +133,9 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
             merged=adjective in lang.result_adjectives,
             event=happened,
         )
+        if entity is None and owned and kind:
+            # "what is his ethnicity?" with no ethnicity talked about yet: "his" is still the person
+            entity = _context_entity(model, kind, context, "", newest=demonstrative)
         if entity is None or any(m.entity == entity for m in mentions):
             continue
         if model.cls[entity] in taken and not first and not other:
