@@ -136,9 +136,14 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         if entity is None and owned and kind:
             # "what is his ethnicity?" with no ethnicity talked about yet: "his" is still the person
             entity = _context_entity(model, kind, context, "", newest=demonstrative)
+        merged = adjective in lang.result_adjectives
+        if merged and entity is not None:
+            # "what did they call the new outfit?": what they merged into is no member of their set
+            mentions = [m for m in mentions if not (m.entity == entity and m.method == "set")]
         if entity is None or any(m.entity == entity for m in mentions):
             continue
-        if model.cls[entity] in taken and not first and not other:
+        if model.cls[entity] in taken and not first and not other and not merged:
+            # ("what did they call the new outfit?": what the set merged into is another group again)
             continue
         owned_name = _owned_name(model, tokens, i, entity) if token in lang.possessive_pronouns else None
         if owned_name is not None:

@@ -98,7 +98,8 @@ class Frame:
 
     def asked_besides(self, entities: Mapping[str, Entity]) -> frozenset[str]:
         """The entities asked about, less those the conversation supplied for the kind asked for ("what's
-        his ethnicity?" resolved "his ethnicity" to Fulani: that is the answer, not what is asked about)."""
+        his ethnicity?" resolved "his ethnicity" to Fulani, "the name of the new group" to Al Murabitoun:
+        that is the answer, not what is asked about)."""
         if not self.wanted:
             return self.asked
         wanted = set(self.wanted)
@@ -106,7 +107,11 @@ class Frame:
         given = {
             m.entity
             for m in self.mentions
-            if m.method == "context" and entities[m.entity].type in wanted and self.tokens[m.end : m.end + 1] == noun
+            if m.method == "context"
+            and entities[m.entity].type in wanted
+            # "his ethnicity", "the new group": the words pointing back are the noun asked about
+            and bool(noun)
+            and noun[0] in self.tokens[m.start : m.end + 1]
         }
         return self.asked - given
 
@@ -192,7 +197,8 @@ def _named_kind(model: Model, tokens: tuple[str, ...], in_mention: list[bool]) -
             continue
         start = i + 2 + (tokens[i + 2] in lang.articles)
         for j in range(start, min(start + 6, len(tokens))):
-            if tokens[j] in model.type_nouns and not in_mention[j]:
+            # (a noun the conversation resolved, "the name of the new group", is still the noun asked about)
+            if tokens[j] in model.type_nouns:
                 return (start, j + 1) if model.noun_class(tokens[j]) in _NAMED_KINDS else None
     return None
 

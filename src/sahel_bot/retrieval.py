@@ -270,7 +270,7 @@ class FactIndex:
         period = question.period
         years = question.years
         kind = question.answer_type
-        dated_any = kind not in ("what", "which")
+        dated_any = True  # (any kind of question: "which groups merged in 2013?" is not answered by 2017)
         amount = kind in ("how_many", "size")
         count = len(entity_ids)
         several = count >= 2
