@@ -278,11 +278,12 @@ def _more_named(model: Model, facts: list[Fact], frame: Frame) -> bool:
 def _named_set(model: Model, facts: list[Fact], frame: Frame, kinds: set[str]) -> list[str]:
     """The entities of ``kinds`` an answer names as a set, besides those asked about: those the first fact
     names, and those more than one fact names (not every name in passing)."""
+    asked = frame.asked_besides(model.entities)  # ("the name of the new group": that group answers)
     named = [
         e
         for f in facts
         for e in dict.fromkeys(model.index.roles[f.id])
-        if e in model.entities and model.entities[e].type in kinds and e not in frame.asked
+        if e in model.entities and model.entities[e].type in kinds and e not in asked
     ]
     first = set(model.index.roles[facts[0].id]) if facts else set()
     # (and what any of the facts is about: "Ansar al Dine, a Malian insurgent group, is one of ...",
