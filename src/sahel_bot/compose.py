@@ -178,13 +178,12 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         if frame.tally:
             # "how many groups merged into X?": the number of those a relation lists, then the list
             body = lang.message("tally", count=number_text(model, len(names))) + body
-    elif frame.tally and _counted_in(model, facts[0], frame) and not _more_named(model, facts, frame):
+    elif frame.tally and facts and (tallied := _tallied(model, facts, frame)):
         # "how many groups joined the early 2017 merger?": the statement that names them, counted (the brief
         # seldom gives the number itself)
-        named = _counted_in(model, facts[0], frame)
         said, facts = _say(model, facts, 1)
-        names = [model.entities[e].short for e in named]
-        listed = named
+        names = [model.entities[e].short for e in tallied]
+        listed = tallied
         body = lang.message("tally", count=number_text(model, len(names))) + f"{join(names)}. " + " ".join(said)
     else:
         said, facts = _say(model, _with_siblings(model, facts, frame))
@@ -245,9 +244,9 @@ _ACTORS = ("group", "person")
 _TOPICS = (*_ACTORS, "event")
 
 
-def _counted_in(model: Model, fact: Fact, frame: Frame, least: int = 2) -> list[str]:
-    """The entities of the kind a "how many <kind>" question counts that one fact names (``least`` or
-    more), besides those the question names and the wholes of those it names."""
+def _counted_in(model: Model, fact: Fact, frame: Frame) -> list[str]:
+    """The entities of the kind a "how many <kind>" question counts that one fact's statement names,
+    besides those the question names and the wholes of those it names."""
     wanted = set(frame.wanted)
     wholes = {w for e in frame.entity_ids if e in model.entities for w in model.entities[e].part_of}
     said = model.index.said[fact.id]
@@ -263,16 +262,18 @@ def _counted_in(model: Model, fact: Fact, frame: Frame, least: int = 2) -> list[
     ]
     # a part and its whole are one thing counted ("AQIM's Sahel branch" of AQIM)
     parts = {w for e in named for w in model.entities[e].part_of}
-    named = [e for e in named if e not in parts]
-    return named if len(named) >= least else []
+    return [e for e in named if e not in parts]
 
 
-def _more_named(model: Model, facts: list[Fact], frame: Frame) -> bool:
-    """Whether another fact of the first one's relation names more of the kind counted: then the first
-    statement's names are not all there are ("attacks concentrated in Algeria, Mali ..." and "at least one
-    attack in Côte d'Ivoire")."""
-    first = set(_counted_in(model, facts[0], frame))
-    return any(set(_counted_in(model, f, frame, 1)) - first for f in facts[1:] if f.relation == facts[0].relation)
+def _tallied(model: Model, facts: list[Fact], frame: Frame) -> list[str]:
+    """What the first statement names of the kind counted (two or more), or nothing when another fact of its
+    relation names more: then its names are not all there are ("attacks concentrated in Algeria, Mali ..."
+    and "at least one attack in Côte d'Ivoire")."""
+    first = _counted_in(model, facts[0], frame)
+    if len(first) < 2:
+        return []
+    more = any(set(_counted_in(model, f, frame)) - set(first) for f in facts[1:] if f.relation == facts[0].relation)
+    return [] if more else first
 
 
 def _named_set(model: Model, facts: list[Fact], frame: Frame, kinds: set[str]) -> list[str]:

@@ -40,7 +40,7 @@ def counted(model: Model, tokens: tuple[str, ...], in_mention: list[bool], read_
     when names or nothing follow the cue, or when the cue comes after a first part ("the death toll and
     the number of hostages")."""
     lang = model.lang
-    cues = [tuple(c.split()) for cue in lang.answer_types if cue.type == "how_many" for c in cue.cues]
+    cues = model.counting_cues
     start = next((i + len(c) for i in range(len(tokens)) for c in cues if tuple(tokens[i : i + len(c)]) == c), None)
     if start is None or lang.coordinators & set(tokens[:start]):
         return ()

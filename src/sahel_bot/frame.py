@@ -263,7 +263,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         if i and tokens[i - 1] in lang.articles and model.noun_class(t) in ("group", "person") and t.endswith("s")
     }
     # "the number of": a question form, like "how many", not a word the facts must share
-    asking = {w for cue in lang.answer_types if cue.type == kind == "how_many" for c in cue.cues for w in c.split()}
+    asking = {w for c in model.counting_cues for w in c} if kind == "how_many" else set()
     content = tuple(
         t
         for i, t in read_as

@@ -66,6 +66,11 @@ class Model:
             for kind in r.gives:
                 self.giving[kind] = self.giving.get(kind, frozenset()) | {r.id}
         self.current = frozenset(r.id for r in self.relations.values() if r.current)
+        #: the phrases that ask "how many" ("how many", "number of"), as words: what a count question counts
+        #: comes right after one (read by the frame, the cues, the readings and the totals)
+        self.counting_cues = tuple(
+            tuple(c.split()) for cue in self.lang.answer_types if cue.type == "how_many" for c in cue.cues
+        )
         self.slot_types = slot_types(knowledge.types)
         #: the first word of each lexicon phrase, and the longest phrase it starts ("used" -> 3)
         self.synonym_starts: dict[str, int] = {}

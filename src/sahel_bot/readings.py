@@ -82,9 +82,8 @@ def _as_listed(model: Model, frame: Frame) -> tuple[tuple[str, ...], tuple[Menti
     tokens, mentions = frame.tokens, frame.mentions
     if not frame.tally:
         return tokens, mentions
-    cues = [tuple(c.split()) for cue in model.lang.answer_types if cue.type == "how_many" for c in cue.cues]
     for i in range(len(tokens)):
-        for cue in cues:
+        for cue in model.counting_cues:
             if tokens[i : i + len(cue)] == cue:
                 # "what is the number of groups ...": the words before the cue only ask
                 start = i if any(t not in model.lang.stopwords for t in tokens[:i]) else 0

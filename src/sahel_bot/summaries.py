@@ -168,7 +168,7 @@ def _counted(model: Model, frame: Frame) -> tuple[str | None, str | None]:
     """What "how many" ("the number of") counts: an entity named right after it ("how many Americans"),
     or a word."""
     tokens = frame.tokens
-    cues = [tuple(c.split()) for cue in model.lang.answer_types if cue.type == "how_many" for c in cue.cues]
+    cues = model.counting_cues
     at = next((i + len(c) for i in range(len(tokens)) for c in cues if tokens[i : i + len(c)] == c), None)
     if at is None or at >= len(tokens):
         return None, None
