@@ -25,6 +25,7 @@ from .verify import (
     exact_not_given,
     finer_date_not_given,
     finer_place_not_named,
+    lesser_role_only,
     name_not_given,
     pointed_but_not_given,
     succession_not_given,
@@ -211,6 +212,9 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
     if best.intent not in _SUMMARIES and counted_not_given(model, frame, best):
         # "how many hostages were taken at the Bamako hotel?": the brief counts one American killed there
         return _not_answered(model, frame, _nearby(best), readings, asked_type="how_many")
+    if lesser_role_only(model, frame, best):
+        # "who led Al Qaeda in 2006?": the brief names its then-deputy leader only
+        return _not_answered(model, frame, _nearby(best), readings, asked_type="lesser_role")
     if succession_not_given(model, frame, best):
         # "who took over after X?": the brief says what X did, not who came next
         return _not_answered(model, frame, _nearby(best), readings, asked_type="succession")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 
-from . import cues
+from . import clauses, cues
 from .context import Context
 from .cues import YEAR
 from .entities import Mention
@@ -86,6 +86,8 @@ class Frame:
     timeline: bool = False
     #: "what did X do?": the answer is what X did, facts where X acts
     acting: bool = False
+    #: where a clause saying when begins ("who led X when it joined Y?"): the question is the words before it
+    clause: int | None = None
 
     @property
     def normalized(self) -> str:
@@ -405,7 +407,7 @@ def build_frame(
         # "what have they been doing since then?": from the last answer's year on
         frame = frame._replace(period=(min(context.years), 9999))
     note = ""
-    period, anchor = (None, None) if frame.period else _period(model, tokens, found)
+    period, anchor = (None, None) if frame.period else clauses.period(model, tokens, found)
     if period is not None:
         # "before the 2013 gas plant siege": a time, not a subject; facts of the period answer
         kept = tuple(m for m in found if m is not anchor)
@@ -418,7 +420,17 @@ def build_frame(
         frame = frame._replace(years=(), period=period, mentions=kept, content=content)
         note = f"period {period[0]}-{period[1]}"
     else:
-        frame = _after_clause(model, frame)
+        clause = clauses.after_clause(model, frame)
+        if clause is not None:
+            content, start, year = clause
+            frame = frame._replace(content=content, clause=start)
+            if start is not None:
+                # what the clause names only dates the question: it is not asked about
+                frame = frame._replace(mentions=tuple(m for m in frame.mentions if m.end <= start))
+            if year is not None and not frame.years:
+                # "who led X when it joined Y?": in the year it joined
+                frame = frame._replace(years=(year,))
+                note = f"the clause dates it to {year}"
     later = [y for y in frame.years if y > model.brief_year]
     later += [
         int(t) + 1
@@ -430,70 +442,3 @@ def build_frame(
     elif lang.after_the_document.search(" ".join(tokens)):
         frame = frame._replace(after_brief="after it was written")
     return frame, note
-
-
-def _period(
-    model: Model, tokens: tuple[str, ...], mentions: tuple[Mention, ...]
-) -> tuple[tuple[int, int] | None, Mention | None]:
-    """Return the years "before 2013" or "since the French intervention" allow, and the event named as the time."""
-    lang = model.lang
-    starts = {m.start: m for m in mentions}
-    for i, token in enumerate(tokens[:-1]):
-        word = "prior" if token == "prior" and tokens[i + 1] == "to" else token
-        if word not in lang.period_words:
-            continue
-        j = i + (2 if word == "prior" else 1)
-        while j < len(tokens) and tokens[j] in lang.period_fillers:
-            j += 1
-        if j >= len(tokens):
-            return None, None
-        anchor = starts.get(j) or next((m for m in mentions if m.start < j < m.end), None)
-        year: int | None = None
-        if YEAR.fullmatch(tokens[j]):
-            year = int(tokens[j])
-            if anchor is None:
-                # "before the 2013 gas plant siege": the year opens the event's name, or comes just before it
-                anchor = next((m for m in mentions if m.start <= j < m.end or m.start == j + 1), None)
-        elif anchor is not None and model.cls[anchor.entity] == "event":
-            inside = [int(t) for t in tokens[anchor.start : anchor.end] if YEAR.fullmatch(t)]
-            dated = [f.year_from for f in model.index.by_entity.get(anchor.entity, ()) if f.year_from]
-            year = inside[0] if inside else min(dated) if dated else None
-        if year is None or year > model.brief_year:
-            return None, None
-        if anchor is not None and model.cls[anchor.entity] != "event":
-            anchor = None
-        lo, hi = lang.period_words[word]
-        return (0 if lo is None else year + lo, 9999 if hi is None else year + hi), anchor
-    years = [(i, int(t)) for i, t in enumerate(tokens) if YEAR.fullmatch(t)]
-    for (i, first), (j, last) in itertools.pairwise(years):
-        # "between 2012 and 2015", "from 2012 to 2015", "in 2015-2016": the years from one to the other (not
-        # the date in an event's name: "the hotel attacks of 2015-2016")
-        joined = list(tokens[i + 1 : j])
-        opened = i > 0 and tokens[i - 1] in lang.range_openers
-        if opened and joined in (["and"], ["to"], ["until"], ["through"], []) and first < last <= model.brief_year:
-            return (first, last), None
-    return None, None
-
-
-def _after_clause(model: Model, frame: Frame) -> Frame:
-    """ "What has X done since it moved into Y?": the clause says when, not what is asked.
-
-    Its verbs and nouns are no content words (a fact repeating the move would answer nothing); the places
-    it names stay, since what followed happened there.
-    """
-    lang = model.lang
-    tokens = frame.tokens
-    for i, token in enumerate(tokens[:-2]):
-        subject = tokens[i + 1]
-        named = any(m.start == i + 1 for m in frame.mentions)
-        if token not in lang.clause_openers or (subject not in lang.clause_subjects and not named):
-            continue
-        if not any(m.start > i + 1 for m in frame.mentions):
-            # "after it was created": no place or event to anchor the clause; its words may be the point
-            break
-        clause = set(tokens[i + 2 :])
-        content = tuple(w for w in frame.content if w not in clause)
-        if content != frame.content:
-            return frame._replace(content=content)
-        break
-    return frame

@@ -85,6 +85,9 @@ class Model:
         self.matcher = IntentMatcher(knowledge.intents, knowledge.entities, self.lang, self.slot_types)
         # the intents as the stages see them: each with its first template only (see IntentMatcher)
         self.intents = self.matcher.intents
+        # the brief's year: nothing after it can be in the brief ("in 2020", "since 2018")
+        date = knowledge.brief.date
+        self.brief_year = int(date[:4]) if date[:4].isdigit() else 9999
         self.index = FactIndex(knowledge.facts, knowledge.entities, knowledge.relations, self)
         self.sentences = {s.id: s for s in knowledge.brief.sentences}
         self.facts = {f.id: f for f in knowledge.facts}
@@ -116,9 +119,6 @@ class Model:
                 if len(n.split()) > 1 and len(head) > 2 and head not in excluded:
                     heads.setdefault(head, set()).add(e)
         self.name_heads = {h: tuple(sorted(es)) for h, es in heads.items() if len(es) > 1}
-        # the brief's year: nothing after it can be in the brief ("in 2020", "since 2018")
-        date = knowledge.brief.date
-        self.brief_year = int(date[:4]) if date[:4].isdigit() else 9999
         # the entities that publish the brief ("the CRS report" names the document, not the publisher)
         publisher = {normalize(self.about.publisher), *normalize(self.about.series).split()} - {""}
         self.publishers = frozenset(e for e, ns in self.names.items() if publisher & set(ns))

@@ -80,6 +80,9 @@ def _as_listed(model: Model, frame: Frame) -> tuple[tuple[str, ...], tuple[Menti
     """The words the templates read: "how many groups merged into X?" as "which groups merged into X?"
     when the frame counts by listing (``Frame.tally``), since the templates ask for the list."""
     tokens, mentions = frame.tokens, frame.mentions
+    if frame.clause is not None and not frame.tally:
+        # "who led X when it joined Y?": the clause says when; the question is "who led X?"
+        return tokens[: frame.clause], tuple(m for m in mentions if m.end <= frame.clause)
     if not frame.tally:
         return tokens, mentions
     for i in range(len(tokens)):

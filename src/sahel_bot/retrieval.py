@@ -98,6 +98,11 @@ class FactIndex:
         self.size_relations = model.giving.get("size", frozenset())
         _bag = self._bag
         self.by_id = {f.id: f for f in facts}
+        # the year each fact holds from: its own, or the brief's when it says it holds "now"
+        now = model.lang.now_words
+        self.year_from = {
+            f.id: f.year_from or (model.brief_year if now & set(normalize(f.quote).split()) else None) for f in facts
+        }
         self.strong: dict[str, set[str]] = {}
         self.weak: dict[str, set[str]] = {}
         self.roles: dict[str, dict[str, str]] = {}
@@ -267,6 +272,7 @@ class FactIndex:
         all_roles = self.roles
         inherited = self.inherited
         type_fit = self.type_fit
+        year_from = self.year_from
         period = question.period
         years = question.years
         kind = question.answer_type
@@ -321,7 +327,7 @@ class FactIndex:
             if base * (0.4 + 0.6 * present) <= 0.05:
                 continue  # too little evidence whatever kind of answer it gives: its score stays under the cut
             typed = type_fit(question, fact, asked)
-            year = fact.year_from
+            year = year_from[fid]
             if period is not None and year is not None:
                 # "before 2013": a fact of 2009 answers, one of 2015 does not
                 if not period[0] <= year <= period[1]:

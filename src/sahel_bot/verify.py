@@ -22,6 +22,7 @@ __all__ = [
     "exact_not_given",
     "finer_date_not_given",
     "finer_place_not_named",
+    "lesser_role_only",
     "name_not_given",
     "pointed_but_not_given",
     "succession_not_given",
@@ -83,6 +84,21 @@ def succession_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
         return False
     words = model.lang.succession_words
     return not any(any(f" {w} " in model.index.said[s.fact.id] for w in words) for s in reading.facts)
+
+
+def lesser_role_only(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether "who led X (then)?" finds only people in a role under the one asked ("then-deputy leader"):
+    a deputy is not who led it, unless the question asks for the deputy."""
+    lesser = model.lang.lesser_roles
+    if frame.answer_type != "who" or not reading.facts or lesser & set(frame.tokens):
+        return False
+    agents = model.index.agent_relations
+    roles = [s.fact.role for s in reading.facts if s.fact.relation in agents]
+    return (
+        bool(roles)
+        and len(roles) == len(reading.facts)
+        and all(lesser & set(normalize(r or "").split()) for r in roles)
+    )
 
 
 def counted_not_given(model: Model, frame: Frame, reading: Reading) -> bool:

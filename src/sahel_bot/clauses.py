@@ -1,0 +1,119 @@
+"""Clauses that say when: "before the 2013 gas plant siege", "since it moved into the Sahel", "who led X
+when it joined Y?".
+
+Such words limit the answer to a time; they are not what is asked, so the frame stage takes them out of the
+question's content and keeps the time they give (a period of years, or the year of the fact the clause
+describes).  May import: ``language``, ``entities``, ``model``, ``retrieval``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+from .cues import YEAR
+from .entities import Mention
+from .model import Model
+
+if TYPE_CHECKING:
+    from .frame import Frame
+
+__all__ = ["after_clause", "period"]
+
+#: a clause dates the question only when it reads clearly as one fact of the brief
+_DATING_SCORE = 0.5
+
+
+def period(
+    model: Model, tokens: tuple[str, ...], mentions: tuple[Mention, ...]
+) -> tuple[tuple[int, int] | None, Mention | None]:
+    """Return the years "before 2013" or "since the French intervention" allow, and the event named as the time."""
+    lang = model.lang
+    starts = {m.start: m for m in mentions}
+    for i, token in enumerate(tokens[:-1]):
+        word = "prior" if token == "prior" and tokens[i + 1] == "to" else token
+        if word not in lang.period_words:
+            continue
+        j = i + (2 if word == "prior" else 1)
+        while j < len(tokens) and tokens[j] in lang.period_fillers:
+            j += 1
+        if j >= len(tokens):
+            return None, None
+        anchor = starts.get(j) or next((m for m in mentions if m.start < j < m.end), None)
+        year: int | None = None
+        if YEAR.fullmatch(tokens[j]):
+            year = int(tokens[j])
+            if anchor is None:
+                # "before the 2013 gas plant siege": the year opens the event's name, or comes just before it
+                anchor = next((m for m in mentions if m.start <= j < m.end or m.start == j + 1), None)
+        elif anchor is not None and model.cls[anchor.entity] == "event":
+            inside = [int(t) for t in tokens[anchor.start : anchor.end] if YEAR.fullmatch(t)]
+            dated = [f.year_from for f in model.index.by_entity.get(anchor.entity, ()) if f.year_from]
+            year = inside[0] if inside else min(dated) if dated else None
+        if year is None or year > model.brief_year:
+            return None, None
+        if anchor is not None and model.cls[anchor.entity] != "event":
+            anchor = None
+        lo, hi = lang.period_words[word]
+        return (0 if lo is None else year + lo, 9999 if hi is None else year + hi), anchor
+    years = [(i, int(t)) for i, t in enumerate(tokens) if YEAR.fullmatch(t)]
+    for (i, first), (j, last) in itertools.pairwise(years):
+        # "between 2012 and 2015", "from 2012 to 2015", "in 2015-2016": the years from one to the other (not
+        # the date in an event's name: "the hotel attacks of 2015-2016")
+        joined = list(tokens[i + 1 : j])
+        opened = i > 0 and tokens[i - 1] in lang.range_openers
+        if opened and joined in (["and"], ["to"], ["until"], ["through"], []) and first < last <= model.brief_year:
+            return (first, last), None
+    return None, None
+
+
+def after_clause(model: Model, frame: Frame) -> tuple[tuple[str, ...], int | None, int | None] | None:
+    """ "What has X done since it moved into Y?": the clause says when, not what is asked.
+
+    Return the question's content without the clause's words, where a clause that only dates the question
+    begins ("who led X when it joined Y?" asks "who led X?"), and the year of the fact such a clause
+    describes; ``None`` when there is no such clause.  Its verbs and nouns are no content words (a fact
+    repeating the move would answer nothing); the places it names stay, since what followed happened there.
+    """
+    lang = model.lang
+    tokens = frame.tokens
+    for i, token in enumerate(tokens[:-2]):
+        subject = tokens[i + 1]
+        named = any(m.start == i + 1 for m in frame.mentions)
+        if token not in lang.clause_openers or (subject not in lang.clause_subjects and not named):
+            continue
+        if i == 0 and token in lang.question_words:
+            continue
+        if not any(m.start > i + (0 if named else 1) for m in frame.mentions):
+            # "after it was created": no place or event to anchor the clause; its words may be the point
+            return None
+        clause = set(tokens[i + 2 :])
+        content = tuple(w for w in frame.content if w not in clause)
+        if content == frame.content:
+            return None
+        if token not in lang.dating_clause_openers:
+            return content, None, None
+        said = tuple(w for w in frame.content if w in clause)
+        year = _year_of(model, frame, i, said)
+        # a clause the brief gives no date for may be what is asked ("where did X go when Y cracked down?")
+        return (content, i, year) if year is not None else None
+    return None
+
+
+def _year_of(model: Model, frame: Frame, start: int, said: tuple[str, ...]) -> int | None:
+    """The year of the one fact the clause from ``start`` describes ("when it united with Al Qaeda": 2006).
+
+    The clause's subject, when a pronoun, is what the question names before it.
+    """
+    inside = tuple(m for m in frame.mentions if m.start > start)
+    before = tuple(m for m in frame.mentions if m.end <= start)
+    pronoun = frame.tokens[start + 1] in model.lang.clause_subjects
+    mentions = (*before[:1], *inside) if pronoun else inside
+    probe = frame._replace(
+        answer_type="when", content=said, mentions=mentions, years=(), period=None, wanted=(), asked_noun=""
+    )
+    words = model.index.resolve_words(said)
+    found = model.index.score(probe, tuple(m.entity for m in mentions), words, limit=2)
+    if not found or found[0].score < _DATING_SCORE or found[0].lexical < 0.5:
+        return None
+    return found[0].fact.year_from

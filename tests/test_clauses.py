@@ -1,0 +1,51 @@
+"""Clauses that say when: a period of years, or a clause dating the question to the year of the fact it
+describes (the question itself is the words before it)."""
+
+from __future__ import annotations
+
+from sahel_bot import Bot, Context
+from sahel_bot.frame import Frame, build_frame
+from sahel_bot.linking import link
+from sahel_bot.prepare import prepare
+
+
+def frame_of(bot: Bot, text: str) -> Frame:
+    model = bot._engine.model
+    turn = prepare(model, text)
+    mentions = link(model, turn.text, turn.tokens, turn.names, Context())
+    return build_frame(model, turn.text, mentions, Context(), mentions.follow_intent)[0]
+
+
+def test_a_dating_clause_is_cut_off_the_question_and_gives_its_year(bot: Bot) -> None:
+    frame = frame_of(bot, "who led the gspc when it united with al qaeda")
+    assert frame.clause == 4
+    assert frame.years == (2006,)
+    # Al Qaeda only dates the question: it is not what is asked about
+    assert frame.entity_ids == ("gspc",)
+    assert "united" not in frame.content
+
+
+def test_a_clause_the_brief_gives_no_date_for_stays_part_of_the_question(bot: Bot) -> None:
+    # the crackdown has no date in the brief: "where did it go when Algeria cracked down" asks of the crackdown
+    frame = frame_of(bot, "where did aqim go when algeria cracked down on it")
+    assert frame.clause is None
+    assert frame.years == ()
+    assert "algeria" in frame.entity_ids
+
+
+def test_a_question_word_opening_the_question_opens_no_clause(bot: Bot) -> None:
+    frame = frame_of(bot, "when did mujao merge with al mulathamun")
+    assert frame.clause is None
+    assert set(frame.entity_ids) == {"mujao", "al_mulathamun"}
+
+
+def test_since_and_after_clauses_limit_content_but_keep_the_whole_question(bot: Bot) -> None:
+    frame = frame_of(bot, "what has aqim done since it moved into the sahel")
+    assert frame.clause is None
+    assert "moved" not in frame.content
+    assert "sahel" in frame.entity_ids
+
+
+def test_a_period_before_an_event_is_the_years_before_it(bot: Bot) -> None:
+    frame = frame_of(bot, "what did aqim do before the 2013 gas plant siege")
+    assert frame.period == (0, 2012)

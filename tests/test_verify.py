@@ -1,0 +1,49 @@
+"""The verify stage's checks, each on a question whose reading it must reject and one it must keep."""
+
+from __future__ import annotations
+
+from sahel_bot import Bot, Context
+from sahel_bot.frame import Frame, build_frame
+from sahel_bot.linking import link
+from sahel_bot.prepare import prepare
+from sahel_bot.reading import Reading
+from sahel_bot.readings import read
+from sahel_bot.verify import lesser_role_only, year_not_given
+
+
+def read_best(bot: Bot, text: str) -> tuple[Frame, Reading]:
+    model = bot._engine.model
+    turn = prepare(model, text)
+    mentions = link(model, turn.text, turn.tokens, turn.names, Context())
+    frame = build_frame(model, turn.text, mentions, Context(), mentions.follow_intent)[0]
+    best = read(model, frame, mentions, Context()).best
+    assert best is not None
+    return frame, best
+
+
+def test_a_deputy_does_not_answer_who_led(bot: Bot) -> None:
+    model = bot._engine.model
+    frame, best = read_best(bot, "who led al qaeda in 2006")
+    assert lesser_role_only(model, frame, best)
+    # asked for the deputy, the deputy answers
+    frame, best = read_best(bot, "who was al qaeda's deputy leader in 2006")
+    assert not lesser_role_only(model, frame, best)
+    # and the leader now is no lesser role
+    frame, best = read_best(bot, "who leads al qaeda")
+    assert not lesser_role_only(model, frame, best)
+
+
+def test_a_figure_of_another_year_is_no_figure_of_the_year_asked(bot: Bot) -> None:
+    model = bot._engine.model
+    frame, best = read_best(bot, "how many fighters did aqim have in 2010")
+    assert year_not_given(model, frame, best)
+    frame, best = read_best(bot, "how many fighters did aqim have in 2015")
+    assert not year_not_given(model, frame, best)
+
+
+def test_a_fact_said_to_hold_now_holds_from_the_briefs_year(bot: Bot) -> None:
+    index = bot._engine.model.index
+    now = [f for f in bot._engine.model.knowledge.facts if f.year_from is None and index.year_from[f.id]]
+    assert now, "the brief says something holds 'now'"
+    assert all(index.year_from[f.id] == bot._engine.model.brief_year for f in now)
+    assert all(" now " in f" {f.quote.lower()} " or "currently" in f.quote.lower() for f in now)
