@@ -21,11 +21,11 @@ import re
 from .context import Context
 from .entities import Mention
 from .frame import YEAR, Frame
-from .knowledge.schema import Fact
 from .model import Model
-from .reading import Reading, Words, scored
+from .reading import Reading, Words
 from .relation_reading import intent_reading
 from .retrieval import FactScore
+from .summary_sets import in_common, period_reading
 
 __all__ = ["number", "number_text", "summary_reading"]
 
@@ -65,9 +65,9 @@ def summary_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
     if frame.each:
         return _each(model, frame)
     if frame.both and len(frame.entity_ids) >= 2:
-        return _in_common(model, frame, words)
+        return in_common(model, frame, words)
     if frame.period is not None and frame.timeline:
-        return _period(model, frame, words)
+        return period_reading(model, frame, words)
     return None
 
 
@@ -340,80 +340,3 @@ def _each(model: Model, frame: Frame) -> Reading | None:
         return None
     detail = "each of " + ", ".join(model.entities[m].short for m in members)
     return Reading("each", _SURE, tuple(facts), "each", detail, tuple(members))
-
-
-def _in_common(model: Model, frame: Frame, words: Words) -> Reading | None:
-    tokens = frame.tokens
-    sides: list[set[str]] = []
-    for m in sorted(frame.mentions, key=lambda m: m.start):
-        joined = sides and "or" in tokens[max(0, m.start - 2) : m.start]
-        if joined:
-            sides[-1].add(m.entity)
-        else:
-            sides.append({m.entity})
-    wanted = set(frame.wanted)
-    if len(sides) < 2:
-        return None
-    # "what do X, Y and Z have in common?": without a kind asked for, whatever every side's facts name
-    # (their words, when the question has some besides the cue: "what nationality do they share?")
-    cue = {model.stem(w) for p in model.lang.both_words for w in p.split()}
-    own = [w for w in words if w[1] is not None and w[1] not in cue]
-    named = {e for side in sides for e in side}
-    shared: set[str] | None = None
-    support: dict[str, list[Fact]] = {}
-    for side in sides:
-        found: set[str] = set()
-        for s in model.index.score(frame._replace(answer_type="what"), tuple(side), own, limit=80):
-            roles = model.index.roles[s.fact.id]
-            if not side & roles.keys() or (own and s.lexical < 0.3):
-                continue
-            if not any(roles.get(e) == "subject" for e in side):
-                continue  # what each side does or has: it is the fact's subject
-            for e in roles:
-                if e in model.entities and (model.entities[e].type in wanted or not wanted) and e not in named:
-                    found.add(e)
-                    support.setdefault(e, []).append(s.fact)
-        shared = found if shared is None else shared & found
-    if not shared:
-        return None
-    if not wanted:
-        # a kind not asked for: what the sides' facts most often share, not every name they have in common
-        shared = set(sorted(shared, key=lambda e: (-len(support[e]), e))[:_SHARED_NAMES])
-    # one fact a side for each thing shared
-    facts = {
-        f.id: f
-        for e in sorted(shared)
-        for side in sides
-        for f in [next((f for f in support[e] if side & model.index.roles[f.id].keys()), None)]
-        if f is not None
-    }
-    chosen = scored(list(facts.values())[:8], _SURE)
-    return Reading("in_common", _SURE, chosen, "in_common", "shared by each side", tuple(sorted(shared)))
-
-
-#: How many shared names an "in common" answer without a kind asked for gives.
-_SHARED_NAMES = 3
-
-
-#: How many events a period's answer tells (the rest would be a list, not an answer).
-_PERIOD_FACTS = 10
-
-
-def _period(model: Model, frame: Frame, words: Words) -> Reading | None:
-    assert frame.period is not None
-    lo, hi = frame.period
-    ids = set(frame.entity_ids)
-    facts = [
-        f
-        for f in model.knowledge.facts
-        if f.year_from is not None and lo <= f.year_from <= hi and (not ids or ids & model.index.roles[f.id].keys())
-    ]
-    if not facts:
-        return None
-    known = {s for _, s, _ in words if s is not None}
-    # those that use the question's own words ("the Islamist groups") first, then the most central
-    facts.sort(key=lambda f: (-len(known & model.index.strong[f.id]), -f.weight, f.id))
-    facts = facts[:_PERIOD_FACTS]
-    facts.sort(key=lambda f: (f.year_from or 0, model.month(f.date), -f.weight, f.id))
-    detail = f"what happened from {lo} to {hi}" + (f" about {', '.join(sorted(ids))}" if ids else "")
-    return Reading("period", _SURE, scored(facts, _SURE), "timeline", detail, frame.entity_ids)
