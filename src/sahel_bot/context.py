@@ -49,6 +49,8 @@ class Context:
     years: tuple[int, ...] = ()
     #: the facts the last answer left for "more", in the order they would be told
     more: tuple[str, ...] = ()
+    #: what earlier answers spoke of, newest first ("he" for a leader named two answers back)
+    heard: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -85,6 +87,8 @@ def answered(
         return context._replace(facts=facts, age=0)
     if len(listed) >= 2:
         context = context._replace(group=listed[:12], group_turn=context.turn)
+    # what the last answer spoke of stays within reach when this one speaks of other things
+    context = context._replace(heard=tuple(dict.fromkeys((*context.entities, *context.heard)))[:_NAMED])
     if shape in ("acronym", "brief"):
         # an expansion or the brief's metadata: the subject (if any) changes, nothing else is said
         if subject is None:

@@ -27,6 +27,7 @@ from .verify import (
     finer_place_not_named,
     lesser_role_only,
     name_not_given,
+    nothing_of_the_year,
     pointed_but_not_given,
     succession_not_given,
     wanted_not_named,
@@ -206,6 +207,9 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
     if best.intent not in _SUMMARIES and year_not_given(model, frame, best):
         # "how many fighters did AQIM have in 2010?": the brief's figure is of 2015
         return _not_answered(model, frame, _nearby(best), readings, asked_type="year")
+    if best.intent not in _SUMMARIES and nothing_of_the_year(model, frame, best):
+        # "what did AQIM do in 2010?": the brief dates nothing of AQIM to 2010
+        return _not_answered(model, frame, _nearby(best), readings, asked_type="of_the_year")
     if finer_date_not_given(model, frame, best):
         # "in what month of 2013 did they merge?": the brief says 2013
         return _not_answered(model, frame, _nearby(best), readings, asked_type="finer_date")

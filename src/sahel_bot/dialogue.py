@@ -322,7 +322,13 @@ def _context_entity(
     pool = [
         e
         for e in dict.fromkeys(
-            (*first, *((context.subject,) if context.subject else ()), *context.entities, *context.named)
+            (
+                *first,
+                *((context.subject,) if context.subject else ()),
+                *context.entities,
+                *context.named,
+                *context.heard,
+            )
         )
         if e in model.entities
     ]

@@ -270,7 +270,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         counted=() if tally else counted,
         tally=tally,
         acting=kind == "what" and bool(lang.doing_verbs & set(tokens)),
-        present=bool(lang.present_words & set(tokens)),
+        present=bool(lang.present_words & set(tokens)) and not lang.past_words & set(tokens),
         **cues.summary(model, tokens, kind),
     )
 

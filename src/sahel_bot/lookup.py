@@ -97,7 +97,20 @@ def generic_reading(model: Model, frame: Frame, words: Words, context: Context) 
     detail = f"fact lookup: entity {top.entity:.2f}, words {top.lexical:.2f}, type {top.typed:.2f}"
     if note:
         detail += f"; {note}"
-    return Reading("fact_lookup", top.score, tuple(chosen), "all", detail, entity_ids)
+    score = top.score
+    asked = {s for _, s, _ in words if s is not None}
+    if (
+        frame.is_yesno
+        and len(entity_ids) == 1
+        and asked
+        and not any(asked & model.index.strong[s.fact.id] for s in chosen)
+    ):
+        # "has X been targeted by an air strike?": of one subject, a yes or a no needs a fact that says what
+        # is asked in its own words, not one that shares only its relation's keywords (where X is based);
+        # of two, the fact naming both is the link asked about
+        score *= 0.6
+        detail += "; no fact says what is asked in its own words"
+    return Reading("fact_lookup", score, tuple(chosen), "all", detail, entity_ids)
 
 
 def side_by_side_reading(model: Model, frame: Frame, words: Words) -> Reading | None:

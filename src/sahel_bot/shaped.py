@@ -187,6 +187,17 @@ def _entity_list(
                 else []
             )
             found = own or [e for f in linking for e in roles[f.id] if e != anchor]
+            if model.cls[anchor] == "event" and not own:
+                # "which groups were in the 2017 merger?": those that acted in it (its facts' subjects), not
+                # what it produced (the new group) nor what its facts merely mention
+                results = [f for f in linking if model.relations[f.relation].result == "object"]
+                made = {f.object for f in results} - {f.subject for f in results}
+                acted = [
+                    f.subject
+                    for f in linking
+                    if f.subject != anchor and f.subject not in made and model.entities[f.subject].type in wanted
+                ]
+                found = acted or found
     else:
         found = list(model.entities)
     names: dict[str, None] = {}

@@ -24,6 +24,7 @@ __all__ = [
     "finer_place_not_named",
     "lesser_role_only",
     "name_not_given",
+    "nothing_of_the_year",
     "pointed_but_not_given",
     "succession_not_given",
     "wanted_not_named",
@@ -63,6 +64,24 @@ def year_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
     if not facts or any(f.year_from is None for f in facts):
         return False
     return not any(f.year_from <= y <= (f.year_to or f.year_from) for f in facts for y in frame.years)
+
+
+def nothing_of_the_year(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether "what did X do in 2010?" (a year and no other words of its own) finds no fact of that year:
+    what the brief says of X with no date, or of other years, is not what X did then."""
+    if not frame.years or frame.period is not None or frame.content or frame.answer_type != "what":
+        return False
+    if not reading.facts or all(y >= model.brief_year for y in frame.years):
+        return False  # (what holds as of the brief's own year is what it says of X)
+    named = {frame.tokens[i] for m in frame.mentions for i in range(m.start, m.end)}
+    if all(str(y) in named for y in frame.years):
+        return False  # the year is part of a name ("the 2015 Country Reports on Terrorism")
+    year_from = model.index.year_from
+    return not any(
+        (start := year_from[s.fact.id]) is not None and start <= y <= (s.fact.year_to or start)
+        for s in reading.facts
+        for y in frame.years
+    )
 
 
 def finer_date_not_given(model: Model, frame: Frame, reading: Reading) -> bool:

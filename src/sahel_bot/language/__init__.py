@@ -152,6 +152,7 @@ class Language:
     range_openers: frozenset[str]
     clause_openers: frozenset[str]
     now_words: frozenset[str]
+    past_words: frozenset[str]
     lesser_roles: frozenset[str]
     dating_clause_openers: frozenset[str]
     clause_subjects: frozenset[str]
