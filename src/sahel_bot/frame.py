@@ -230,6 +230,10 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
                     break  # ("which other countries": "other" qualifies the noun too)
             noun = tokens[j]
             types = model.type_nouns.get(noun)
+            pair = f"{tokens[j - 1]} {noun}" if j - 1 > i else ""
+            if pair in model.type_nouns and not in_mention[j - 1]:
+                # "which ethnic group": the two words name one kind (an ethnicity, not an organization)
+                types = model.type_nouns[pair]
             if types and not in_mention[j]:
                 wanted.extend(types)
                 wanted_words = wanted_words or tokens[i + 1 : j + 1]

@@ -48,6 +48,8 @@ class Description:
     object_clause: bool = False
     #: the clause's words ("abu walid al sahrawi broke away from")
     clause: str = ""
+    #: what the described thing is a part of ("the branch of AQIM that ...": AQIM)
+    owner: tuple[str, ...] = ()
 
 
 def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> Description | None:
@@ -78,6 +80,14 @@ def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> D
         if model.noun_class(head) not in _DESCRIBED or head not in model.type_nouns or head in possessed:
             continue  # a noun of the kind ("group", "man"), not a word describing one ("the Islamists")
         k = j + 1
+        owner: tuple[str, ...] = ()
+        if k < len(tokens) and tokens[k] in lang.prepositions:
+            # "the branch of AQIM that joined JNIM": a name the noun belongs to, then the clause
+            after = names_in(model, " ".join(tokens[k + 1 :]), tokens[k + 1 :])
+            ending = next((m.end for m in after if m.start == 0), 0)
+            if ending and k + 1 + ending < len(tokens) and tokens[k + 1 + ending] in lang.relative_pronouns:
+                owner = tokens[k : k + 1 + ending]
+                k += 1 + ending
         relative = k < len(tokens) and tokens[k] in lang.relative_pronouns
         clause = tokens[k + 1 :] if relative else tokens[k:]
         end = len(tokens)
@@ -97,15 +107,28 @@ def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> D
         # not any organization the clause fits (a name, as in "the Malian group", says where it is from:
         # the brief's fact need not say so again)
         qualifiers = [t for t in tokens[first:j] if not names_in(model, t, (t,))]
-        inner = " ".join((lang.description_question, *qualifiers, head, *clause))
-        return Description(i, end, inner, model.type_words[head], plural, named, object_clause, " ".join(clause))
+        inner = " ".join((lang.description_question, *qualifiers, head, *owner, *clause))
+        owners = tuple(m.entity for m in names_in(model, " ".join(owner[1:]), owner[1:])) if owner else ()
+        kinds = model.type_words[head]
+        return Description(i, end, inner, kinds, plural, named, object_clause, " ".join(clause), owners)
     return None
 
 
 def named_by(model: Model, facts: list[Fact], description: Description) -> list[str]:
     """The entities of the described kind the inner answer's facts name, besides those the description
     names: those a fact relates to a named one (one the subject, the other the object), else those all
-    of its facts name when they agree, else those of the first."""
+    of its facts name when they agree, else those of the first; of those, the parts of what the
+    description says it belongs to ("the branch of AQIM that ..."), when any is."""
+    found = _named_by(model, facts, description)
+    owner = set(description.owner)
+    if not owner:
+        return found
+    found = [e for e in found if e not in owner]
+    parts = [e for e in found if owner & set(model.entities[e].part_of)]
+    return parts or found
+
+
+def _named_by(model: Model, facts: list[Fact], description: Description) -> list[str]:
     kinds = set(description.kinds)
     roles = model.index.roles
     # the facts of the relation the clause's words name first ("broke away" names a split): a fact that

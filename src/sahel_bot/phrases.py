@@ -84,8 +84,8 @@ def identity_noun(model: Model, tokens: tuple[str, ...], in_mention: list[bool])
         return None
     head = None
     for j in range(at + 1, min(at + 5, len(tokens))):
-        if in_mention[j]:
-            continue
+        if in_mention[j] or tokens[j].isdigit():
+            continue  # (a year is no noun: "who was the 2015 peace deal between?")
         word = tokens[j]
         if word in lang.stopwords or (head is not None and word.endswith("ed")):
             break  # the noun phrase ends: "the U.S. ambassador | killed in ...", "the colonial power | in ..."
