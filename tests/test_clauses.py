@@ -18,7 +18,7 @@ def frame_of(bot: Bot, text: str) -> Frame:
 
 def test_a_dating_clause_is_cut_off_the_question_and_gives_its_year(bot: Bot) -> None:
     frame = frame_of(bot, "who led the gspc when it united with al qaeda")
-    assert frame.clause == 4
+    assert frame.clause == (4, 10)
     assert frame.years == (2006,)
     # Al Qaeda only dates the question: it is not what is asked about
     assert frame.entity_ids == ("gspc",)
@@ -49,3 +49,19 @@ def test_since_and_after_clauses_limit_content_but_keep_the_whole_question(bot: 
 def test_a_period_before_an_event_is_the_years_before_it(bot: Bot) -> None:
     frame = frame_of(bot, "what did aqim do before the 2013 gas plant siege")
     assert frame.period == (0, 2012)
+
+
+def test_a_clause_opening_the_question_dates_it_from_the_year_of_what_it_describes(bot: Bot) -> None:
+    frame = frame_of(bot, "after the french pushed them out of the towns, what kind of warfare did they go back to")
+    assert frame.clause == (0, 9)
+    assert frame.period == (2013, 9999)
+    # France only dates it; what is asked is what followed
+    assert "france" not in frame.entity_ids
+    assert "returned" in frame.content
+    assert "ousting" not in frame.content
+
+
+def test_an_opening_clause_the_brief_gives_no_date_for_limits_only_the_content(bot: Bot) -> None:
+    frame = frame_of(bot, "once aqim moved into the sahel what did it do there")
+    assert frame.clause is None
+    assert "moved" not in frame.content

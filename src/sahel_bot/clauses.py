@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 from .cues import YEAR
 from .entities import Mention
 from .model import Model
+from .phrases import with_synonyms
+from .records import record
 
 if TYPE_CHECKING:
     from .frame import Frame
 
-__all__ = ["after_clause", "period"]
+__all__ = ["Clause", "after_clause", "period"]
 
 #: a clause dates the question only when it reads clearly as one fact of the brief
 _DATING_SCORE = 0.5
@@ -67,16 +69,34 @@ def period(
     return None, None
 
 
-def after_clause(model: Model, frame: Frame) -> tuple[tuple[str, ...], int | None, int | None] | None:
+@record
+class Clause:
+    """A clause that says when: what it leaves of the question's content, and the time it gives."""
+
+    #: the question's content words without the clause's
+    content: tuple[str, ...]
+    #: the tokens the clause spans, when it only dates the question (the question is the words outside it)
+    span: tuple[int, int] | None = None
+    #: the year of the fact it describes, and the word opening it ("when", "after", "since")
+    year: int | None = None
+    opener: str = ""
+
+
+def after_clause(model: Model, frame: Frame) -> Clause | None:
     """ "What has X done since it moved into Y?": the clause says when, not what is asked.
 
-    Return the question's content without the clause's words, where a clause that only dates the question
-    begins ("who led X when it joined Y?" asks "who led X?"), and the year of the fact such a clause
-    describes; ``None`` when there is no such clause.  Its verbs and nouns are no content words (a fact
-    repeating the move would answer nothing); the places it names stay, since what followed happened there.
+    Return what the clause leaves of the question's content, and, for a clause that only dates the question
+    ("who led X when it joined Y?" asks "who led X?"; "after the French pushed them out of the towns, what
+    kind of warfare did they go back to?"), its span and the year of the fact it describes; ``None`` when
+    there is no such clause.  Its verbs and nouns are no content words (a fact repeating the move would
+    answer nothing); the places a clause after "since" names stay, since what followed happened there.
     """
     lang = model.lang
     tokens = frame.tokens
+    if tokens and tokens[0] in lang.clause_openers and tokens[0] not in lang.question_words:
+        opening = _opening_clause(model, frame)
+        if opening is not None:
+            return opening
     for i, token in enumerate(tokens[:-2]):
         subject = tokens[i + 1]
         named = any(m.start == i + 1 for m in frame.mentions)
@@ -92,23 +112,45 @@ def after_clause(model: Model, frame: Frame) -> tuple[tuple[str, ...], int | Non
         if content == frame.content:
             return None
         if token not in lang.dating_clause_openers:
-            return content, None, None
+            return Clause(content)
         said = tuple(w for w in frame.content if w in clause)
-        year = _year_of(model, frame, i, said)
+        year = _year_of(model, frame, i, len(tokens), said)
         # a clause the brief gives no date for may be what is asked ("where did X go when Y cracked down?")
-        return (content, i, year) if year is not None else None
+        return Clause(content, (i, len(tokens)), year, token) if year is not None else None
     return None
 
 
-def _year_of(model: Model, frame: Frame, start: int, said: tuple[str, ...]) -> int | None:
-    """The year of the one fact the clause from ``start`` describes ("when it united with Al Qaeda": 2006).
+def _opening_clause(model: Model, frame: Frame) -> Clause | None:
+    """ "After the French pushed them out of the towns, what ...?": a clause before the question's own
+    question word; it dates the question when it reads as one dated fact of the brief."""
+    tokens = frame.tokens
+    end = next((j for j in range(2, len(tokens)) if tokens[j] in model.lang.question_words), None)
+    if end is None or end >= len(tokens) - 1:
+        return None
+    in_mention = [any(m.start <= j < m.end for m in frame.mentions) for j in range(len(tokens))]
+    read = with_synonyms(model, tokens, in_mention)
+    said = [w for j, w in read if 0 < j < end and w in frame.content]
+    if not said:
+        return None
+    year = _year_of(model, frame, 0, end, tuple(said))
+    if year is None:
+        return None
+    content = list(frame.content)
+    for w in said:
+        content.remove(w)
+    return Clause(tuple(content), (0, end), year, tokens[0])
 
-    The clause's subject, when a pronoun, is what the question names before it.
-    """
-    inside = tuple(m for m in frame.mentions if m.start > start)
-    before = tuple(m for m in frame.mentions if m.end <= start)
-    pronoun = frame.tokens[start + 1] in model.lang.clause_subjects
-    mentions = (*before[:1], *inside) if pronoun else inside
+
+def _year_of(model: Model, frame: Frame, start: int, end: int, said: tuple[str, ...]) -> int | None:
+    """The year of the one fact the clause over ``start:end`` describes ("when it united with Al Qaeda":
+    2006).  The clause's subject, when a pronoun, is what the question names outside it."""
+    inside = tuple(m for m in frame.mentions if start < m.start and m.end <= end)
+    outside = tuple(m for m in frame.mentions if m.end <= start or m.start >= end)
+    # (inside a question, "when the Islamic State split off" is still of what the question names: AQIM's
+    # allegiance; a clause opening the question names its own subject)
+    subjects = model.lang.pronouns if start == 0 else model.lang.clause_subjects
+    pronoun = frame.tokens[start + 1] in subjects
+    mentions = (*outside[:1], *inside) if pronoun else inside
     probe = frame._replace(
         answer_type="when", content=said, mentions=mentions, years=(), period=None, wanted=(), asked_noun=""
     )

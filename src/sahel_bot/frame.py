@@ -83,8 +83,8 @@ class Frame:
     timeline: bool = False
     #: "what did X do?": the answer is what X did, facts where X acts
     acting: bool = False
-    #: where a clause saying when begins ("who led X when it joined Y?"): the question is the words before it
-    clause: int | None = None
+    #: the tokens of a clause that only says when ("who led X when it joined Y?"): the question is the rest
+    clause: tuple[int, int] | None = None
 
     @property
     def normalized(self) -> str:
@@ -174,6 +174,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         and t not in asking
         and i not in referring
         and t not in lang.stopwords
+        and t not in lang.reflexives
         and not YEAR.fullmatch(t)
         and t not in months
         and len(t) > 1
@@ -327,12 +328,18 @@ def build_frame(
     else:
         clause = clauses.after_clause(model, frame)
         if clause is not None:
-            content, start, year = clause
-            frame = frame._replace(content=content, clause=start)
-            if start is not None:
+            frame = frame._replace(content=clause.content, clause=clause.span)
+            if clause.span is not None:
                 # what the clause names only dates the question: it is not asked about
-                frame = frame._replace(mentions=tuple(m for m in frame.mentions if m.end <= start))
-            if year is not None and not frame.years:
+                start, end = clause.span
+                frame = frame._replace(mentions=tuple(m for m in frame.mentions if m.end <= start or m.start >= end))
+            year = clause.year
+            if year is not None and not frame.years and clause.opener in lang.period_words:
+                # "after the French pushed them out of the towns, ...": from that year on
+                lo, hi = lang.period_words[clause.opener]
+                frame = frame._replace(period=(0 if lo is None else year + lo, 9999 if hi is None else year + hi))
+                note = f"the clause dates it to {year}"
+            elif year is not None and not frame.years:
                 # "who led X when it joined Y?": in the year it joined
                 frame = frame._replace(years=(year,))
                 note = f"the clause dates it to {year}"

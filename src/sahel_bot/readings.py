@@ -82,7 +82,14 @@ def _as_listed(model: Model, frame: Frame) -> tuple[tuple[str, ...], tuple[Menti
     tokens, mentions = frame.tokens, frame.mentions
     if frame.clause is not None and not frame.tally:
         # "who led X when it joined Y?": the clause says when; the question is "who led X?"
-        return tokens[: frame.clause], tuple(m for m in mentions if m.end <= frame.clause)
+        start, end = frame.clause
+        shift = end - start
+        kept = tuple(
+            m if m.end <= start else m._replace(start=m.start - shift, end=m.end - shift)
+            for m in mentions
+            if m.end <= start or m.start >= end
+        )
+        return (*tokens[:start], *tokens[end:]), kept
     if not frame.tally:
         return tokens, mentions
     for i in range(len(tokens)):

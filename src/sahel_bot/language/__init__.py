@@ -153,6 +153,7 @@ class Language:
     clause_openers: frozenset[str]
     now_words: frozenset[str]
     past_words: frozenset[str]
+    reflexives: frozenset[str]
     lesser_roles: frozenset[str]
     dating_clause_openers: frozenset[str]
     clause_subjects: frozenset[str]
