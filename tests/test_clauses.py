@@ -65,3 +65,10 @@ def test_an_opening_clause_the_brief_gives_no_date_for_limits_only_the_content(b
     frame = frame_of(bot, "once aqim moved into the sahel what did it do there")
     assert frame.clause is None
     assert "moved" not in frame.content
+
+
+def test_a_name_set_in_contrast_is_no_part_of_the_question(bot: Bot) -> None:
+    frame = frame_of(bot, "which groups are aligned with the islamic state rather than al qaeda")
+    assert frame.entity_ids == ("islamic_state",)
+    assert frame.contrast == ((8, 12),)
+    assert not {"rather", "al", "qaeda"} & set(frame.content)

@@ -47,3 +47,15 @@ def test_a_fact_said_to_hold_now_holds_from_the_briefs_year(bot: Bot) -> None:
     assert now, "the brief says something holds 'now'"
     assert all(index.year_from[f.id] == bot._engine.model.brief_year for f in now)
     assert all(" now " in f" {f.quote.lower()} " or "currently" in f.quote.lower() for f in now)
+
+
+def test_a_template_phrase_read_through_the_lexicon_is_the_templates_own(bot: Bot) -> None:
+    model = bot._engine.model
+    frame, best = read_best(bot, "who has sided with the islamic state")
+    assert best.intent == "pledges_to"
+    assert best.match is not None
+    # "sided with" is the lexicon's "aligning": the template says it, in the question's words
+    assert set(frame.content) <= best.match.said | best.match.words
+    # a yes or a no is still asked of what the facts say: "still alive" is no fact of Droukdel's
+    frame, best = read_best(bot, "is droukdel still alive")
+    assert best.score < model.settings.answer_threshold

@@ -85,6 +85,8 @@ class Frame:
     acting: bool = False
     #: the tokens of a clause that only says when ("who led X when it joined Y?"): the question is the rest
     clause: tuple[int, int] | None = None
+    #: the spans of names set in contrast ("rather than Al Qaeda"): not part of what is asked
+    contrast: tuple[tuple[int, int], ...] = ()
 
     @property
     def normalized(self) -> str:
@@ -288,9 +290,11 @@ def build_frame(
     tokens = mentions.tokens
     found = mentions.found
     frame = _read(model, text, tokens, found)
-    if mentions.beyond:
+    if mentions.beyond or mentions.contrasted:
         frame = frame._replace(
-            beyond=mentions.beyond, content=tuple(w for w in frame.content if w not in mentions.aside)
+            beyond=mentions.beyond,
+            contrast=mentions.contrasted,
+            content=tuple(w for w in frame.content if w not in mentions.aside),
         )
     if frame.answer_type == "how_many" and not frame.content and lang.have_words & set(tokens):
         # "how many does Al Murabitoun have?": what a group has, counted, is its size

@@ -35,6 +35,8 @@ class Mentions:
     #: places set aside ("beyond northern Mali"), and the words that are no content words any more
     beyond: tuple[str, ...] = ()
     aside: frozenset[str] = frozenset()
+    #: the spans of names set in contrast ("rather than Al Qaeda"), with the words that contrast them
+    contrasted: tuple[tuple[int, int], ...] = ()
     #: the last question's intent, when this one is that question about something new ("and the MLF?")
     follow_intent: str | None = None
     #: a bare follow-up ("when?", "and where exactly?"): no name and no word of its own
@@ -101,7 +103,7 @@ def link(
     found, role_note = _resolve_roles(model, tokens, resolved.mentions)
     if role_note:
         notes.append(role_note)
-    found, beyond, aside = _set_aside(model, tokens, found)
+    found, beyond, aside, contrasted = _set_aside(model, tokens, found)
     return Mentions(
         tokens=tokens,
         found=tuple(found),
@@ -109,6 +111,7 @@ def link(
         explicit=bool(inside),
         beyond=beyond,
         aside=aside,
+        contrasted=contrasted,
         follow_intent=resolved.follow_intent,
         bare=bare,
         notes=tuple(notes),
@@ -205,22 +208,32 @@ def _resolve_roles(model: Model, tokens: tuple[str, ...], mentions: list[Mention
 
 def _set_aside(
     model: Model, tokens: tuple[str, ...], mentions: list[Mention]
-) -> tuple[list[Mention], tuple[str, ...], frozenset[str]]:
+) -> tuple[list[Mention], tuple[str, ...], frozenset[str], tuple[tuple[int, int], ...]]:
     """Set aside the places a question reaches past: "moved beyond northern Mali", "outside Algeria".
 
     Such a place is not what the question is about: a region stands for its country (the facts about
     the rest of the country answer), a place without one is dropped; either way it joins ``Frame.beyond``
     so answers name somewhere else.  Also returns the words that are no content words any more: the
-    word that set the place aside ("outside their areas" is no match) and the name of a place dropped.
+    word that set the place aside ("outside their areas" is no match) and the name of a place dropped;
+    and the spans of anything named only in contrast ("rather than Al Qaeda"), dropped too.
     """
     lang = model.lang
     kept: list[Mention] = []
     beyond: list[str] = []
     aside = set(lang.aside_words)
     last_aside = -1  # where the last place set aside ends: "beyond North and West Africa" sets both aside
+    contrasted: list[tuple[int, int]] = []
     for m in mentions:
         listed = last_aside >= 0 and all(t in lang.coordinators for t in tokens[last_aside : m.start])
         opened = any(tuple(tokens[max(0, m.start - len(p)) : m.start]) == p for p in lang.aside_phrases)
+        contrast = next(
+            (p for p in lang.contrast_phrases if tuple(tokens[max(0, m.start - len(p)) : m.start]) == p), None
+        )
+        if contrast is not None:
+            # "... rather than Al Qaeda": named to be contrasted, not asked about (its words ask nothing either)
+            aside.update((*tokens[m.start : m.end], *contrast))
+            contrasted.append((m.start - len(contrast), m.end))
+            continue
         if model.cls[m.entity] == "place" and (opened or listed):
             last_aside = m.end
             beyond.append(m.entity)
@@ -231,4 +244,4 @@ def _set_aside(
                 aside.update(tokens[m.start : m.end])
             continue
         kept.append(m)
-    return kept, tuple(beyond), frozenset(aside)
+    return kept, tuple(beyond), frozenset(aside), tuple(contrasted)

@@ -82,7 +82,9 @@ class Model:
             r.id: frozenset(self.stem(w) for k in r.keywords for w in k.split()) for r in self.relations.values()
         }
         self.linker = EntityLinker(knowledge.entities, self.cls, self.lang, settings.entity_cutoff)
-        self.matcher = IntentMatcher(knowledge.intents, knowledge.entities, self.lang, self.slot_types)
+        self.matcher = IntentMatcher(
+            knowledge.intents, knowledge.entities, self.lang, self.slot_types, knowledge.synonyms
+        )
         # the intents as the stages see them: each with its first template only (see IntentMatcher)
         self.intents = self.matcher.intents
         # the brief's year: nothing after it can be in the brief ("in 2020", "since 2018")

@@ -80,16 +80,29 @@ def _as_listed(model: Model, frame: Frame) -> tuple[tuple[str, ...], tuple[Menti
     """The words the templates read: "how many groups merged into X?" as "which groups merged into X?"
     when the frame counts by listing (``Frame.tally``), since the templates ask for the list."""
     tokens, mentions = frame.tokens, frame.mentions
-    if frame.clause is not None and not frame.tally:
-        # "who led X when it joined Y?": the clause says when; the question is "who led X?"
-        start, end = frame.clause
-        shift = end - start
-        kept = tuple(
-            m if m.end <= start else m._replace(start=m.start - shift, end=m.end - shift)
-            for m in mentions
-            if m.end <= start or m.start >= end
-        )
-        return (*tokens[:start], *tokens[end:]), kept
+    cut = [*frame.contrast, *((frame.clause,) if frame.clause is not None else ())]
+    for phrase in model.lang.document_fillers:
+        # "which groups in the brief ...": the document pointed at, no part of the question's shape
+        size = len(phrase)
+        cut += [
+            (i, i + size)
+            for i in range(1, len(tokens) - size + 1)
+            if tokens[i : i + size] == phrase
+            and not any(m.start < i + size and i < m.end for m in mentions)
+            and not any(a < i + size and i < b for a, b in cut)
+        ]
+    if cut and not frame.tally:
+        # "who led X when it joined Y?": the clause says when; the question is "who led X?" ("... rather than
+        # Al Qaeda": what is contrasted is no part of the question either)
+        for start, end in sorted(cut, reverse=True):
+            shift = end - start
+            mentions = tuple(
+                m if m.end <= start else m._replace(start=m.start - shift, end=m.end - shift)
+                for m in mentions
+                if m.end <= start or m.start >= end
+            )
+            tokens = (*tokens[:start], *tokens[end:])
+        return tokens, mentions
     if not frame.tally:
         return tokens, mentions
     for i in range(len(tokens)):

@@ -109,9 +109,14 @@ def intent_reading(model: Model, frame: Frame, words: Words, match: IntentMatch,
     score = 0.55 * match.score + 0.45 * max(top.score, 0.5 if top.entity >= 1 else top.score)
     if match.ratio >= 0.95 and match.coverage >= 0.99:
         score = max(score, min(1.0, 0.6 + 0.4 * top.score))
-    if any(s is not None for _, s, _ in own_words):
+    said = () if frame.is_yesno else match.said
+    if any(s is not None and w not in said for w, s, _ in own_words):
         # the question's own words must be borne out by the facts, not only by the template
         score *= 0.55 + 0.45 * top.lexical
+    elif any(s is not None for _, s, _ in own_words):
+        # ... less so those the template says in other words ("sided with" is the lexicon's "aligning"),
+        # unless they are what a yes or a no is about ("still alive": his death)
+        score *= 0.8 + 0.2 * top.lexical
     asked = {s for _, s, _ in words if s is not None}
     if frame.is_yesno and asked and not any(asked & model.index.strong[s.fact.id] for s in keep[:3]):
         # "is X still alive?": a yes or a no needs a fact that speaks of what is asked (alive) in its own

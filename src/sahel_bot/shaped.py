@@ -187,6 +187,20 @@ def _entity_list(
                 else []
             )
             found = own or [e for f in linking for e in roles[f.id] if e != anchor]
+            # "which groups are tied to X?": those a fact relates to X itself (one the subject, the other the
+            # object) before those its facts merely mention
+            direct = [
+                e
+                for f in linking
+                if roles[f.id].get(anchor) in ("subject", "object")
+                for e, role in roles[f.id].items()
+                if e != anchor
+                and role in ("subject", "object")
+                and e in model.entities
+                and model.entities[e].type in wanted
+            ]
+            if direct and not own:
+                found = direct
             if model.cls[anchor] == "event" and not own:
                 # "which groups were in the 2017 merger?": those that acted in it (its facts' subjects), not
                 # what it produced (the new group) nor what its facts merely mention

@@ -159,6 +159,8 @@ class Language:
     clause_subjects: frozenset[str]
     aside_words: frozenset[str]
     aside_phrases: tuple[tuple[str, ...], ...]
+    contrast_phrases: tuple[tuple[str, ...], ...]
+    document_fillers: tuple[tuple[str, ...], ...]
     exact_words: frozenset[str]
     finer_date_cues: tuple[str, ...]
     day_cues: tuple[str, ...]
@@ -233,6 +235,8 @@ _CONVERTERS: dict[str, Any] = {
     "same_year": LazyPattern,
     "period_words": lambda v: {str(k): (p[0], p[1]) for k, p in v.items()},
     "aside_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
+    "contrast_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
+    "document_fillers": lambda v: tuple(tuple(str(p).split()) for p in v),
     "related_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
     "measure": lambda v: LazyPattern(v, re.IGNORECASE),
     "because": lambda v: LazyPattern(v, re.IGNORECASE),
