@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .context import Context
+from .cues import YEAR
 from .dialogue import resolve_references
 from .entities import Mention
 from .model import Model
@@ -103,6 +104,7 @@ def link(
     found, role_note = _resolve_roles(model, tokens, resolved.mentions)
     if role_note:
         notes.append(role_note)
+    found = _dated_events(model, tokens, found)
     found, beyond, aside, contrasted = _set_aside(model, tokens, found)
     return Mentions(
         tokens=tokens,
@@ -204,6 +206,20 @@ def _resolve_roles(model: Model, tokens: tuple[str, ...], mentions: list[Mention
         notes.append(f"'{' '.join(tokens[start:end])}' = {person.short}")
     out.sort(key=lambda x: x.start)
     return out, ("read " + ", ".join(notes)) if notes else ""
+
+
+def _dated_events(model: Model, tokens: tuple[str, ...], mentions: list[Mention]) -> list[Mention]:
+    """An event's year said just before its name is part of the name ("the 2012 seizure of northern Mali"):
+    when the brief dates the event to that year, the mention takes the year in."""
+    out = []
+    for m in mentions:
+        year = tokens[m.start - 1] if m.start > 0 else ""
+        if model.cls[m.entity] == "event" and YEAR.fullmatch(year) and m.method in ("exact", "fuzzy"):
+            dated = {f.year_from for f in model.index.by_entity.get(m.entity, ()) if f.year_from}
+            if int(year) in dated and not any(o.end == m.start for o in mentions):
+                m = m._replace(start=m.start - 1, words=f"{year} {m.words}")
+        out.append(m)
+    return out
 
 
 def _set_aside(

@@ -39,6 +39,9 @@ def split_parts(lang: Language, text: str) -> list[str]:
         if first is None or not _opens_question(lang, first.group()):
             continue
         head = text[start : boundary.start()].strip()
+        plain = not any(c in boundary.group() for c in ",;?")
+        if plain and set(re.findall(r"[a-z']+", head.lower())) & set(lang.both_words):
+            continue  # "who both leads X and was recognized as ...": one question of two descriptions
         if _asks(lang, head):
             parts.append(head)
             start = boundary.end()

@@ -16,6 +16,7 @@ from .context import Context, answered, asked_back, noted
 from .decide import ANSWER, CLARIFY, Decision, decide, decide_early
 from .entities import Mention
 from .frame import Frame, build_frame
+from .intersection import find_intersection, shared
 from .knowledge.brief import split_sentences
 from .knowledge.schema import Knowledge
 from .linking import Mentions, link
@@ -156,6 +157,42 @@ class Engine:
             return None
         return self._joined(raw, [inner, reply], reason), context
 
+    def _both(self, raw: str, tokens: tuple[str, ...], context: Context) -> tuple[Reply, Context] | None:
+        """Answer "which group both did A and later B?" with what both descriptions name, or ``None``.
+
+        Each description is asked as a question of its own; what both answers name is the answer, with the
+        statements of each that name it (so both are cited).
+        """
+        model = self.model
+        both = find_intersection(model, tokens)
+        if both is None:
+            return None
+        replies: list[Reply] = []
+        answers = []
+        for question in (both.first, both.second):
+            reply, _ = self._answer(question, context, hops=False)
+            if not reply.answered:
+                return None
+            answers.append([model.facts[f] for f in reply.explanation.facts if f in model.facts])
+            replies.append(reply)
+        chosen = shared(model, answers, both)
+        if not chosen:
+            return None
+        names = {n for e in chosen for n in model.names.get(e, ())}
+        kept: list[Reply] = []
+        for reply in replies:
+            said = [x for x in split_sentences(reply.text) if any(f" {n} " in f" {normalize(x)} " for n in names)][:2]
+            cites = tuple(c for c in reply.citations if any(f" {n} " in f" {normalize(c.quote)} " for n in names))
+            kept.append(reply._replace(text=" ".join(said) or reply.text, citations=cites or reply.citations))
+        shorts = ", ".join(model.entities[e].short for e in chosen)
+        reason = f"what both '{both.first}' and '{both.second}' name: {shorts}"
+        lead = model.lang.message("both_answer", names=shorts)
+        kept[0] = kept[0]._replace(text=f"{lead} {kept[0].text}")
+        after = context.aged(self.settings.context_turns)._replace(
+            subject=chosen[0], subject_name=model.entities[chosen[0]].short, entities=tuple(chosen), age=0
+        )
+        return self._joined(raw, kept, reason), after
+
     def _answer(self, raw: str, context: Context, hops: bool = True) -> tuple[Reply, Context]:
         model = self.model
         aged = context.aged(self.settings.context_turns)
@@ -163,6 +200,9 @@ class Engine:
         described = self._described(raw, turn.tokens, context) if hops and not turn.empty else None
         if described is not None:
             return described
+        both = self._both(raw, turn.tokens, context) if hops and not turn.empty else None
+        if both is not None:
+            return both
         early = decide_early(model, turn, None, None, aged)
         if early is not None:
             return self._reply(early, turn, None, None, None, aged, "")

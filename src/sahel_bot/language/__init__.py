@@ -154,6 +154,8 @@ class Language:
     now_words: frozenset[str]
     past_words: frozenset[str]
     reflexives: frozenset[str]
+    sequence_words: frozenset[str]
+    auxiliaries: frozenset[str]
     lesser_roles: frozenset[str]
     dating_clause_openers: frozenset[str]
     clause_subjects: frozenset[str]

@@ -1,0 +1,102 @@
+"""Questions that ask for what fits two descriptions at once: "which group both helped seize northern Mali
+and later merged into Al Murabitoun?", "which leader swore allegiance to Zawahiri in 2014 and reportedly
+survived a U.S. air strike?".
+
+Each description is a question of its own ("which group helped seize northern Mali", "which group merged
+into Al Murabitoun"); the answer is what both answers name, with the statements of each that name it.  This
+module finds the two questions and reads the names off their facts; ``pipeline`` asks them.  May import:
+``model``, ``linking``, ``knowledge``.
+"""
+
+from __future__ import annotations
+
+from .knowledge.schema import Fact
+from .linking import names_in
+from .model import Model
+from .records import record
+
+__all__ = ["Intersection", "find_intersection", "named_in", "shared"]
+
+#: The classes of thing such a question asks for (what its facts name as subject or object).
+_ASKED = ("group", "person")
+#: Each description is at least this many words ("merged into X" is two).
+_SHORTEST = 2
+
+
+@record
+class Intersection:
+    """The two questions a "which X both A and B" question is made of, and the kinds of thing asked for."""
+
+    first: str
+    second: str
+    kinds: tuple[str, ...]
+    #: the entities the question names (what both descriptions are about, not what they describe)
+    named: tuple[str, ...] = ()
+
+
+def find_intersection(model: Model, tokens: tuple[str, ...]) -> Intersection | None:
+    """Return the two descriptions of "which <noun> [both] <A> and [later] <B>", or ``None``."""
+    lang = model.lang
+    if len(tokens) < 6 or tokens.count("and") != 1:
+        return None
+    if tokens[0] == "who":
+        head, start, kinds = ("who",), 1, model.class_types.get("person", ()) + model.class_types.get("group", ())
+    elif tokens[0] in lang.kind_question_words and tokens[1] in model.type_words:
+        # "which group", "which leader": a kind of thing that acts
+        kinds = model.type_words[tokens[1]]
+        if not any(model.knowledge.types[t].cls in _ASKED for t in kinds if t in model.knowledge.types):
+            return None
+        head, start = (lang.description_question, tokens[1]), 2
+    else:
+        return None
+    while start < len(tokens) and tokens[start] in lang.both_words:
+        start += 1
+    joint = tokens.index("and")
+    first = tokens[start:joint]
+    second = list(tokens[joint + 1 :])
+    while second and second[0] in lang.adverbs | lang.sequence_words:
+        second = second[1:]
+    if len(first) < _SHORTEST or len(second) < _SHORTEST:
+        return None
+    # "which groups attacked Mali and Niger": a list of names, not a second description
+    if second[0] in lang.articles or second[0] in lang.prepositions or names_in(model, second[0], (second[0],)):
+        return None
+    if first[0] in lang.prepositions or first[0] in lang.articles:
+        return None  # "which groups in Mali and ...": a phrase, not a description
+    named = tuple(dict.fromkeys(m.entity for m in names_in(model, " ".join(tokens), tokens)))
+    return Intersection(" ".join((*head, *first)), " ".join((*head, *second)), tuple(kinds), named)
+
+
+def named_in(model: Model, facts: list[Fact], intersection: Intersection) -> list[str]:
+    """The entities of the kinds asked for that ``facts`` name, besides those the question names, in the
+    order the facts name them."""
+    kinds = set(intersection.kinds)
+    roles = model.index.roles
+    return list(
+        dict.fromkeys(
+            e
+            for f in facts
+            for e in roles[f.id]
+            if e in model.entities
+            and model.entities[e].type in kinds
+            and e not in intersection.named
+            and not model.entities[e].unnamed
+        )
+    )
+
+
+def shared(model: Model, answers: list[list[Fact]], intersection: Intersection) -> list[str]:
+    """What every answer names: by the best fact of each first (the rest of an answer brings what it says
+    in passing), then by all of their facts."""
+    for depth in (1, None):
+        found: set[str] | None = None
+        for facts in answers:
+            names = set(named_in(model, facts[:depth], intersection))
+            found = names if found is None else found & names
+        if found:
+            # of those, what every answer's facts name most often ("AQIM breakaway factions" names AQIM once)
+            named = [[set(named_in(model, [f], intersection)) for f in facts] for facts in answers]
+            share = {e: min(sum(e in n for n in ns) / len(ns) for ns in named) for e in found}
+            most = max(share.values())
+            return sorted(e for e, n in share.items() if n == most)
+    return []
