@@ -218,7 +218,10 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         # first fact's subject, when other names of the kind come with it: "linked to X and/or Y")
         subject: str | None = facts[0].subject if facts[0].subject in listed else listed[0]
     elif reading.entities:
-        subject = reading.entities[0]
+        # "what did they call the new outfit?": what the question points at by name or description, before
+        # the members of the set "they" stands for
+        own = {m.entity for m in frame.mentions if m.method != "set"}
+        subject = next((e for e in reading.entities if e in own), reading.entities[0])
     elif entity_ids:
         subject = entity_ids[0]
     else:

@@ -91,4 +91,5 @@ def summary(model: Model, tokens: tuple[str, ...], kind: str) -> dict[str, objec
         "each": has(text, lang.each_words),
         "both": has(text, lang.both_words),
         "timeline": has(text, lang.timeline_words),
+        "order": kind == "yesno" and has(text, lang.order_cues),
     }

@@ -42,7 +42,7 @@ DECLINE = "decline"
 #: Compose modes that answer without facts of their own (the brief's metadata, an overview, a name).
 _FACTLESS = frozenset({"brief", "about", "acronym", "entities"})
 #: The readings built from several facts (a total, a superlative, an interval, ...).
-_SUMMARIES = frozenset({"total", "superlative", "interval", "each", "in_common", "period"})
+_SUMMARIES = frozenset({"total", "superlative", "interval", "each", "in_common", "period", "order"})
 
 
 @record
@@ -176,7 +176,7 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         )
         if again is not None and pointed_but_not_given(model, frame, again):
             return _not_answered(model, frame, again, readings)
-    asks_summary = frame.total or frame.interval or frame.superlative
+    asks_summary = frame.total or frame.interval or frame.superlative or frame.order
     if asks_summary and best is not None and best.intent not in _SUMMARIES:
         # "how many in all", "the deadliest", "how many years between": no one fact answers it, and the facts
         # the brief has do not add up to it

@@ -123,7 +123,8 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         happened = happened or (token in lang.neuter_pronouns | lang.demonstratives and previous in lang.causal_verbs)
         # "what did France do about it?": what one does something about is what happened
         happened = happened or (token in lang.neuter_pronouns | lang.demonstratives and previous in lang.response_words)
-        entity = _context_entity(
+        entity = _owned_by_person(model, context, owned) if owned and lang.pronouns.get(token) == "person" else None
+        entity = entity or _context_entity(
             model,
             owned or kind,
             context,
@@ -296,6 +297,20 @@ def _named_in_plural(model: Model, entity: str) -> bool:
     """Whether the entity's name ends in a plural noun ("the 2015-2016 hotel and restaurant attacks")."""
     last = model.entities[entity].name.split()[-1].lower()
     return last.endswith("s") and model.stem(last) != last
+
+
+def _owned_by_person(model: Model, context: Context, owned: str) -> str | None:
+    """ "His group": of the person talked about, the entity of that kind a fact has him act on (the group he
+    leads, first), or ``None``."""
+    person = _context_entity(model, "person", context, "")
+    if person is None:
+        return None
+    agents = model.giving.get("agent", frozenset())
+    facts = sorted(
+        (f for f in model.index.by_entity.get(person, ()) if f.subject == person and f.object in model.entities),
+        key=lambda f: (f.relation not in agents, -f.weight, f.id),
+    )
+    return next((f.object for f in facts if model.cls.get(f.object or "") == owned), None)
 
 
 def _points_on(model: Model, word: str) -> bool:

@@ -81,6 +81,8 @@ class Frame:
     both: bool = False
     #: what happened, in date order ("what happened between 2012 and 2015", "a timeline of X")
     timeline: bool = False
+    #: "was A before or after B?": two things ordered by their dates
+    order: bool = False
     #: "what did X do?": the answer is what X did, facts where X acts
     acting: bool = False
     #: the tokens of a clause that only says when ("who led X when it joined Y?"): the question is the rest

@@ -60,8 +60,10 @@ def names_in(model: Model, text: str, tokens: list[str] | tuple[str, ...]) -> li
             continue
         if m.entity in model.publishers and m.start and tokens[m.start - 1] in lang.demonstratives:
             continue  # "who wrote this CRS In Focus?": the publisher's series, pointed at, is this document
-        if m.words in lang.stopwords and m.words in model.speller.common and not _typed_as_name(text, m.words):
-            continue
+        nth = sum(1 for t in tokens[: m.start] if t == m.words)
+        named = _typed_as_name(text, m.words, nth) or (m.start and tokens[m.start - 1] in lang.name_articles)
+        if m.words in lang.stopwords and m.words in model.speller.common and not named:
+            continue  # ("the us": after "the", a name, whatever its case)
         kept.append(m)
     return _located(model, tokens, kept)
 
@@ -82,10 +84,15 @@ def _located(model: Model, tokens: list[str] | tuple[str, ...], mentions: list[M
     return kept
 
 
-def _typed_as_name(text: str, word: str) -> bool:
-    """Whether ``word`` appears in ``text`` in capitals, dotted or not ("US", "U.S")."""
-    pattern = r"\b" + r"\.?".join(re.escape(c.upper()) for c in word) + r"\b"
-    return re.search(pattern, text) is not None
+def _typed_as_name(text: str, word: str, nth: int = 0) -> bool:
+    """Whether the ``nth`` time ``word`` appears in ``text`` it is in capitals, dotted or not ("US", "U.S"),
+    as a word of its own (the "IS" of "IS-GS" is part of another name; "who is the head of IS" has one)."""
+    pattern = r"(?<![\w-])" + r"\.?".join(re.escape(c) for c in word) + r"\.?(?![\w-])"
+    found = list(re.finditer(pattern, text, re.IGNORECASE))
+    if nth >= len(found):
+        return False
+    typed = found[nth].group()
+    return typed.replace(".", "") == word.upper()
 
 
 def link(

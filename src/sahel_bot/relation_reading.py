@@ -26,6 +26,12 @@ def _to_another_group(model: Model, fact: Fact, ids: tuple[str, ...]) -> bool:
     return bool(fact.object) and model.cls.get(fact.object or "") == "group" and fact.object not in ids
 
 
+def _whole_of(model: Model, fact: Fact, entity: str) -> bool:
+    """Whether ``entity`` is a whole the fact's object is part of (AQIM of AQIM's Sahel branch)."""
+    part = model.entities.get(fact.object or "")
+    return part is not None and entity in part.part_of
+
+
 def _relations_asked(model: Model, relations: tuple[str, ...], frame: Frame) -> list[str]:
     """The intent's relations, those the question's own words name first ("where are AQIM's attacks
     concentrated?" names attacks: where it attacked before where it operates), else in the intent's order."""
@@ -77,6 +83,17 @@ def intent_reading(model: Model, frame: Frame, words: Words, match: IntentMatch,
             for s in found
             if s.fact.relation not in intent.slot_roles
             or roles[s.fact.id].get(ids[-1]) == intent.slot_roles[s.fact.relation]
+        ]
+    agents = model.giving.get("agent", frozenset())
+    if ids and relations and relations <= agents:
+        # "who leads the Islamic State?": someone in the role for it (or for a part of it: AQIM's Sahel
+        # branch is AQIM's), not the leader of a faction whose fact merely mentions it
+        found = [
+            s
+            for s in found
+            if s.fact.relation not in agents
+            or roles[s.fact.id].get(ids[-1]) in ("subject", "object")
+            or _whole_of(model, s.fact, ids[-1])
         ]
     if compose == "subjects" and ids:
         # list questions ("which groups operate in Mali"): the slot is the object or place

@@ -22,6 +22,7 @@ from .context import Context
 from .entities import Mention
 from .frame import YEAR, Frame
 from .model import Model
+from .phrases import with_synonyms
 from .reading import Reading, Words
 from .relation_reading import intent_reading
 from .retrieval import FactScore
@@ -58,6 +59,8 @@ def summary_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
     """Return the summary reading the question asks for, or None (no summary asked, or no facts for it)."""
     if frame.interval:
         return _interval(model, frame)
+    if frame.order:
+        return _order(model, frame)
     if frame.superlative:
         return _superlative(model, frame, words)
     if frame.total:
@@ -103,7 +106,14 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
     options = _options(model, frame) if cue.by != "count" else None
     if options is not None:
         # "which came first: A or B?": the two facts the options name, by their dates
-        pair = [_dated(model, frame, span) for span in options]
+        # (elliptical options, "the U.S. one or the French one", share what comes before the cue)
+        first, second = options
+        cue_at = first.start - len(frame.superlative.split())
+        ones = model.lang.one_words
+        elliptical = all(ones & set(frame.tokens[span.start : span.stop]) for span in options)
+        shared = range(1, cue_at) if elliptical else range(0)
+        later = _dated(model, frame, second, shared)
+        pair = [_dated(model, frame, first, shared, later.fact.id if later and shared else ""), later]
         if pair[0] is not None and pair[1] is not None and pair[0].fact.id != pair[1].fact.id:
             when = {s.fact.id: (s.fact.year_from, model.month(s.fact.date)) for s in pair if s is not None}
             ordered = sorted((s for s in pair if s is not None), key=lambda s: when[s.fact.id], reverse=cue.most)
@@ -255,11 +265,20 @@ def _clauses(model: Model, frame: Frame) -> tuple[range, range] | None:
     return None
 
 
-def _dated(model: Model, frame: Frame, span: range) -> FactScore | None:
-    """The dated fact a span of the question names ("Zawahiri announcing AQIM's union with Al Qaeda")."""
-    mentions = tuple(m for m in frame.mentions if m.start in span)
+def _dated(model: Model, frame: Frame, span: range, shared: range = range(0), besides: str = "") -> FactScore | None:
+    """The dated fact a span of the question names ("Zawahiri announcing AQIM's union with Al Qaeda").
+
+    ``shared`` is what the options have in common ("which air strike on Bel Mokhtar came first, the U.S. one
+    or the French one?": the air strike on Bel Mokhtar), and ``besides`` a fact another option took.
+    """
+    within = set(span) | set(shared)
+    mentions = tuple(m for m in frame.mentions if m.start in within)
     lang = model.lang
-    words = [t for t in frame.tokens[span.start : span.stop] if t not in lang.stopwords and not YEAR.fullmatch(t)]
+    # (in the brief's words: "the recognition of his pledge" is what "recognized" says)
+    in_mention = [any(m.start <= i < m.end for m in frame.mentions) for i in range(len(frame.tokens))]
+    read = with_synonyms(model, frame.tokens, in_mention)
+    tokens = [w for i, w in read if i in within]
+    words = [t for t in tokens if t not in lang.stopwords and not YEAR.fullmatch(t)]
     inside = {t for m in mentions for t in frame.tokens[m.start : m.end]}
     content = tuple(w for w in words if w not in inside and w not in lang.interval_units)
     sub = frame._replace(mentions=mentions, content=content, answer_type="when", years=(), period=None)
@@ -276,8 +295,32 @@ def _dated(model: Model, frame: Frame, span: range) -> FactScore | None:
             first = min(own, key=lambda f: (f.year_from or 0, model.month(f.date), -f.weight, f.id))
             return FactScore(first, 1.0, 1.0, 0.0, 1.0)
     found = model.index.score(sub, sub.entity_ids, model.index.resolve_words(content), limit=20)
-    dated = [s for s in found if s.fact.year_from and s.typed >= 1.0]
-    return dated[0] if dated else None
+    dated = [s for s in found if s.fact.year_from and s.typed >= 1.0 and s.fact.id != besides]
+    if not dated:
+        return None
+    # of those nearly as good, the one saying the span's own words ("recognizing Sahrawi's pledge" is the
+    # recognition, not the pledge): an occasion is told by what happened more than by who was there
+    close = [s for s in dated if s.score >= dated[0].score * 0.9]
+    return max(close, key=lambda s: (s.lexical, s.score))
+
+
+def _order(model: Model, frame: Frame) -> Reading | None:
+    """ "Was the Niger kidnapping before or after the Islamic State recognized Sahrawi's pledge?": the
+    things either side of the cue, each by the dated fact that tells it, in date order."""
+    text = " ".join(frame.tokens)
+    cue = next((c for c in model.lang.order_cues if f" {c} " in f" {text} "), None)
+    if cue is None:
+        return None
+    at = next(i for i in range(len(frame.tokens)) if " ".join(frame.tokens[i : i + len(cue.split())]) == cue)
+    first_span, second_span = range(1, at), range(at + len(cue.split()), len(frame.tokens))
+    second = _dated(model, frame, second_span)
+    first = _dated(model, frame, first_span, besides=second.fact.id if second else "")
+    if first is None or second is None:
+        return None
+    ordered = sorted((first, second), key=lambda s: (s.fact.year_from or 0, model.month(s.fact.date)))
+    detail = f"the order of {first.fact.id} and {second.fact.id} by date"
+    facts = tuple(s._replace(score=_SURE) for s in ordered)
+    return Reading("order", _SURE, facts, "order", detail, frame.entity_ids)
 
 
 def _interval(model: Model, frame: Frame) -> Reading | None:

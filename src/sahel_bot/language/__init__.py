@@ -162,6 +162,8 @@ class Language:
     aside_words: frozenset[str]
     aside_phrases: tuple[tuple[str, ...], ...]
     contrast_phrases: tuple[tuple[str, ...], ...]
+    order_cues: tuple[str, ...]
+    name_articles: frozenset[str]
     document_fillers: tuple[tuple[str, ...], ...]
     exact_words: frozenset[str]
     finer_date_cues: tuple[str, ...]
@@ -271,6 +273,7 @@ _CONVERTERS: dict[str, Any] = {
     "interval_words": _phrases,
     "each_words": _phrases,
     "both_words": _phrases,
+    "order_cues": _phrases,
     "description_question": str,
     "listing_word": str,
     "interval_spans": lambda v: tuple((str(a), str(b)) for a, b in v),
