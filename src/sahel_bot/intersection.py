@@ -49,13 +49,22 @@ def find_intersection(model: Model, tokens: tuple[str, ...]) -> Intersection | N
         head, start = (lang.description_question, tokens[1]), 2
     else:
         return None
+    both = False
     while start < len(tokens) and tokens[start] in lang.both_words:
         start += 1
+        both = True
     joint = tokens.index("and")
     first = tokens[start:joint]
     second = list(tokens[joint + 1 :])
+    ordered = False
     while second and second[0] in lang.adverbs | lang.sequence_words:
         second = second[1:]
+        ordered = True
+    if not both and not ordered and not (second and second[0] in lang.auxiliaries):
+        # "who claimed the hotel and restaurant attacks?": only "both ... and", "... and later ..." or an
+        # auxiliary after "and" ("... and may also be active in Mali") says that two descriptions are joined
+        # (a bare "and" joins names and nouns far more often)
+        return None
     if len(first) < _SHORTEST or len(second) < _SHORTEST:
         return None
     # "which groups attacked Mali and Niger": a list of names, not a second description

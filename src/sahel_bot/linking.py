@@ -60,10 +60,11 @@ def names_in(model: Model, text: str, tokens: list[str] | tuple[str, ...]) -> li
             continue
         if m.entity in model.publishers and m.start and tokens[m.start - 1] in lang.demonstratives:
             continue  # "who wrote this CRS In Focus?": the publisher's series, pointed at, is this document
-        nth = sum(1 for t in tokens[: m.start] if t == m.words)
-        named = _typed_as_name(text, m.words, nth) or (m.start and tokens[m.start - 1] in lang.name_articles)
-        if m.words in lang.stopwords and m.words in model.speller.common and not named:
-            continue  # ("the us": after "the", a name, whatever its case)
+        if m.words in lang.stopwords and m.words in model.speller.common:
+            # ("the us": after "the", a name, whatever its case)
+            nth = sum(1 for t in tokens[: m.start] if t == m.words)
+            if not (m.start and tokens[m.start - 1] in lang.name_articles) and not _typed_as_name(text, m.words, nth):
+                continue
         kept.append(m)
     return _located(model, tokens, kept)
 
