@@ -182,9 +182,14 @@ def wanted_not_named(model: Model, frame: Frame, reading: Reading) -> bool:
     asked = frame.asked_besides(model.entities)
     kinds = model.index.kinds
     entities = model.entities
-    # (one the brief never names, "AQIM's Tunisian affiliate", is not which one it is)
+    # (one the brief never names, "AQIM's Tunisian affiliate", is not which one it is; of several asked for,
+    # "which American victims ...", the brief's descriptions of them are)
+    noun = frame.wanted_words[-1] if frame.wanted_words else ""
+    plural = bool(noun) and model.stem(noun) != noun and noun.endswith("s")
     if not any(
-        t in wanted and e not in asked and not entities[e].unnamed for s in reading.facts for e, t in kinds[s.fact.id]
+        t in wanted and e not in asked and (plural or not entities[e].unnamed)
+        for s in reading.facts
+        for e, t in kinds[s.fact.id]
     ):
         return True
     return described_not_named(model, frame)
