@@ -67,6 +67,12 @@ class SpellChecker:
             )
             for size in range(4, longest + 1)
         }
+        # a second chance for mid-length words two edits off ("hapend", "kidnaping"): candidates sharing
+        # the first and the last letter, within two letters of the length
+        self.second: dict[int, tuple[str, ...]] = {
+            size: tuple(w for n in range(size - 2, size + 3) for w in by_length.get(n, ()))
+            for size in range(_SECOND_CHANCE, 10)
+        }
 
     def correct(self, token: str) -> str | None:
         """Return the word ``token`` was probably meant to be, or ``None`` when it is fine or unknown."""
@@ -90,6 +96,21 @@ class SpellChecker:
                 token, choices, scorer=OSA.distance, processor=None, limit=5, score_cutoff=allowed
             )
         ]
+        if not hits and len(token) in self.second:
+            near = sorted(
+                (
+                    (JaroWinkler.normalized_similarity(token, choice), choice)
+                    for choice, _, _ in process.extract(
+                        token, self.second[len(token)], scorer=OSA.distance, processor=None, limit=50, score_cutoff=2
+                    )
+                    if choice[0] == token[0] and choice[-1] == token[-1]
+                ),
+                reverse=True,
+            )
+            # one word of the brief clearly closest: two edits are a typo of it, not another word
+            if near and (len(near) == 1 or near[0][0] - near[1][0] >= _SECOND_MARGIN):
+                return near[0][1]
+            return None
         if not hits:
             return None
 
@@ -103,6 +124,12 @@ class SpellChecker:
         if tied and best[0][0] != token[0] and best[0] not in self.preferred:
             return None
         return best[0]
+
+
+#: From this length on, a word two edits from exactly one of the brief's words is taken for it.
+_SECOND_CHANCE = 6
+#: ... when it is closer to that word (by Jaro-Winkler) than to any other by this much
+_SECOND_MARGIN = 0.02
 
 
 def _allowed(length: int) -> int:
