@@ -94,17 +94,22 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
         else (context.answer_type or "what"),
     )
     words = model.index.resolve_words(amended.content)
-    found = model.index.score(amended, ids, words)
     # "and the related groups?": what the turn adds is what the answer must be about, the last question's
     # words only what is asked of it
     timing = set(lang.period_words) | lang.interval_units | set(lang.number_words)
     own = {s for w, s, _ in model.index.resolve_words(frame.content) if s is not None and w not in timing}
-    bearing = False
-    if own:
-        strong = model.index.strong
-        bearing_found = [s for s in found if own & strong[s.fact.id]]
+    strong = model.index.strong
+    # the last answer's relations first ("who gave that figure?" ... "what about the related groups?" still
+    # asks of their size), then any
+    last = frozenset(model.facts[f].relation for f in context.facts if f in model.facts)
+    found, bearing = [], False
+    for relations in (last, None) if last else (None,):
+        found = model.index.score(amended, ids, words, relations=relations)
+        bearing_found = [s for s in found if own & strong[s.fact.id]] if own else []
         bearing = bool(bearing_found)
         found = bearing_found or found
+        if bearing or not own:
+            break
     if set(tokens) & lang.more_words:
         # "anywhere else?": not what the last answer already said
         found = [s for s in found if s.fact.id not in context.facts]
@@ -119,7 +124,7 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
         detail += " in " + ", ".join(str(y) for y in frame.years)
     # an explicit follow-up ("and the related groups?") whose own words the facts bear out is the reading,
     # whatever a word-by-word lookup of the turn alone finds
-    score = max(top.score * 0.97, 0.9) if opener and bearing else top.score * 0.97
+    score = 1.0 if opener and bearing else top.score * 0.97
     return Reading("follow_up", score, tuple(chosen), "all", detail, ids)
 
 
