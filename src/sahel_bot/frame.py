@@ -171,10 +171,18 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
     }
     # "the number of": a question form, like "how many", not a word the facts must share
     asking = {w for c in model.counting_cues for w in c} if kind == "how_many" else set()
+    stressing = {
+        j
+        for phrase in lang.emphasis_phrases
+        for i in range(len(tokens) - len(phrase) + 1)
+        if tokens[i : i + len(phrase)] == phrase
+        for j in range(i, i + len(phrase))
+    }
     content = tuple(
         t
         for i, t in read_as
         if not in_mention[i]
+        and i not in stressing
         and t not in asking
         and i not in referring
         and t not in lang.stopwords

@@ -154,6 +154,7 @@ class Language:
     now_words: frozenset[str]
     past_words: frozenset[str]
     reflexives: frozenset[str]
+    emphasis_phrases: tuple[tuple[str, ...], ...]
     sequence_words: frozenset[str]
     auxiliaries: frozenset[str]
     lesser_roles: frozenset[str]
@@ -274,6 +275,7 @@ _CONVERTERS: dict[str, Any] = {
     "each_words": _phrases,
     "both_words": _phrases,
     "order_cues": _phrases,
+    "emphasis_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
     "description_question": str,
     "listing_word": str,
     "interval_spans": lambda v: tuple((str(a), str(b)) for a, b in v),
