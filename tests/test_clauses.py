@@ -72,3 +72,8 @@ def test_a_name_set_in_contrast_is_no_part_of_the_question(bot: Bot) -> None:
     assert frame.entity_ids == ("islamic_state",)
     assert frame.contrast == ((8, 12),)
     assert not {"rather", "al", "qaeda"} & set(frame.content)
+
+
+def test_a_role_of_two_groups_joined_by_and_names_both_holders(bot: Bot) -> None:
+    frame = frame_of(bot, "where are the leaders of ansar al dine and the mlf from")
+    assert frame.entity_ids == ("iyad_ag_ghaly", "amadou_koufa")

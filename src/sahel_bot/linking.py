@@ -171,6 +171,8 @@ def _resolve_roles(model: Model, tokens: tuple[str, ...], mentions: list[Mention
         return mentions, ""
     out = list(mentions)
     notes = []
+    lang = model.lang
+    carried: tuple[str, int] | None = None  # "the leaders of X and Y": the role holds for Y too
     for m in mentions:
         if model.cls[m.entity] != "group":
             continue
@@ -190,8 +192,12 @@ def _resolve_roles(model: Model, tokens: tuple[str, ...], mentions: list[Mention
         if noun is None and len(before) >= 2 and before[-1] == "of" and before[-2] in model.role_nouns:
             noun = before[-2]
             start = m.start - 2 - article
+        joined = carried is not None and set(tokens[carried[1] : m.start]) <= lang.coordinators | lang.articles
+        if noun is None and carried is not None and joined:
+            noun = carried[0]
         if noun is None:
             continue
+        carried = (noun, end)
         relation = model.role_nouns[noun]
         holders = sorted(
             (
