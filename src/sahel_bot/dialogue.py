@@ -12,6 +12,7 @@ from .context import Context
 from .entities import Mention
 from .model import Model
 from .records import record
+from .set_references import owned_by, set_reference
 
 __all__ = ["Resolution", "resolve_references"]
 
@@ -50,7 +51,8 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         return Resolution(mentions, f"from the conversation: {names}")
     # "how many made it out?": the pronoun of an idiom points at nothing
     idiom = _in_idioms(model, tokens)
-    plural = _set_reference(model, tokens, mentions, context, idiom)
+    found = set_reference(model, tokens, mentions, context, idiom)
+    plural = Resolution(*found) if found is not None else None
     notes = []
     if plural is not None:
         # "what did that do to them?": the set first, then what else the turn points back to
@@ -233,66 +235,6 @@ def _in_idioms(model: Model, tokens: tuple[str, ...]) -> set[int]:
     return out
 
 
-def _set_reference(
-    model: Model, tokens: tuple[str, ...], mentions: list[Mention], context: Context, idiom: set[int]
-) -> Resolution | None:
-    """ "how were they able to ...?" after a list, "what do those two groups want?": a set, not one entity.
-
-    A plural pronoun points at the last set (what a list answer listed, or a question named together) when
-    it is recent; "those two groups", "both groups" at that set too, or at the last groups named.
-    """
-    lang = model.lang
-    named_classes = {model.cls[m.entity] for m in mentions}
-    recent = 0 <= context.turn - context.group_turn <= 2
-    for i, token in enumerate(tokens):
-        if any(m.start <= i < m.end for m in mentions) or i in idiom:
-            continue
-        end = i + 1
-        count: int | None = None
-        kind = ""
-        if token in lang.set_determiners:
-            j = i + 1
-            if j < len(tokens) and tokens[j] in lang.number_words:
-                count, j = lang.number_words[tokens[j]], j + 1
-            if j < len(tokens) and tokens[j] in model.type_nouns and tokens[j].endswith("s"):
-                kind, end = model.noun_class(tokens[j]), j + 1
-            elif token == "both" and j < len(tokens) and tokens[j] in model.type_nouns:
-                kind, end, count = model.noun_class(tokens[j]), j + 1, 2
-            elif count is None:
-                continue
-        elif token in lang.set_pronouns and recent and not mentions:
-            kind = model.cls[context.group[0]] if context.group else ""
-        else:
-            continue
-        if kind in named_classes:
-            continue  # "which groups does AQIM fund, and do they ...": the question names its own
-        members = _set_of(model, context, kind, count, recent)
-        if len(members) < 2:
-            continue
-        words = " ".join(tokens[i:end])
-        # (method "set": a fact about any member is about what was asked, see retrieval)
-        first = Mention(members[0], i, end, model.entities[members[0]].name, words, 100.0, "set")
-        # the other members are named by the same words: they take no place of their own in the question
-        rest = [Mention(e, len(tokens), len(tokens), model.entities[e].name, words, 100.0, "set") for e in members[1:]]
-        merged = sorted([*mentions, first], key=lambda m: m.start) + rest
-        names = ", ".join(model.entities[e].short for e in members)
-        return Resolution(merged, f"from the conversation: '{words}' = {names}")
-    return None
-
-
-def _set_of(model: Model, context: Context, kind: str, count: int | None, recent: bool) -> list[str]:
-    """The members a plural reference points at: the last set when recent, else the last ones named."""
-    if recent and context.group and (count is None or len(context.group) == count):
-        members = [e for e in context.group if not kind or model.cls.get(e) == kind]
-        # the one the conversation has been about comes first ("when did the Islamic State acknowledge
-        # them?" ... "where have they claimed attacks?": IS-GS, the topic, then the Islamic State): the
-        # subject of the most answers, and of those the one talked about longest
-        first = {e: n for n, e in reversed(list(enumerate(context.recent)))}
-        return sorted(members, key=lambda e: (-context.recent.count(e), first.get(e, len(context.recent))))
-    named = [e for e in context.named if e in model.entities and (not kind or model.cls[e] == kind)]
-    return named[: count or len(named)] if count is not None and len(named) >= count else []
-
-
 def _named_in_plural(model: Model, entity: str) -> bool:
     """Whether the entity's name ends in a plural noun ("the 2015-2016 hotel and restaurant attacks")."""
     last = model.entities[entity].name.split()[-1].lower()
@@ -303,14 +245,7 @@ def _owned_by_person(model: Model, context: Context, owned: str) -> str | None:
     """ "His group": of the person talked about, the entity of that kind a fact has him act on (the group he
     leads, first), or ``None``."""
     person = _context_entity(model, "person", context, "")
-    if person is None:
-        return None
-    agents = model.giving.get("agent", frozenset())
-    facts = sorted(
-        (f for f in model.index.by_entity.get(person, ()) if f.subject == person and f.object in model.entities),
-        key=lambda f: (f.relation not in agents, -f.weight, f.id),
-    )
-    return next((f.object for f in facts if model.cls.get(f.object or "") == owned), None)
+    return None if person is None else owned_by(model, person, owned)
 
 
 def _points_on(model: Model, word: str) -> bool:

@@ -1,0 +1,107 @@
+"""What plural references point at: "they" and "those two groups" at the last set, "their two groups" at the
+groups of the people talked about.
+
+Kept apart from ``dialogue`` (which resolves every reference of a turn) because a set is made of several
+entities and takes the turn's words in a way of its own.  May import: ``model``, ``entities``, ``context``.
+"""
+
+from __future__ import annotations
+
+from .context import Context
+from .entities import Mention
+from .model import Model
+
+__all__ = ["owned_by", "set_reference"]
+
+
+def set_reference(
+    model: Model, tokens: tuple[str, ...], mentions: list[Mention], context: Context, idiom: set[int]
+) -> tuple[list[Mention], str] | None:
+    """ "how were they able to ...?" after a list, "what do those two groups want?": a set, not one entity.
+
+    A plural pronoun points at the last set (what a list answer listed, or a question named together) when
+    it is recent; "those two groups", "both groups" at that set too, or at the last groups named.
+    """
+    lang = model.lang
+    named_classes = {model.cls[m.entity] for m in mentions}
+    recent = 0 <= context.turn - context.group_turn <= 2
+    for i, token in enumerate(tokens):
+        if any(m.start <= i < m.end for m in mentions) or i in idiom:
+            continue
+        end = i + 1
+        count: int | None = None
+        kind = ""
+        if token in lang.set_determiners:
+            j = i + 1
+            if j < len(tokens) and tokens[j] in lang.number_words:
+                count, j = lang.number_words[tokens[j]], j + 1
+            if j < len(tokens) and tokens[j] in model.type_nouns and tokens[j].endswith("s"):
+                kind, end = model.noun_class(tokens[j]), j + 1
+            elif token == "both" and j < len(tokens) and tokens[j] in model.type_nouns:
+                kind, end, count = model.noun_class(tokens[j]), j + 1, 2
+            elif count is None:
+                continue
+        elif token in lang.set_pronouns and recent and not mentions:
+            kind = model.cls[context.group[0]] if context.group else ""
+        elif token in lang.set_pronouns and token in lang.possessive_pronouns and not mentions:
+            # "what do their two groups want?" after talking of two leaders: the groups they lead
+            j = i + 1
+            if j < len(tokens) and tokens[j] in lang.number_words:
+                count, j = lang.number_words[tokens[j]], j + 1
+            if j >= len(tokens) or tokens[j] not in model.type_nouns:
+                continue
+            kind, end = model.noun_class(tokens[j]), j + 1
+            people = [
+                e
+                for e in dict.fromkeys((*context.entities, *context.named, *context.heard))
+                if model.cls.get(e) == "person"
+            ][: count or 2]
+            owned = [g for p in people if (g := owned_by(model, p, kind)) is not None]
+            if len(owned) >= 2:
+                words = " ".join(tokens[i:end])
+                first = Mention(owned[0], i, end, model.entities[owned[0]].name, words, 100.0, "set")
+                rest = [
+                    Mention(e, len(tokens), len(tokens), model.entities[e].name, words, 100.0, "set") for e in owned[1:]
+                ]
+                names = ", ".join(model.entities[e].short for e in owned)
+                return [first, *rest], f"from the conversation: '{words}' = {names}"
+            continue
+        else:
+            continue
+        if kind in named_classes:
+            continue  # "which groups does AQIM fund, and do they ...": the question names its own
+        members = _set_of(model, context, kind, count, recent)
+        if len(members) < 2:
+            continue
+        words = " ".join(tokens[i:end])
+        # (method "set": a fact about any member is about what was asked, see retrieval)
+        first = Mention(members[0], i, end, model.entities[members[0]].name, words, 100.0, "set")
+        # the other members are named by the same words: they take no place of their own in the question
+        rest = [Mention(e, len(tokens), len(tokens), model.entities[e].name, words, 100.0, "set") for e in members[1:]]
+        merged = sorted([*mentions, first], key=lambda m: m.start) + rest
+        names = ", ".join(model.entities[e].short for e in members)
+        return merged, f"from the conversation: '{words}' = {names}"
+    return None
+
+
+def _set_of(model: Model, context: Context, kind: str, count: int | None, recent: bool) -> list[str]:
+    """The members a plural reference points at: the last set when recent, else the last ones named."""
+    if recent and context.group and (count is None or len(context.group) == count):
+        members = [e for e in context.group if not kind or model.cls.get(e) == kind]
+        # the one the conversation has been about comes first ("when did the Islamic State acknowledge
+        # them?" ... "where have they claimed attacks?": IS-GS, the topic, then the Islamic State): the
+        # subject of the most answers, and of those the one talked about longest
+        first = {e: n for n, e in reversed(list(enumerate(context.recent)))}
+        return sorted(members, key=lambda e: (-context.recent.count(e), first.get(e, len(context.recent))))
+    named = [e for e in context.named if e in model.entities and (not kind or model.cls[e] == kind)]
+    return named[: count or len(named)] if count is not None and len(named) >= count else []
+
+
+def owned_by(model: Model, person: str, owned: str) -> str | None:
+    """The entity of class ``owned`` a fact has ``person`` act on, the group he leads first."""
+    agents = model.giving.get("agent", frozenset())
+    facts = sorted(
+        (f for f in model.index.by_entity.get(person, ()) if f.subject == person and f.object in model.entities),
+        key=lambda f: (f.relation not in agents, -f.weight, f.id),
+    )
+    return next((f.object for f in facts if model.cls.get(f.object or "") == owned), None)
