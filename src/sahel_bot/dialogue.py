@@ -126,6 +126,13 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         # "what did France do about it?": what one does something about is what happened
         happened = happened or (token in lang.neuter_pronouns | lang.demonstratives and previous in lang.response_words)
         entity = _owned_by_person(model, context, owned) if owned and lang.pronouns.get(token) == "person" else None
+        if adjective in lang.other_words and descriptor:
+            # "the other man": of the two talked about, the one the conversation is not about now ("the
+            # other man's group": the group he leads)
+            entity = _second_of(model, context, descriptor)
+            after = model.noun_class(following) if following in model.type_nouns else ""
+            if entity is not None and after and after != descriptor:
+                entity = owned_by(model, entity, after)
         entity = entity or _context_entity(
             model,
             owned or kind,
@@ -233,6 +240,15 @@ def _in_idioms(model: Model, tokens: tuple[str, ...]) -> set[int]:
             if tokens[i : i + len(words)] == tuple(words):
                 out.update(range(i, i + len(words)))
     return out
+
+
+def _second_of(model: Model, context: Context, kind: str) -> str | None:
+    """The second entity of class ``kind`` the conversation talks about (the first is the one it is about)."""
+    pool = dict.fromkeys(
+        (*((context.subject,) if context.subject else ()), *context.entities, *context.named, *context.heard)
+    )
+    of_kind = [e for e in pool if model.cls.get(e) == kind]
+    return of_kind[1] if len(of_kind) > 1 else None
 
 
 def _named_in_plural(model: Model, entity: str) -> bool:
