@@ -82,6 +82,7 @@ class IntentMatcher:
         # words that open or close a question without changing it ("ok, who leads X"), and adverbs that
         # hedge or stress it: left out of the skeleton
         self.fillers = language.fillers
+        self.question_words = language.question_words
         self.adverbs = language.adverbs
         self.stopwords = language.stopwords
         # question words that count towards a template's coverage although they are stopwords
@@ -137,7 +138,13 @@ class IntentMatcher:
                 fillers.append(m.entity)
                 i = m.end
                 continue
-            if (tokens[i] in self.fillers and (i == 0 or i == len(tokens) - 1)) or tokens[i] in self.adverbs:
+            # ("and who runs the MLF?": an opening "and" before a question word only joins the turn on)
+            joined_on = i == 0 and tokens[i] == "and" and len(tokens) > 1 and tokens[1] in self.question_words
+            if (
+                (tokens[i] in self.fillers and (i == 0 or i == len(tokens) - 1))
+                or tokens[i] in self.adverbs
+                or joined_on
+            ):
                 i += 1
                 continue
             if _YEAR.fullmatch(tokens[i]):
