@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from .cues import YEAR
 from .entities import Mention
 from .model import Model
-from .phrases import with_synonyms
 from .records import record
 
 if TYPE_CHECKING:
@@ -127,9 +126,7 @@ def _opening_clause(model: Model, frame: Frame) -> Clause | None:
     end = next((j for j in range(2, len(tokens)) if tokens[j] in model.lang.question_words), None)
     if end is None or end >= len(tokens) - 1:
         return None
-    in_mention = [any(m.start <= j < m.end for m in frame.mentions) for j in range(len(tokens))]
-    read = with_synonyms(model, tokens, in_mention)
-    said = [w for j, w in read if 0 < j < end and w in frame.content]
+    said = [w for j, w in frame.read if 0 < j < end and w in frame.content]
     if not said:
         return None
     year = _year_of(model, frame, 0, end, tuple(said))

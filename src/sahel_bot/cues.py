@@ -10,6 +10,7 @@ import re
 
 from .entities import Mention
 from .model import Model
+from .normalize import first_end
 
 __all__ = ["YEAR", "counted", "has", "succession", "summary"]
 
@@ -41,7 +42,7 @@ def counted(model: Model, tokens: tuple[str, ...], in_mention: list[bool], read_
     the number of hostages")."""
     lang = model.lang
     cues = model.counting_cues
-    start = next((i + len(c) for i in range(len(tokens)) for c in cues if tuple(tokens[i : i + len(c)]) == c), None)
+    start = first_end(tokens, cues)
     if start is None or lang.coordinators & set(tokens[:start]):
         return ()
     run: list[int] = []

@@ -20,6 +20,7 @@ from .entities import Mention
 from .knowledge.schema import Entity
 from .linking import Mentions
 from .model import Model
+from .normalize import phrase_spans
 from .records import record
 
 __all__ = ["YEAR", "Frame", "build_frame"]
@@ -39,6 +40,9 @@ class Frame:
     is_yesno: bool
     #: the words that carry what is asked (no stopwords, names, years or months), in the brief's words
     content: tuple[str, ...]
+    #: every word of the question with its position, user phrases read as the brief's word ("used to be" ->
+    #: "formerly"): what the stages that read a span of the question in the brief's words read
+    read: tuple[tuple[int, str], ...]
     years: tuple[int, ...]
     #: entity types the answer should name ("which countries ..." wants countries)
     wanted: tuple[str, ...] = ()
@@ -171,13 +175,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
     }
     # "the number of": a question form, like "how many", not a word the facts must share
     asking = {w for c in model.counting_cues for w in c} if kind == "how_many" else set()
-    stressing = {
-        j
-        for phrase in lang.emphasis_phrases
-        for i in range(len(tokens) - len(phrase) + 1)
-        if tokens[i : i + len(phrase)] == phrase
-        for j in range(i, i + len(phrase))
-    }
+    stressing = {j for start, end in phrase_spans(tokens, lang.emphasis_phrases) for j in range(start, end)}
     content = tuple(
         t
         for i, t in read_as
@@ -276,6 +274,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         answer_type=kind,
         is_yesno=is_yesno,
         content=content,
+        read=tuple(read_as),
         years=years,
         wanted=tuple(dict.fromkeys(wanted)),
         wanted_words=wanted_words,

@@ -97,14 +97,12 @@ def named_in(model: Model, facts: list[Fact], intersection: Intersection) -> lis
 def shared(model: Model, answers: list[list[Fact]], intersection: Intersection) -> list[str]:
     """What every answer names: by the best fact of each first (the rest of an answer brings what it says
     in passing), then by all of their facts."""
+    # what each fact of each answer names, worked out once
+    named = [[set(named_in(model, [f], intersection)) for f in facts] for facts in answers]
     for depth in (1, None):
-        found: set[str] | None = None
-        for facts in answers:
-            names = set(named_in(model, facts[:depth], intersection))
-            found = names if found is None else found & names
+        found = set.intersection(*(set().union(*ns[:depth]) for ns in named)) if named else set()
         if found:
             # of those, what every answer's facts name most often ("AQIM breakaway factions" names AQIM once)
-            named = [[set(named_in(model, [f], intersection)) for f in facts] for facts in answers]
             share = {e: min(sum(e in n for n in ns) / len(ns) for ns in named) for e in found}
             most = max(share.values())
             return sorted(e for e, n in share.items() if n == most)

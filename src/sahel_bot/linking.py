@@ -255,10 +255,8 @@ def _set_aside(
     contrasted: list[tuple[int, int]] = []
     for m in mentions:
         listed = last_aside >= 0 and all(t in lang.coordinators for t in tokens[last_aside : m.start])
-        opened = any(tuple(tokens[max(0, m.start - len(p)) : m.start]) == p for p in lang.aside_phrases)
-        contrast = next(
-            (p for p in lang.contrast_phrases if tuple(tokens[max(0, m.start - len(p)) : m.start]) == p), None
-        )
+        opened = _phrase_before(tokens, m.start, lang.aside_phrases) is not None
+        contrast = _phrase_before(tokens, m.start, lang.contrast_phrases)
         if contrast is not None:
             # "... rather than Al Qaeda": named to be contrasted, not asked about (its words ask nothing either)
             aside.update((*tokens[m.start : m.end], *contrast))
@@ -275,3 +273,8 @@ def _set_aside(
             continue
         kept.append(m)
     return kept, tuple(beyond), frozenset(aside), tuple(contrasted)
+
+
+def _phrase_before(tokens: tuple[str, ...], at: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    """The one of ``phrases`` that ends right before ``at`` ("outside", "rather than"), or ``None``."""
+    return next((p for p in phrases if tuple(tokens[max(0, at - len(p)) : at]) == p), None)

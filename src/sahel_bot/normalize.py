@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MAX_QUESTION_CHARS", "fold", "normalize", "tokens"]
+__all__ = ["MAX_QUESTION_CHARS", "first_end", "fold", "normalize", "phrase_at", "phrase_spans", "tokens"]
 
 #: Longer input is cut before matching: no question about a two-page brief needs more,
 #: and it bounds the work any input can cause.
@@ -75,3 +75,22 @@ def normalize(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Return the word tokens of :func:`normalize` (``text`` must not be normalised yet)."""
     return normalize(text).split()
+
+
+# -- phrases among a question's words (what many stages look for: a cue, a filler, an opener) --------------
+def phrase_at(words: tuple[str, ...] | list[str], phrase: tuple[str, ...]) -> int | None:
+    """Where ``phrase`` (a tuple of words) first starts among ``words``, or ``None``."""
+    size = len(phrase)
+    return next((i for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == phrase), None)
+
+
+def first_end(words: tuple[str, ...] | list[str], phrases: tuple[tuple[str, ...], ...]) -> int | None:
+    """Where the first of ``phrases`` to appear among ``words`` ends (at one start, the one listed first)."""
+    return next((i + len(p) for i in range(len(words)) for p in phrases if tuple(words[i : i + len(p)]) == p), None)
+
+
+def phrase_spans(words: tuple[str, ...] | list[str], phrases: tuple[tuple[str, ...], ...]) -> list[tuple[int, int]]:
+    """Every (start, end) at which one of ``phrases`` stands among ``words``: phrase by phrase, left to right."""
+    return [
+        (i, i + len(p)) for p in phrases for i in range(len(words) - len(p) + 1) if tuple(words[i : i + len(p)]) == p
+    ]

@@ -134,11 +134,7 @@ class Engine:
             return None
         entity = named[0]
         # of the first answer, what names the entity found (the hop), not what else it said
-        names = model.names.get(entity, ())
-        kept = [x for x in split_sentences(inner.text) if any(f" {n} " in f" {normalize(x)} " for n in names)]
-        cites = tuple(c for c in inner.citations if any(f" {n} " in f" {normalize(c.quote)} " for n in names))
-        if kept:
-            inner = inner._replace(text=" ".join(kept), citations=cites or inner.citations)
+        inner = _naming(inner, model.names.get(entity, ()))
         described = " ".join(tokens[description.start : description.end])
         reason = f"'{described}' is {model.entities[entity].short}"
         lang = model.lang
@@ -178,12 +174,8 @@ class Engine:
         chosen = shared(model, answers, both)
         if not chosen:
             return None
-        names = {n for e in chosen for n in model.names.get(e, ())}
-        kept: list[Reply] = []
-        for reply in replies:
-            said = [x for x in split_sentences(reply.text) if any(f" {n} " in f" {normalize(x)} " for n in names)][:2]
-            cites = tuple(c for c in reply.citations if any(f" {n} " in f" {normalize(c.quote)} " for n in names))
-            kept.append(reply._replace(text=" ".join(said) or reply.text, citations=cites or reply.citations))
+        names = tuple({n for e in chosen for n in model.names.get(e, ())})
+        kept = [_naming(reply, names, most=2) for reply in replies]
         shorts = ", ".join(model.entities[e].short for e in chosen)
         reason = f"what both '{both.first}' and '{both.second}' name: {shorts}"
         lead = model.lang.message("both_answer", names=shorts)
@@ -339,3 +331,13 @@ class Engine:
     def _linked(self, m: Mention, tokens: tuple[str, ...]) -> LinkedEntity:
         entity = self.model.entities[m.entity]
         return LinkedEntity(m.entity, entity.name, m.alias, (m.start, m.end), m.words, m.score, m.method)
+
+
+def _naming(reply: Reply, names: tuple[str, ...] | set[str], most: int | None = None) -> Reply:
+    """Of a hop's answer, the statements (at most ``most``) and citations that name one of ``names``: what it
+    says of the entity the hop found, not what else it said; the whole answer when no statement names it."""
+    said = [x for x in split_sentences(reply.text) if any(f" {n} " in f" {normalize(x)} " for n in names)][:most]
+    if not said:
+        return reply
+    cites = tuple(c for c in reply.citations if any(f" {n} " in f" {normalize(c.quote)} " for n in names))
+    return reply._replace(text=" ".join(said), citations=cites or reply.citations)

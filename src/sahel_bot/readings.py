@@ -16,6 +16,7 @@ from .intents import READING_FLOOR, IntentMatch
 from .linking import Mentions
 from .lookup import generic_reading, side_by_side_reading
 from .model import Model
+from .normalize import phrase_spans
 from .reading import Reading, Words, fits, floor, is_exact, penalise_unknown
 from .records import record
 from .relation_reading import intent_reading
@@ -77,20 +78,17 @@ def rank(model: Model, readings: list[Reading], frame: Frame, words: Words, cont
 
 
 def _as_listed(model: Model, frame: Frame) -> tuple[tuple[str, ...], tuple[Mention, ...]]:
-    """The words the templates read: "how many groups merged into X?" as "which groups merged into X?"
-    when the frame counts by listing (``Frame.tally``), since the templates ask for the list."""
+    """The words the templates read: the question less what is no part of its shape (a clause that only
+    dates it, a name set in contrast, words pointing at the document), and "how many groups merged into X?"
+    as "which groups merged into X?" when the frame counts by listing (``Frame.tally``), since the templates
+    ask for the list."""
     tokens, mentions = frame.tokens, frame.mentions
     cut = [*frame.contrast, *((frame.clause,) if frame.clause is not None else ())]
-    for phrase in model.lang.document_fillers:
+    for start, end in phrase_spans(tokens, model.lang.document_fillers):
         # "which groups in the brief ...": the document pointed at, no part of the question's shape
-        size = len(phrase)
-        cut += [
-            (i, i + size)
-            for i in range(1, len(tokens) - size + 1)
-            if tokens[i : i + size] == phrase
-            and not any(m.start < i + size and i < m.end for m in mentions)
-            and not any(a < i + size and i < b for a, b in cut)
-        ]
+        inside = any(m.start < end and start < m.end for m in mentions) or any(a < end and start < b for a, b in cut)
+        if start >= 1 and not inside:
+            cut.append((start, end))
     if cut and not frame.tally:
         # "who led X when it joined Y?": the clause says when; the question is "who led X?" ("... rather than
         # Al Qaeda": what is contrasted is no part of the question either)

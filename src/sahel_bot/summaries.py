@@ -22,7 +22,7 @@ from .context import Context
 from .entities import Mention
 from .frame import YEAR, Frame
 from .model import Model
-from .phrases import with_synonyms
+from .normalize import first_end, phrase_at
 from .reading import Reading, Words
 from .relation_reading import intent_reading
 from .retrieval import FactScore
@@ -91,7 +91,7 @@ def _options(model: Model, frame: Frame) -> tuple[range, range] | None:
     lang = model.lang
     tokens = frame.tokens
     cue = tuple(frame.superlative.split())
-    at = next((i for i in range(len(tokens)) if tokens[i : i + len(cue)] == cue), None)
+    at = phrase_at(tokens, cue)
     if at is None:
         return None
     inside = {j for m in frame.mentions for j in range(m.start + 1, m.end)}
@@ -162,7 +162,8 @@ def _measured(model: Model, frame: Frame) -> set[str]:
     """The noun a superlative is said of ("the largest single ransom payment" -> payment), as a stem."""
     tokens = frame.tokens
     cue = tuple(frame.superlative.split())
-    at = next((i + len(cue) for i in range(len(tokens)) if tokens[i : i + len(cue)] == cue), len(tokens))
+    start = phrase_at(tokens, cue)
+    at = len(tokens) if start is None else start + len(cue)
     named = {i for m in frame.mentions for i in range(m.start, m.end)}
     run = []
     for i in range(at, len(tokens)):
@@ -178,8 +179,7 @@ def _counted(model: Model, frame: Frame) -> tuple[str | None, str | None]:
     """What "how many" ("the number of") counts: an entity named right after it ("how many Americans"),
     or a word."""
     tokens = frame.tokens
-    cues = model.counting_cues
-    at = next((i + len(c) for i in range(len(tokens)) for c in cues if tokens[i : i + len(c)] == c), None)
+    at = first_end(tokens, model.counting_cues)
     if at is None or at >= len(tokens):
         return None, None
     mention = next((m for m in frame.mentions if m.start == at), None)
@@ -275,9 +275,7 @@ def _dated(model: Model, frame: Frame, span: range, shared: range = range(0), be
     mentions = tuple(m for m in frame.mentions if m.start in within)
     lang = model.lang
     # (in the brief's words: "the recognition of his pledge" is what "recognized" says)
-    in_mention = [any(m.start <= i < m.end for m in frame.mentions) for i in range(len(frame.tokens))]
-    read = with_synonyms(model, frame.tokens, in_mention)
-    tokens = [w for i, w in read if i in within]
+    tokens = [w for i, w in frame.read if i in within]
     words = [t for t in tokens if t not in lang.stopwords and not YEAR.fullmatch(t)]
     inside = {t for m in mentions for t in frame.tokens[m.start : m.end]}
     content = tuple(w for w in words if w not in inside and w not in lang.interval_units)
@@ -311,8 +309,11 @@ def _order(model: Model, frame: Frame) -> Reading | None:
     cue = next((c for c in model.lang.order_cues if f" {c} " in f" {text} "), None)
     if cue is None:
         return None
-    at = next(i for i in range(len(frame.tokens)) if " ".join(frame.tokens[i : i + len(cue.split())]) == cue)
-    first_span, second_span = range(1, at), range(at + len(cue.split()), len(frame.tokens))
+    words = tuple(cue.split())
+    at = phrase_at(frame.tokens, words)
+    if at is None:
+        return None
+    first_span, second_span = range(1, at), range(at + len(words), len(frame.tokens))
     second = _dated(model, frame, second_span)
     first = _dated(model, frame, first_span, besides=second.fact.id if second else "")
     if first is None or second is None:
