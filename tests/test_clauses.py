@@ -3,17 +3,8 @@ describes (the question itself is the words before it)."""
 
 from __future__ import annotations
 
-from sahel_bot import Bot, Context
-from sahel_bot.frame import Frame, build_frame
-from sahel_bot.linking import link
-from sahel_bot.prepare import prepare
-
-
-def frame_of(bot: Bot, text: str) -> Frame:
-    model = bot._engine.model
-    turn = prepare(model, text)
-    mentions = link(model, turn.text, turn.tokens, turn.names, Context())
-    return build_frame(model, turn.text, mentions, Context(), mentions.follow_intent)[0]
+from frames import frame_of
+from sahel_bot import Bot
 
 
 def test_a_dating_clause_is_cut_off_the_question_and_gives_its_year(bot: Bot) -> None:

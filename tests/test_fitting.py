@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from sahel_bot import Bot, Context
-from sahel_bot.frame import Frame, build_frame
-from sahel_bot.linking import link
-from sahel_bot.prepare import prepare
-
-
-def frame_for(bot: Bot, text: str) -> Frame:
-    model = bot._engine.model
-    turn = prepare(model, text)
-    mentions = link(model, turn.text, turn.tokens, turn.names, Context())
-    return build_frame(model, turn.text, mentions, Context(), mentions.follow_intent)[0]
+from frames import frame_of
+from sahel_bot import Bot
 
 
 def test_a_when_question_wants_a_dated_fact(bot: Bot) -> None:
     index = bot._engine.model.index
     facts = bot._engine.model.facts
-    frame = frame_for(bot, "when was aqim formed")
+    frame = frame_of(bot, "when was aqim formed")
     assert index.type_fit(frame, facts["aqim_formed_from_gspc_and_al_qaeda"]) == 1.0
     assert index.type_fit(frame, facts["droukdel_based_northeastern_algeria"]) < 1.0
 
@@ -26,6 +17,6 @@ def test_a_when_question_wants_a_dated_fact(bot: Bot) -> None:
 def test_a_who_leads_question_wants_someone_in_the_role(bot: Bot) -> None:
     index = bot._engine.model.index
     facts = bot._engine.model.facts
-    frame = frame_for(bot, "who leads aqim")
+    frame = frame_of(bot, "who leads aqim")
     assert index.type_fit(frame, facts["droukdel_leads_aqim_central"]) == 1.0
     assert index.type_fit(frame, facts["aqim_attacks_concentrated_algeria"]) < 1.0

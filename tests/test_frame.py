@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sahel_bot import Bot, Context
-from sahel_bot.frame import Frame, answer_type, build_frame
-from sahel_bot.linking import link
-from sahel_bot.prepare import prepare
-
-
-def frame_of(bot: Bot, text: str, context: Context | None = None) -> Frame:
-    model = bot._engine.model
-    turn = prepare(model, text)
-    mentions = link(model, turn.text, turn.tokens, turn.names, context or Context())
-    frame, _ = build_frame(model, turn.text, mentions, context or Context(), mentions.follow_intent)
-    return frame
+from frames import frame_of
+from sahel_bot import Bot
+from sahel_bot.frame import answer_type
 
 
 @pytest.mark.parametrize(

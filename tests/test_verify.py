@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-from sahel_bot import Bot, Context
-from sahel_bot.frame import Frame, build_frame
-from sahel_bot.linking import link
-from sahel_bot.prepare import prepare
-from sahel_bot.reading import Reading
-from sahel_bot.readings import read
+from frames import read_best
+from sahel_bot import Bot
 from sahel_bot.verify import lesser_role_only, year_not_given
-
-
-def read_best(bot: Bot, text: str) -> tuple[Frame, Reading]:
-    model = bot._engine.model
-    turn = prepare(model, text)
-    mentions = link(model, turn.text, turn.tokens, turn.names, Context())
-    frame = build_frame(model, turn.text, mentions, Context(), mentions.follow_intent)[0]
-    best = read(model, frame, mentions, Context()).best
-    assert best is not None
-    return frame, best
 
 
 def test_a_deputy_does_not_answer_who_led(bot: Bot) -> None:
