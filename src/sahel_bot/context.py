@@ -53,6 +53,14 @@ class Context:
     heard: tuple[str, ...] = ()
 
     @property
+    def talked_of(self) -> tuple[str, ...]:
+        """Everything the conversation talks of, the most salient first: what the last answer was about and
+        said, then what the questions named, then what earlier answers spoke of."""
+        return tuple(
+            dict.fromkeys((*((self.subject,) if self.subject else ()), *self.entities, *self.named, *self.heard))
+        )
+
+    @property
     def is_empty(self) -> bool:
         return self.subject is None and not self.entities and self.intent is None and not self.named
 

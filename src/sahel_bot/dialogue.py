@@ -244,17 +244,13 @@ def _in_idioms(model: Model, tokens: tuple[str, ...]) -> set[int]:
 
 def _second_of(model: Model, context: Context, kind: str) -> str | None:
     """The second entity of class ``kind`` the conversation talks about (the first is the one it is about)."""
-    pool = dict.fromkeys(
-        (*((context.subject,) if context.subject else ()), *context.entities, *context.named, *context.heard)
-    )
-    of_kind = [e for e in pool if model.cls.get(e) == kind]
+    of_kind = [e for e in context.talked_of if model.cls.get(e) == kind]
     return of_kind[1] if len(of_kind) > 1 else None
 
 
 def _named_in_plural(model: Model, entity: str) -> bool:
     """Whether the entity's name ends in a plural noun ("the 2015-2016 hotel and restaurant attacks")."""
-    last = model.entities[entity].name.split()[-1].lower()
-    return last.endswith("s") and model.stem(last) != last
+    return model.is_plural(model.entities[entity].name.split()[-1].lower())
 
 
 def _owned_by_person(model: Model, context: Context, owned: str) -> str | None:
@@ -285,19 +281,7 @@ def _context_entity(
     """
     # what the last answer was about and said, then what the questions named (a person two turns back)
     first = (context.place,) if kind == "place" and context.place else ()
-    pool = [
-        e
-        for e in dict.fromkeys(
-            (
-                *first,
-                *((context.subject,) if context.subject else ()),
-                *context.entities,
-                *context.named,
-                *context.heard,
-            )
-        )
-        if e in model.entities
-    ]
+    pool = [e for e in dict.fromkeys((*first, *context.talked_of)) if e in model.entities]
     if merged:
         # "the new group": what the groups just talked about became
         results = [

@@ -41,9 +41,6 @@ class IntentMatch:
     ratio: float
     coverage: float
     slots: tuple[tuple[str, str], ...]
-    #: the brief's words for the template's phrases ("sided with" -> "aligning"): the question's words read
-    #: through the lexicon are the template's words too
-    said: frozenset[str] = frozenset()
 
     @property
     def words(self) -> frozenset[str]:
@@ -67,7 +64,6 @@ class IntentMatcher:
         entities: Mapping[str, Entity],
         language: Language,
         slot_types: Mapping[str, tuple[str, ...]],
-        synonyms: Mapping[str, str] | None = None,
     ) -> None:
         # once the templates are compiled into the tables below, an intent keeps only its first template (a
         # "did you mean" shows it): the thousands of expanded sentences need not be kept, nor cached
@@ -75,9 +71,6 @@ class IntentMatcher:
         self.intents: Mapping[str, Intent] = runtime
         self.entities = entities
         self.slot_types = slot_types
-        # the lexicon (user phrase -> the brief's word), and what each template's phrases are in the brief's words
-        self.synonyms = dict(synonyms or {})
-        self._said: dict[str, frozenset[str]] = {}
         self.articles = language.articles
         # words that open or close a question without changing it ("ok, who leads X"), and adverbs that
         # hedge or stress it: left out of the skeleton
@@ -202,12 +195,7 @@ class IntentMatcher:
                 if filled is None:
                     continue
                 template = _named(choice, slots)
-                said = self._said.get(template)
-                if said is None:
-                    said = self._said[template] = self._in_brief_words(template)
-                best[intent_id] = IntentMatch(
-                    self.intents[intent_id], score, template, ratio / 100, covered, filled, said
-                )
+                best[intent_id] = IntentMatch(self.intents[intent_id], score, template, ratio / 100, covered, filled)
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
 
     def _extract(self, skeleton: str, slot_count: int, q_words: list[str]) -> list[tuple[str, float, int]]:
@@ -250,16 +238,6 @@ class IntentMatcher:
                 found[lo + i] = ratio
         best = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:20]
         return [(choices[i], ratio, keys[i]) for i, ratio in best]
-
-    def _in_brief_words(self, template: str) -> frozenset[str]:
-        """The brief's words for the phrases of ``template`` the lexicon knows ("sided with" -> "aligning")."""
-        words = template.split()
-        return frozenset(
-            canonical
-            for n in range(1, 5)
-            for i in range(len(words) - n + 1)
-            if (canonical := self.synonyms.get(" ".join(words[i : i + n]))) is not None
-        )
 
     def _fill(self, slots: tuple[str, ...], fillers: list[str]) -> tuple[tuple[str, str], ...] | None:
         """Return (slot, filler) pairs when every slot gets a filler of a fitting type, else ``None``."""

@@ -14,7 +14,7 @@ import itertools
 from .context import Context
 from .frame import Frame
 from .model import Model
-from .reading import Reading, Words
+from .reading import Reading, Words, unsaid
 from .retrieval import FactScore
 from .statements import unrepeated
 
@@ -98,13 +98,7 @@ def generic_reading(model: Model, frame: Frame, words: Words, context: Context) 
     if note:
         detail += f"; {note}"
     score = top.score
-    asked = {s for _, s, _ in words if s is not None}
-    if (
-        frame.is_yesno
-        and len(entity_ids) == 1
-        and asked
-        and not any(asked & model.index.strong[s.fact.id] for s in chosen)
-    ):
+    if frame.is_yesno and len(entity_ids) == 1 and unsaid(model, words, chosen):
         # "has X been targeted by an air strike?": of one subject, a yes or a no needs a fact that says what
         # is asked in its own words, not one that shares only its relation's keywords (where X is based);
         # of two, the fact naming both is the link asked about

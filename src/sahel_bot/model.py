@@ -82,9 +82,9 @@ class Model:
             r.id: frozenset(self.stem(w) for k in r.keywords for w in k.split()) for r in self.relations.values()
         }
         self.linker = EntityLinker(knowledge.entities, self.cls, self.lang, settings.entity_cutoff)
-        self.matcher = IntentMatcher(
-            knowledge.intents, knowledge.entities, self.lang, self.slot_types, knowledge.synonyms
-        )
+        self.matcher = IntentMatcher(knowledge.intents, knowledge.entities, self.lang, self.slot_types)
+        # a template's phrases in the brief's words, worked out when a reading first needs them
+        self._brief_words: dict[str, frozenset[str]] = {}
         # the intents as the stages see them: each with its first template only (see IntentMatcher)
         self.intents = self.matcher.intents
         # the brief's year: nothing after it can be in the brief ("in 2020", "since 2018")
@@ -146,6 +146,28 @@ class Model:
     def gives(self, relation: str, kind: str) -> bool:
         """Whether facts of ``relation`` hold a value of ``kind`` (a place, a reason, a name ...)."""
         return relation in self.giving.get(kind, frozenset())
+
+    def brief_words(self, template: str) -> frozenset[str]:
+        """The brief's words for the phrases of a template the lexicon knows ("who has sided with {entity}"
+        -> "aligning"): the question's words read through the lexicon are the template's words too."""
+        said = self._brief_words.get(template)
+        if said is None:
+            words = template.split()
+            synonyms = self.knowledge.synonyms
+            said = frozenset(
+                canonical
+                for n in range(1, 5)
+                for i in range(len(words) - n + 1)
+                if (canonical := synonyms.get(" ".join(words[i : i + n]))) is not None
+            )
+            if len(self._brief_words) >= 4096:
+                self._brief_words.clear()
+            self._brief_words[template] = said
+        return said
+
+    def is_plural(self, word: str) -> bool:
+        """Whether a noun is in the plural ("groups", "attacks"; not "siege", nor "news", which stems as itself)."""
+        return word.endswith("s") and self.stem(word) != word
 
     def noun_class(self, noun: str) -> str:
         """Return the class a noun describes ("group" -> group, "town" -> place), or "" (a role noun: none)."""

@@ -102,7 +102,7 @@ def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> D
         if not relative and not named:
             continue
         object_clause = bool(found) and min(m.start for m in found) == 0
-        plural = (count or 0) > 1 or (model.stem(head) != head and head.endswith("s"))
+        plural = (count or 0) > 1 or model.is_plural(head)
         # the words qualifying the noun stay in the inner question: "the Christian aid organization ..." is
         # not any organization the clause fits (a name, as in "the Malian group", says where it is from:
         # the brief's fact need not say so again)

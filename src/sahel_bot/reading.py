@@ -8,6 +8,7 @@ Every kind of reading (an intent's, a fact lookup by the question's words, a fol
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .intents import READING_FLOOR, IntentMatch
 from .knowledge.schema import Fact, Intent
@@ -15,7 +16,18 @@ from .model import Model
 from .records import record
 from .retrieval import FactScore
 
-__all__ = ["Reading", "Words", "expansion_of", "fits", "floor", "is_exact", "penalise_unknown", "same_facts", "scored"]
+__all__ = [
+    "Reading",
+    "Words",
+    "expansion_of",
+    "fits",
+    "floor",
+    "is_exact",
+    "penalise_unknown",
+    "same_facts",
+    "scored",
+    "unsaid",
+]
 
 #: (word, its stem when some fact knows it, else None, its weight)
 Words = list[tuple[str, str | None, float]]
@@ -45,6 +57,14 @@ def is_exact(reading: Reading) -> bool:
 
 def same_facts(a: Reading, b: Reading) -> bool:
     return bool(a.facts and b.facts and a.facts[0].fact.id == b.facts[0].fact.id)
+
+
+def unsaid(model: Model, words: Words, facts: Iterable[FactScore]) -> bool:
+    """Whether the question has words the brief knows and none of ``facts`` says one in its own words (not
+    only through its relation's keywords): a yes or a no needs a fact that speaks of what is asked."""
+    asked = {s for _, s, _ in words if s is not None}
+    strong = model.index.strong
+    return bool(asked) and not any(asked & strong[s.fact.id] for s in facts)
 
 
 def scored(facts: list[Fact] | tuple[Fact, ...], score: float) -> tuple[FactScore, ...]:

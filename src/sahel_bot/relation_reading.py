@@ -14,7 +14,7 @@ from .frame import Frame
 from .intents import IntentMatch
 from .knowledge.schema import Fact
 from .model import Model
-from .reading import Reading, Words, expansion_of
+from .reading import Reading, Words, expansion_of, unsaid
 from .retrieval import FactScore
 from .shaped import SHAPED, shaped_reading
 
@@ -126,7 +126,7 @@ def intent_reading(model: Model, frame: Frame, words: Words, match: IntentMatch,
     score = 0.55 * match.score + 0.45 * max(top.score, 0.5 if top.entity >= 1 else top.score)
     if match.ratio >= 0.95 and match.coverage >= 0.99:
         score = max(score, min(1.0, 0.6 + 0.4 * top.score))
-    said = () if frame.is_yesno else match.said
+    said = frozenset() if frame.is_yesno else model.brief_words(match.template)
     if any(s is not None and w not in said for w, s, _ in own_words):
         # the question's own words must be borne out by the facts, not only by the template
         score *= 0.55 + 0.45 * top.lexical
@@ -134,8 +134,7 @@ def intent_reading(model: Model, frame: Frame, words: Words, match: IntentMatch,
         # ... less so those the template says in other words ("sided with" is the lexicon's "aligning"),
         # unless they are what a yes or a no is about ("still alive": his death)
         score *= 0.8 + 0.2 * top.lexical
-    asked = {s for _, s, _ in words if s is not None}
-    if frame.is_yesno and asked and not any(asked & model.index.strong[s.fact.id] for s in keep[:3]):
+    if frame.is_yesno and unsaid(model, words, keep[:3]):
         # "is X still alive?": a yes or a no needs a fact that speaks of what is asked (alive) in its own
         # words, not only one of the intent's relation (where he is based, whose keywords say 'dead')
         score *= 0.6

@@ -185,7 +185,7 @@ def wanted_not_named(model: Model, frame: Frame, reading: Reading) -> bool:
     # (one the brief never names, "AQIM's Tunisian affiliate", is not which one it is; of several asked for,
     # "which American victims ...", the brief's descriptions of them are)
     noun = frame.wanted_words[-1] if frame.wanted_words else ""
-    plural = bool(noun) and model.stem(noun) != noun and noun.endswith("s")
+    plural = model.is_plural(noun)
     if not any(
         t in wanted and e not in asked and (plural or not entities[e].unnamed)
         for s in reading.facts
