@@ -167,18 +167,6 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
                 name = model.entities[context.place].name
                 added.append(Mention(context.place, at, at + 1, name, tokens[at], 100.0, "context"))
         break
-        # "what did it do there?": a thing and a place may both be pointed at; two things, not
-        taken = taken | {model.cls[entity]}
-        mentions = [*mentions]
-        only_place = True
-        if only_place:
-            places = [j for j in range(i + 1, len(tokens)) if lang.pronouns.get(tokens[j]) == "place"]
-            if places and context.place and context.place != entity:
-                j = places[0]
-                added.append(
-                    Mention(context.place, j, j + 1, model.entities[context.place].name, tokens[j], 100.0, "context")
-                )
-        break
     if added:
         names = ", ".join(f"'{m.words}' = {model.entities[m.entity].short}" for m in added)
         notes.append(f"from the conversation: {names}")

@@ -31,12 +31,13 @@ def set_reference(
         end = i + 1
         count: int | None = None
         kind = ""
+        types: tuple[str, ...] = ()
         if token in lang.set_determiners:
             j = i + 1
             if j < len(tokens) and tokens[j] in lang.number_words:
                 count, j = lang.number_words[tokens[j]], j + 1
             if j < len(tokens) and tokens[j] in model.type_nouns and tokens[j].endswith("s"):
-                kind, end = model.noun_class(tokens[j]), j + 1
+                kind, end, types = model.noun_class(tokens[j]), j + 1, model.type_nouns[tokens[j]]
             elif token == "both" and j < len(tokens) and tokens[j] in model.type_nouns:
                 kind, end, count = model.noun_class(tokens[j]), j + 1, 2
             elif count is None:
@@ -70,7 +71,7 @@ def set_reference(
             continue
         if kind in named_classes:
             continue  # "which groups does AQIM fund, and do they ...": the question names its own
-        members = _set_of(model, context, kind, count, recent)
+        members = _set_of(model, context, kind, count, recent, types)
         if len(members) < 2:
             continue
         words = " ".join(tokens[i:end])
@@ -84,17 +85,28 @@ def set_reference(
     return None
 
 
-def _set_of(model: Model, context: Context, kind: str, count: int | None, recent: bool) -> list[str]:
-    """The members a plural reference points at: the last set when recent, else the last ones named."""
+def _set_of(
+    model: Model, context: Context, kind: str, count: int | None, recent: bool, types: tuple[str, ...] = ()
+) -> list[str]:
+    """The members a plural reference points at: the last set when recent, else the last ones named, else
+    (for "the groups", a noun of a type) the ones of that type the conversation talks of."""
     if recent and context.group and (count is None or len(context.group) == count):
         members = [e for e in context.group if not kind or model.cls.get(e) == kind]
         # the one the conversation has been about comes first ("when did the Islamic State acknowledge
         # them?" ... "where have they claimed attacks?": IS-GS, the topic, then the Islamic State): the
         # subject of the most answers, and of those the one talked about longest
         first = {e: n for n, e in reversed(list(enumerate(context.recent)))}
-        return sorted(members, key=lambda e: (-context.recent.count(e), first.get(e, len(context.recent))))
+        if len(members) >= 2:
+            return sorted(members, key=lambda e: (-context.recent.count(e), first.get(e, len(context.recent))))
     named = [e for e in context.named if e in model.entities and (not kind or model.cls[e] == kind)]
-    return named[: count or len(named)] if count is not None and len(named) >= count else []
+    if count is not None and len(named) >= count:
+        return named[:count]
+    if not types:
+        return []
+    # "what have the groups done since then?" after the French intervention against three of them: the
+    # groups (not France's military, an organisation of another type) the answers spoke of
+    talked = [e for e in context.talked_of if e in model.entities and model.entities[e].type in types]
+    return talked[: count or len(talked)] if len(talked) >= (count or 2) else []
 
 
 def owned_by(model: Model, person: str, owned: str) -> str | None:
