@@ -19,3 +19,9 @@ def test_two_edits_mend_a_word_clearly_closest_to_one_of_the_briefs(bot: Bot) ->
     assert speller.correct("hapend") == "happened"
     # too short for two edits to say which word was meant
     assert speller.correct("merj") is None
+
+
+def test_a_tie_goes_to_the_word_a_question_is_made_of(bot: Bot) -> None:
+    speller = bot._engine.model.speller
+    # "realy" is one edit from the brief's "real" and from the adverb "really": questions say "really"
+    assert speller.correct("realy") == "really"

@@ -100,7 +100,9 @@ class Model:
         common = common_english_words()
         stems = {self.stem(w) for w in lexicon}
         kin = (w for w in common if w not in lexicon and self.stem(w) in stems)
-        self.speller = SpellChecker(lexicon, common, template_words, self.lang.short_forms, kin)
+        # (the adverbs too: "realy" is "really", a question's word, not the brief's "real")
+        preferred = template_words | self.lang.adverbs
+        self.speller = SpellChecker(lexicon, common, preferred, self.lang.short_forms, kin)
         self.linker.common = self.speller.common
         self.names = {
             e.id: tuple(n for n in dict.fromkeys(normalize(x) for x in e.names) if n) for e in self.entities.values()
@@ -124,6 +126,11 @@ class Model:
         # the entities that publish the brief ("the CRS report" names the document, not the publisher)
         publisher = {normalize(self.about.publisher), *normalize(self.about.series).split()} - {""}
         self.publishers = frozenset(e for e, ns in self.names.items() if publisher & set(ns))
+        #: the words of the publisher and series ("crs", "in focus"): "this CRS brief" is "this brief"
+        self.publisher_words = frozenset(w for p in publisher for w in p.split())
+        #: what the brief's title names ("the brief on AQIM" is the document, not a question about AQIM)
+        self.title_entities = frozenset(m.entity for m in self.linker.link(normalize(self.about.title).split()))
+        self.title_words = frozenset(normalize(self.about.title).split())
         # how plainly each fact speaks of its relation: "a key source of funding" is about financing in the
         # relation's own words, "observers debate ... drug smuggling" only around it; used to order equals
         self.topical: dict[str, int] = {}

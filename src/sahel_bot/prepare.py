@@ -75,6 +75,16 @@ def prepare(model: Model, raw: object) -> Turn:
         # "were does AQIM operate": two verbs in a row; the first was meant as the question word
         corrections.append((tokens[0], model.lang.question_word_slips[tokens[0]]))
         tokens[0] = model.lang.question_word_slips[tokens[0]]
+    for tag in model.lang.question_tags:
+        if (
+            len(tokens) > len(tag) + 2
+            and tuple(tokens[-len(tag) :]) == tag
+            and not in_name & set(range(len(tokens) - len(tag), len(tokens)))
+        ):
+            # "did France weaken AQIM or not?": the tag asks nothing the question does not
+            del tokens[-len(tag) :]
+            names = [m for m in names if m.end <= len(tokens)]
+            break
     if corrections:
         # "macina liberaton front": with the typo mended, the whole name links (not "macina" alone)
         relinked = names_in(model, text, tokens)

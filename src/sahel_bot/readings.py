@@ -77,6 +77,32 @@ def rank(model: Model, readings: list[Reading], frame: Frame, words: Words, cont
     return unique
 
 
+def _document_names(
+    model: Model, tokens: tuple[str, ...], mentions: tuple[Mention, ...], cut: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The words that only name the document around a word for it: "who wrote this CRS brief on AQIM?" is
+    "who wrote this brief?" (the publisher before it, what its title names after "on" or "about")."""
+    lang = model.lang
+    spans = []
+    for i, token in enumerate(tokens):
+        if token not in lang.document_nouns or not i:
+            continue
+        start = i
+        while start > 0 and tokens[start - 1] in model.publisher_words:
+            start -= 1
+        if start < i:
+            spans.append((start, i))
+        if i + 1 < len(tokens) and tokens[i + 1] in lang.document_subjects:
+            named = next((m for m in mentions if m.start == i + 2), None)
+            if named is not None and named.entity in model.title_entities:
+                # ("the brief on AQIM and related groups": the rest of its title too)
+                end = named.end
+                while end < len(tokens) and tokens[end] in model.title_words:
+                    end += 1
+                spans.append((i + 1, end))
+    return [(a, b) for a, b in spans if not any(x < b and a < y for x, y in cut)]
+
+
 def _as_listed(model: Model, frame: Frame) -> tuple[tuple[str, ...], tuple[Mention, ...]]:
     """The words the templates read: the question less what is no part of its shape (a clause that only
     dates it, a name set in contrast, words pointing at the document), and "how many groups merged into X?"
@@ -89,6 +115,7 @@ def _as_listed(model: Model, frame: Frame) -> tuple[tuple[str, ...], tuple[Menti
         inside = any(m.start < end and start < m.end for m in mentions) or any(a < end and start < b for a, b in cut)
         if start >= 1 and not inside:
             cut.append((start, end))
+    cut.extend(_document_names(model, tokens, mentions, cut))
     if cut and not frame.tally:
         # "who led X when it joined Y?": the clause says when; the question is "who led X?" ("... rather than
         # Al Qaeda": what is contrasted is no part of the question either)

@@ -189,6 +189,8 @@ class Language:
     limiting_words: frozenset[str]
     document_words: frozenset[str]
     document_nouns: frozenset[str]
+    document_subjects: frozenset[str]
+    question_tags: tuple[tuple[str, ...], ...]
     about_the_document: LazyPattern
     after_the_document: LazyPattern
     document_parts: Mapping[str, frozenset[str]]
@@ -242,6 +244,8 @@ _CONVERTERS: dict[str, Any] = {
     "aside_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
     "contrast_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
     "document_fillers": lambda v: tuple(tuple(str(p).split()) for p in v),
+    # (the longest first: "yes or no" before "or no")
+    "question_tags": lambda v: tuple(sorted((tuple(str(p).split()) for p in v), key=lambda t: -len(t))),
     "related_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
     "measure": lambda v: LazyPattern(v, re.IGNORECASE),
     "because": lambda v: LazyPattern(v, re.IGNORECASE),
