@@ -56,3 +56,26 @@ def test_two_hops_are_both_answered_and_cited(bot: Bot) -> None:
     sections = {c.section for c in reply.citations}
     assert "Leadership" in sections
     assert len(sections) >= 2
+
+
+def test_a_role_noun_heads_a_description_and_a_stranded_preposition_ends_its_clause(bot: Bot) -> None:
+    found = described(bot, "where is the leader to whom ag ghaly pledged allegiance based")
+    assert found is not None
+    assert found.inner == "which leader ag ghaly pledged allegiance to"
+    assert "person" in found.kinds
+
+
+def test_a_name_before_the_noun_is_what_the_described_thing_is_part_of(bot: Bot) -> None:
+    found = described(bot, "who commands the aqim branch that took part in the 2017 merger")
+    assert found is not None
+    assert found.owner == ("aqim",)
+    assert found.inner == "which branch of aqim took part in the 2017 merger"
+
+
+def test_a_persons_group_in_the_clause_is_the_group_he_leads(bot: Bot) -> None:
+    model = bot._engine.model
+    text = "who leads the coalition that amadou koufa's group joined in 2017"
+    found = find_description(model, prepare(model, text).tokens, text)
+    assert found is not None
+    assert found.named == ("mlf",)
+    assert "koufa's group" in found.inner

@@ -77,6 +77,8 @@ class IntentMatcher:
         self.fillers = language.fillers
         self.question_words = language.question_words
         self.adverbs = language.adverbs
+        # "believed to be based": what a hedging verb takes after it goes with it
+        self.hedge_infinitives = language.hedge_infinitives
         self.stopwords = language.stopwords
         # question words that count towards a template's coverage although they are stopwords
         self.covering = language.covering_question_words
@@ -139,6 +141,8 @@ class IntentMatcher:
                 or joined_on
             ):
                 i += 1
+                if tokens[i - 1] in self.adverbs:
+                    i += next((len(p) for p in self.hedge_infinitives if tokens[i : i + len(p)] == p), 0)
                 continue
             if _YEAR.fullmatch(tokens[i]):
                 words.append(SLOT_MARK)

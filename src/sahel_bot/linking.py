@@ -18,8 +18,9 @@ from .entities import Mention
 from .model import Model
 from .normalize import normalize
 from .records import record
+from .set_references import owned_by
 
-__all__ = ["Mentions", "link", "names_in"]
+__all__ = ["Mentions", "link", "names_in", "owned_names"]
 
 
 @record
@@ -112,6 +113,9 @@ def link(
     found, role_note = _resolve_roles(model, tokens, resolved.mentions)
     if role_note:
         notes.append(role_note)
+    found, owned_note = owned_names(model, text, tokens, found)
+    if owned_note:
+        notes.append(owned_note)
     found = _dated_events(model, tokens, found)
     found, beyond, aside, contrasted = _set_aside(model, tokens, found)
     return Mentions(
@@ -126,6 +130,31 @@ def link(
         bare=bare,
         notes=tuple(notes),
     )
+
+
+def owned_names(model: Model, text: str, tokens: tuple[str, ...], mentions: list[Mention]) -> tuple[list[Mention], str]:
+    """Read "Koufa's group" as the group he leads (the entity of the noun's kind a fact has him act on),
+    when the question says so with a possessive: "who leads the alliance Koufa's group joined?"."""
+    typed = text.lower().replace("\u2019", "'")
+    if model.lang.naming_verbs & set(tokens):
+        return mentions, ""  # "what does Sahrawi's faction call itself?": its name is what is asked
+    out, notes = [], []
+    for m in mentions:
+        noun = tokens[m.end] if m.end < len(tokens) else ""
+        kind = model.noun_class(noun) if noun in model.type_nouns else ""
+        last = m.words.split()[-1] if m.words else ""
+        if model.cls[m.entity] != "person" or kind != "group" or f"{last}'s" not in typed:
+            out.append(m)
+            continue
+        # (only a group a fact has him lead: "Sahrawi's faction" is none he is said to lead, it is named for him)
+        entity = owned_by(model, m.entity, kind, led=True)
+        if entity is None:
+            out.append(m)
+            continue
+        words = " ".join(tokens[m.start : m.end + 1])
+        out.append(Mention(entity, m.start, m.end + 1, model.entities[entity].name, words, 100.0, "role"))
+        notes.append(f"read '{words}' = {model.entities[entity].short}")
+    return out, "; ".join(notes)
 
 
 def _appositions(model: Model, tokens: tuple[str, ...], mentions: list[Mention]) -> list[Mention]:

@@ -15,7 +15,7 @@ import re
 
 from .frame import YEAR
 from .knowledge.schema import Fact
-from .linking import names_in
+from .linking import names_in, owned_names
 from .model import Model
 from .normalize import normalize
 from .records import record
@@ -75,11 +75,20 @@ def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> D
             j += 1  # "the two groups that ..."
         first = j
         # "the two Malian-led groups": a few words may qualify the noun
-        j = next((n for n in range(j, min(j + 3, len(tokens))) if tokens[n] in model.type_nouns), j)
+        # ("the AQIM leader to whom ...": a role noun names a person by what the clause says of them)
+        nouns = model.type_nouns.keys() | model.role_nouns.keys()
+        j = next((n for n in range(j, min(j + 3, len(tokens))) if tokens[n] in nouns), j)
         head = tokens[j] if j < len(tokens) else ""
-        if model.noun_class(head) not in _DESCRIBED or head not in model.type_nouns or head in possessed:
+        role = head in model.role_nouns
+        if head in possessed or (
+            not role and (model.noun_class(head) not in _DESCRIBED or head not in model.type_nouns)
+        ):
             continue  # a noun of the kind ("group", "man"), not a word describing one ("the Islamists")
         k = j + 1
+        stranded: tuple[str, ...] = ()
+        if k + 1 < len(tokens) and tokens[k] in lang.prepositions and tokens[k + 1] in lang.relative_pronouns:
+            # "the leader to whom X pledged allegiance": the preposition goes to the end of the clause
+            stranded, k = (tokens[k],), k + 1
         owner: tuple[str, ...] = ()
         if k < len(tokens) and tokens[k] in lang.prepositions:
             # "the branch of AQIM that joined JNIM": a name the noun belongs to, then the clause
@@ -94,10 +103,16 @@ def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> D
         if all(t in lang.question_words or t in lang.yes_no_starts for t in tokens[:i]) and len(clause) > 2:
             # "when was the group that Koufa leads founded?": the question's own verb comes last
             clause, end = clause[:-1], end - 1
+        clause = (*clause, *stranded)
         if len(clause) < _SHORTEST_CLAUSE or (clause[0] in lang.prepositions and not relative):
             # "the group in Mali", "the leader of the group": a phrase, not a clause describing it
             continue
-        found = names_in(model, " ".join(clause), clause)
+        # ("the alliance that Koufa's group joined": the possessive stays, it says whose group)
+        said = [
+            f"{t}'s" if t in possessed and n + 1 < len(clause) and clause[n + 1] in model.type_nouns else t
+            for n, t in enumerate(clause)
+        ]
+        found, _ = owned_names(model, " ".join(said), clause, names_in(model, " ".join(clause), clause))
         named = tuple(dict.fromkeys(m.entity for m in found))
         if not relative and not named:
             continue
@@ -107,9 +122,14 @@ def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> D
         # not any organization the clause fits (a name, as in "the Malian group", says where it is from:
         # the brief's fact need not say so again)
         qualifiers = [t for t in tokens[first:j] if not names_in(model, t, (t,))]
-        inner = " ".join((lang.description_question, *qualifiers, head, *owner, *clause))
+        if not owner:
+            # "the AQIM branch that ...": a name before a noun of a part is what it is a part of
+            before = names_in(model, " ".join(tokens[first:j]), tokens[first:j])
+            owner = ("of", *(w for m in before if model.cls[m.entity] == "group" for w in m.words.split()))
+            owner = owner if len(owner) > 1 else ()
+        inner = " ".join((lang.description_question, *qualifiers, head, *owner, *said))
         owners = tuple(m.entity for m in names_in(model, " ".join(owner[1:]), owner[1:])) if owner else ()
-        kinds = model.type_words[head]
+        kinds = model.class_types["person"] if role else model.type_words[head]
         return Description(i, end, inner, kinds, plural, named, object_clause, " ".join(clause), owners)
     return None
 
@@ -125,7 +145,16 @@ def named_by(model: Model, facts: list[Fact], description: Description) -> list[
         return found
     found = [e for e in found if e not in owner]
     parts = [e for e in found if owner & set(model.entities[e].part_of)]
-    return parts or found
+    if not parts:
+        # the part of it any of the facts names ("AQIM's Sahel branch" in the second statement of the merger)
+        kinds = set(description.kinds)
+        parts = [
+            e
+            for f in facts
+            for e, t in model.index.kinds[f.id]
+            if t in kinds and owner & set(model.entities[e].part_of) and e not in description.named
+        ]
+    return list(dict.fromkeys(parts)) or found
 
 
 def _named_by(model: Model, facts: list[Fact], description: Description) -> list[str]:

@@ -109,11 +109,16 @@ def _set_of(
     return talked[: count or len(talked)] if len(talked) >= (count or 2) else []
 
 
-def owned_by(model: Model, person: str, owned: str) -> str | None:
-    """The entity of class ``owned`` a fact has ``person`` act on, the group he leads first."""
+def owned_by(model: Model, person: str, owned: str, led: bool = False) -> str | None:
+    """The entity of class ``owned`` a fact has ``person`` act on, the group he leads first (only that one
+    when ``led``)."""
     agents = model.giving.get("agent", frozenset())
     facts = sorted(
-        (f for f in model.index.by_entity.get(person, ()) if f.subject == person and f.object in model.entities),
+        (
+            f
+            for f in model.index.by_entity.get(person, ())
+            if f.subject == person and f.object in model.entities and (not led or f.relation in agents)
+        ),
         key=lambda f: (f.relation not in agents, -f.weight, f.id),
     )
     return next((f.object for f in facts if model.cls.get(f.object or "") == owned), None)

@@ -191,6 +191,8 @@ class Language:
     document_nouns: frozenset[str]
     document_subjects: frozenset[str]
     question_tags: tuple[tuple[str, ...], ...]
+    hedge_infinitives: tuple[tuple[str, ...], ...]
+    naming_verbs: frozenset[str]
     about_the_document: LazyPattern
     after_the_document: LazyPattern
     document_parts: Mapping[str, frozenset[str]]
@@ -244,6 +246,7 @@ _CONVERTERS: dict[str, Any] = {
     "aside_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
     "contrast_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
     "document_fillers": lambda v: tuple(tuple(str(p).split()) for p in v),
+    "hedge_infinitives": lambda v: tuple(sorted((tuple(str(p).split()) for p in v), key=lambda t: -len(t))),
     # (the longest first: "yes or no" before "or no")
     "question_tags": lambda v: tuple(sorted((tuple(str(p).split()) for p in v), key=lambda t: -len(t))),
     "related_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
