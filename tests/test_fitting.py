@@ -20,3 +20,14 @@ def test_a_who_leads_question_wants_someone_in_the_role(bot: Bot) -> None:
     frame = frame_of(bot, "who leads aqim")
     assert index.type_fit(frame, facts["droukdel_leads_aqim_central"]) == 1.0
     assert index.type_fit(frame, facts["aqim_attacks_concentrated_algeria"]) < 1.0
+
+
+def test_the_name_of_a_described_thing_is_one_the_fact_names_that_is_such_a_thing(bot: Bot) -> None:
+    index = bot._engine.model.index
+    facts = bot._engine.model.facts
+    # "offshoot" describes IS-GS (its description says so): the fact naming it gives the name asked for
+    frame = frame_of(bot, "what is the name of the mujao offshoot that sought affiliation with the islamic state")
+    assert index.type_fit(frame, facts["is_gs_sought_islamic_state_affiliation"]) == 1.0
+    # AQIM is a group the fact names, but no affiliate; the affiliate it names has no name in the brief
+    frame = frame_of(bot, "what is the name of the affiliate in tunisia")
+    assert index.type_fit(frame, facts["aqim_claimed_attack_in_tunisia"]) < 0.5

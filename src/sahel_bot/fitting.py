@@ -25,6 +25,7 @@ class TypeFit:
     entities: Mapping[str, Entity]
     relation_stems: Mapping[str, frozenset[str]]
     stem: Callable[[str], str]
+    kind_nouns: frozenset[str]
     answering_hedges: frozenset[str]
     agent_relations: frozenset[str]
     place_relations: frozenset[str]
@@ -38,6 +39,7 @@ class TypeFit:
     measured: frozenset[str]
     explained: frozenset[str]
     _named_by: dict[tuple[str, ...], frozenset[str]]
+    described_by: Mapping[str, frozenset[str]]
 
     def _asks_relation(self, question: Frame, fact: Fact) -> bool:
         """Whether the question's words name the fact's relation (or the question has no words of its own)."""
@@ -82,12 +84,24 @@ class TypeFit:
             # a person from Algeria)
             wanted = question.wanted
             origin = question.origin
+            # ("what is the name of the affiliate in Tunisia?": one the brief gives no name for is no answer)
+            naming = kind == "name"
+            noun = question.wanted_words[-1] if naming and question.wanted_words else ""
+            # ... nor one that is no such thing ("the name of the MUJAO offshoot ...": an offshoot, by its
+            # description, not any group the fact names)
+            described = self.stem(noun) if noun and noun not in self.kind_nouns else ""
             return (
                 1.0
                 if any(
-                    t in wanted and e not in asked and (origin is None or origin in self.origins.get(e, ()))
+                    t in wanted
+                    and e not in asked
+                    and (origin is None or origin in self.origins.get(e, ()))
+                    and not (naming and self.entities[e].unnamed)
+                    and (not described or described in self.described_by[e])
                     for e, t in self.kinds[fact.id]
                 )
+                else 0.3
+                if described
                 else 0.6
             )
         if kind == "when":

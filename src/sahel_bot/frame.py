@@ -200,9 +200,12 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
         if named is not None:
             # "the name of the group based in Burkina Faso" asks which group: a name the brief gives
             start, end = named
-            wanted.extend(model.type_nouns[tokens[end - 1]])
+            noun = tokens[end - 1]
+            wanted.extend(model.type_words[noun])
             wanted_words = tokens[start:end]
-            content = tuple(w for w in content if w not in lang.name_nouns and w != tokens[end - 1])
+            # (a noun of the kind only asks for one; a descriptor, "offshoot", says what the facts must say)
+            spent = noun if noun in model.type_nouns else ""
+            content = tuple(w for w in content if w not in lang.name_nouns and w != spent)
     described = phrases.identity_noun(model, tokens, in_mention)
     if described is not None:
         # "who was the U.S. ambassador killed in ...?": someone of that kind, whom the answer must name

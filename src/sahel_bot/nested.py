@@ -174,7 +174,8 @@ def _named_by(model: Model, facts: list[Fact], description: Description) -> list
     def in_year(fact: Fact) -> bool:
         return not years or any((fact.year_from or 0) <= y <= (fact.year_to or fact.year_from or 0) for y in years)
 
-    facts = sorted(facts, key=lambda f: (not in_year(f), not names_relation(f)))
+    # (a fact of no year or another is no answer when others are of the year the clause names)
+    facts = sorted([f for f in facts if in_year(f)] or facts, key=lambda f: not names_relation(f))
     # what the named ones are part of is not what they acted with ("AQIM's Sahel branch ... merged with")
     wholes = {w for n in description.named for w in model.entities[n].part_of}
     # the clause's own order first (the named one acting on the described, or the other way round), then

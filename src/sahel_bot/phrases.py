@@ -67,7 +67,8 @@ def named_kind(model: Model, tokens: tuple[str, ...], in_mention: list[bool]) ->
         start = i + 2 + (tokens[i + 2] in lang.articles)
         for j in range(start, min(start + 6, len(tokens))):
             # (a noun the conversation resolved, "the name of the new group", is still the noun asked about)
-            if tokens[j] in model.type_nouns:
+            # ("the name of the MUJAO offshoot that ...": a word describing one of a kind names that kind too)
+            if tokens[j] in model.type_words:
                 return (start, j + 1) if model.noun_class(tokens[j]) in _NAMED_KINDS else None
     return None
 

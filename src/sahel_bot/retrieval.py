@@ -85,11 +85,18 @@ class FactIndex(TypeFit):
         self.entities = entities
         self.stopwords = model.lang.stopwords
         self.stem = model.stem
+        #: the nouns that name a kind itself ("group"); a descriptor ("offshoot") says more of one
+        self.kind_nouns = frozenset(model.type_nouns)
         self.cls = model.cls
         self.agent = model.agent
         self.answering_hedges = model.lang.answering_hedges
         self.relation_stems = model.relation_stems
         self._named_by: dict[tuple[str, ...], frozenset[str]] = {}
+        #: entity -> the stems of its name and description: what kind of one it is ("offshoot" for IS-GS)
+        self.described_by = {
+            e.id: frozenset(self.stem(w) for w in normalize(f"{e.name} {e.description}").split())
+            for e in entities.values()
+        }
         # relations whose facts name someone in a role (who leads): what a "who <role verb>" asks for
         self.agent_relations = model.giving.get("agent", frozenset())
         # relations whose facts say where something is, why, or what a name is or means
