@@ -87,6 +87,27 @@ def generic_reading(model: Model, frame: Frame, words: Words, context: Context) 
         close = [s for s in found if s.score >= top.score * 0.85]
         acts = [s for s in close if any(roles[s.fact.id].get(e) == "subject" for e in entity_ids)]
         found = acts + [s for s in found if s not in acts]
+    if frame.is_yesno and unsaid(model, words, found[:1]):
+        # "did France weaken AQIM in Mali?": a fact that says what is asked (weakened AQIM) is the evidence,
+        # before one that names all the question's names but says it only in the sentence around it; of
+        # those, the one that names the most of what the question names (not only where)
+        roles = model.index.roles
+        things = [e for e in entity_ids if model.cls.get(e) != "place"]
+        saying = [
+            s
+            for s in found
+            if s.score >= top.score * 0.65 and s.entity >= top.entity - 0.25 and not unsaid(model, words, (s,))
+        ]
+        asked = {w for _, w, _ in words if w is not None}
+
+        def in_so_many_words(s: FactScore) -> bool:
+            # its statement says it, not only its keywords
+            return bool(asked & {model.stem(w) for w in model.statement_words[s.fact.statement]})
+
+        saying.sort(key=lambda s: (-sum(e in roles[s.fact.id] for e in things), not in_so_many_words(s), -s.score))
+        if saying:
+            top = saying[0]
+            found = saying + [s for s in found if s not in saying]
     limit = 6 if frame.answer_type == "which" else 3
     # a yes-or-no answer shows its evidence: a second close fact often holds the when and where
     band = 0.75 if frame.answer_type == "which" else 0.8 if frame.is_yesno else 0.85
