@@ -253,6 +253,9 @@ def _counted_in(model: Model, fact: Fact, frame: Frame) -> list[str]:
     wanted = set(frame.wanted)
     wholes = {w for e in frame.entity_ids if e in model.entities for w in model.entities[e].part_of}
     said = model.index.said[fact.id]
+    # what a merger made is not one of the groups that came together in it
+    result = model.relations[fact.relation].result
+    made = fact.object if result == "object" else fact.subject if result == "subject" else None
     named = [
         e
         for e in dict.fromkeys(model.index.roles[fact.id])
@@ -260,6 +263,7 @@ def _counted_in(model: Model, fact: Fact, frame: Frame) -> list[str]:
         and model.entities[e].type in wanted
         and e not in frame.asked
         and e not in wholes
+        and e != made
         # what the statement itself names, not what the fact is also about
         and any(f" {n} " in said for n in model.names.get(e, ()))
     ]
@@ -275,7 +279,19 @@ def _tallied(model: Model, facts: list[Fact], frame: Frame) -> list[str]:
     first = _counted_in(model, facts[0], frame)
     if len(first) < 2:
         return []
-    more = any(set(_counted_in(model, f, frame)) - set(first) for f in facts[1:] if f.relation == facts[0].relation)
+    # (what the first says of its names in the question's words, "concentrated", others may not say of
+    # theirs: "how many countries are its attacks concentrated in?" counts the first's alone)
+    asked = {model.stem(w) for w in frame.content}
+
+    def says(fact: Fact) -> frozenset[str]:
+        return frozenset(asked & {model.stem(w) for w in model.statement_words[fact.statement]})
+
+    own = says(facts[0])
+    more = any(
+        set(_counted_in(model, f, frame)) - set(first)
+        for f in facts[1:]
+        if f.relation == facts[0].relation and own <= says(f)
+    )
     return [] if more else first
 
 
