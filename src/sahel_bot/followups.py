@@ -14,7 +14,7 @@ from .knowledge.schema import Fact
 from .model import Model
 from .reading import Reading, scored
 
-__all__ = ["elliptical_reading", "else_reading", "more_reading", "pointing_reading", "wh_reading"]
+__all__ = ["elliptical_reading", "else_reading", "more_reading", "next_reading", "pointing_reading", "wh_reading"]
 
 
 def pointing_reading(model: Model, frame: Frame, explicit: bool, context: Context) -> Reading | None:
@@ -243,3 +243,60 @@ def more_reading(model: Model, frame: Frame, context: Context) -> Reading | None
         return Reading("more", 0.95, (), "more", detail, missing=lang.else_missing["other"])
     subject = (context.subject,) if context.subject else ()
     return Reading("more", 0.95, scored(left, 0.95), "more", detail, subject)
+
+
+def next_reading(model: Model, frame: Frame, context: Context) -> Reading | None:
+    """ "then what?", "what happened next?": what the brief tells of the last subject after what was said.
+
+    After a dated answer, the next thing is what the brief dates soonest after it of the subject (an event
+    it took part in too); after an undated one, what the brief tells next of it, since the brief tells a
+    group's story in order.  When there is none, that is the answer ("The brief doesn't say anything more").
+    """
+    lang = model.lang
+    asked = " ".join(t for t in frame.tokens if t not in lang.fillers)
+    if asked not in lang.next_requests or not context.facts or not context.subject:
+        return None
+    detail = "what the brief tells next of " + (context.subject_name or context.subject)
+    said = [model.facts[f] for f in context.facts if f in model.facts]
+    if not said:
+        return None
+
+    def told_at(fact: Fact) -> tuple[int, int]:
+        # where the brief tells it: its sentence, and where in the sentence its quote begins
+        sentence = fact.cites[0]
+        text = model.sentences[sentence].text if sentence in model.sentences else ""
+        return model.sentence_at.get(sentence, -1), max(text.find(fact.quote), 0)
+
+    # after what the answer was (its first fact), of no year before it
+    told = told_at(said[0])
+    year = said[0].year_from
+    subject = context.subject
+    roles = model.index.roles
+    near = [f for f in model.index.by_entity.get(subject, ()) if f.id not in context.facts and subject in roles[f.id]]
+    about = [f for f in near if roles[f.id].get(subject) in ("subject", "object")]
+    # of a dated answer, what is dated after it, the soonest first (an event it took part in too: "a U.S.
+    # citizen was kidnapped, reportedly by MUJAO"); of an undated one, what the brief tells after it
+    later = sorted(
+        (
+            f
+            for f in near
+            if year is not None
+            and f.year_from is not None
+            and (f.year_from, model.month(f.date)) > (year, model.month(said[0].date))
+        ),
+        key=lambda f: (f.year_from or 0, model.month(f.date), told_at(f), f.id),
+    )
+    if not later and year is None:
+        later = sorted(
+            (f for f in about if told_at(f) > told),
+            key=lambda f: (told_at(f), -f.weight, f.id),
+        )
+    if not later:
+        return Reading("follow_up", 0.9, (), "all", detail, missing=lang.else_missing["other"])
+    first = later[0]
+    chosen = [
+        f
+        for f in later
+        if told_at(f) == told_at(first) or ((f.year_from, f.date) == (first.year_from, first.date) and f.date)
+    ][:2]
+    return Reading("follow_up", 0.9, scored(chosen, 0.9), "all", detail, (subject,))

@@ -92,6 +92,8 @@ class Model:
         self.brief_year = int(date[:4]) if date[:4].isdigit() else 9999
         self.index = FactIndex(knowledge.facts, knowledge.entities, knowledge.relations, self)
         self.sentences = {s.id: s for s in knowledge.brief.sentences}
+        #: sentence id -> its place in the brief: what the brief tells next ("then what?")
+        self.sentence_at = {s.id: i for i, s in enumerate(knowledge.brief.sentences)}
         self.facts = {f.id: f for f in knowledge.facts}
         template_words = {
             w for i in knowledge.intents.values() for t in i.templates for w in t.normalized.split() if "{" not in w

@@ -75,6 +75,18 @@ def prepare(model: Model, raw: object) -> Turn:
         # "were does AQIM operate": two verbs in a row; the first was meant as the question word
         corrections.append((tokens[0], model.lang.question_word_slips[tokens[0]]))
         tokens[0] = model.lang.question_word_slips[tokens[0]]
+    sharpened = [
+        i
+        for i in range(len(tokens) - 1)
+        if tokens[i] in model.lang.time_sharpeners
+        and tokens[i + 1] in model.lang.time_prepositions
+        and i not in in_name
+    ]
+    for i in reversed(sharpened):
+        # "right after it was formed": the time is "after", not anything right
+        del tokens[i]
+        names = [m._replace(start=m.start - 1, end=m.end - 1) if m.start > i else m for m in names]
+        in_name = {j - 1 if j > i else j for j in in_name}
     for tag in model.lang.question_tags:
         if (
             len(tokens) > len(tag) + 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .context import Context
 from .entities import Mention
-from .followups import elliptical_reading, else_reading, more_reading, pointing_reading, wh_reading
+from .followups import elliptical_reading, else_reading, more_reading, next_reading, pointing_reading, wh_reading
 from .frame import Frame
 from .intents import READING_FLOOR, IntentMatch
 from .linking import Mentions
@@ -168,7 +168,7 @@ class Readings:
 def read(model: Model, frame: Frame, mentions: Mentions, context: Context) -> Readings:
     """Return every reading of the question, best first."""
     words = model.index.resolve_words(frame.content)
-    more = more_reading(model, frame, context)
+    more = more_reading(model, frame, context) or next_reading(model, frame, context)
     if more is not None:
         # "tell me more": nothing to understand, the rest of the last answer
         return Readings((more,), (), words)

@@ -129,6 +129,7 @@ class Language:
     someone_else: frozenset[str]
     parallel_words: frozenset[str]
     more_requests: tuple[str, ...]
+    next_requests: tuple[str, ...]
     overview_words: int
     answer_words: int
     more_chunk_words: int
@@ -193,6 +194,8 @@ class Language:
     question_tags: tuple[tuple[str, ...], ...]
     hedge_infinitives: tuple[tuple[str, ...], ...]
     naming_verbs: frozenset[str]
+    time_sharpeners: frozenset[str]
+    time_prepositions: frozenset[str]
     about_the_document: LazyPattern
     after_the_document: LazyPattern
     document_parts: Mapping[str, frozenset[str]]
@@ -267,6 +270,7 @@ _CONVERTERS: dict[str, Any] = {
     "since_then": _phrases,
     "timeline_words": _phrases,
     "more_requests": _phrases,
+    "next_requests": _phrases,
     "finer_date_cues": _phrases,
     "day_cues": _phrases,
     "total_commands": _phrases,
