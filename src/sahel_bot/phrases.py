@@ -106,9 +106,16 @@ def demonym_asked(model: Model, tokens: tuple[str, ...], mentions: tuple[Mention
         after = tokens[m.end] if m.end < len(tokens) else ""
         # (a verb follows, not a noun: "which Algerian is / leads ...", not "which Malian president": an
         # auxiliary, or a verb of a relation that names people in a role)
-        verb = after in lang.stopwords or any(
-            after in model.relations[r].keywords for r in model.giving.get("agent", frozenset())
+        verb = (after in lang.stopwords or any(after in r.keywords for r in model.relations.values())) and (
+            after not in model.type_words
         )
+        # ("which Malian militant leader ...": a role noun after it, perhaps with a word describing the
+        # person between, names people too)
+        following = tokens[m.end : m.end + 2]
+        # (not "which Nigerian group's leaders": a noun of a kind first says what is Nigerian)
+        ahead = next((t for t in following if t in model.role_nouns or t in model.type_nouns), "")
+        leader = ahead in model.role_nouns
+        verb = verb or leader
         name = normalize(model.entities[m.entity].name)
         if model.scale.get(m.entity) == "country" and verb and normalize(m.alias) != name:
             return m.start
