@@ -20,3 +20,17 @@ def test_a_name_at_the_end_is_never_taken_for_a_tag(bot: Bot) -> None:
     model = bot._engine.model
     turn = prepare(model, "who leads aqim")
     assert [m.entity for m in turn.names] == ["aqim"]
+
+
+def test_a_preamble_naming_the_topic_takes_the_place_of_the_pronoun(bot: Bot) -> None:
+    model = bot._engine.model
+    turn = prepare(model, "going back to ag ghaly, which region is he from?")
+    assert turn.tokens == ("which", "region", "is", "ag", "ghaly", "from")
+    assert [m.entity for m in turn.names] == ["iyad_ag_ghaly"]
+    # no pronoun: the name ends the question
+    assert prepare(model, "as for the mlf, who leads").tokens[:2] == ("who", "leads")
+
+
+def test_a_word_sharpening_a_time_is_dropped(bot: Bot) -> None:
+    model = bot._engine.model
+    assert prepare(model, "what did aqim do right after it was formed").tokens[3:5] == ("do", "after")

@@ -49,6 +49,13 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         names = f"'{ordinal.words}' = {model.entities[ordinal.entity].short}"
         mentions = sorted([*mentions, ordinal], key=lambda m: m.start)
         return Resolution(mentions, f"from the conversation: {names}")
+    origin = _origin_reference(model, tokens, mentions, context)
+    if origin is not None:
+        # "going back to the Malian leader, ...": the person talked of who is from there
+        place, person = origin
+        mentions = sorted([m for m in mentions if m is not place] + [person], key=lambda m: m.start)
+        note = f"from the conversation: '{person.words}' = {model.entities[person.entity].short}"
+        return Resolution(mentions, note)
     # "how many made it out?": the pronoun of an idiom points at nothing
     idiom = _in_idioms(model, tokens)
     found = set_reference(model, tokens, mentions, context, idiom)
@@ -216,6 +223,30 @@ def _ordinal_reference(
         end = i + 1 if alone or not following else i + 2
         words = " ".join(tokens[i - 1 : end])
         return Mention(entity, i - 1, end, model.entities[entity].name, words, 100.0, "context")
+    return None
+
+
+def _origin_reference(
+    model: Model, tokens: tuple[str, ...], mentions: list[Mention], context: Context
+) -> tuple[Mention, Mention] | None:
+    """ "the Malian leader", "the Algerian": a person the conversation talked of who is from the country
+    named as an adjective; the country's mention and the person's, or ``None``."""
+    lang = model.lang
+    for m in mentions:
+        if m.start == 0 or tokens[m.start - 1] not in lang.definite_articles or model.scale.get(m.entity) != "country":
+            continue
+        noun = tokens[m.end] if m.end < len(tokens) else ""
+        if noun not in model.role_nouns and model.noun_class(noun) != "person":
+            continue
+        people = [
+            e
+            for e in context.talked_of
+            if model.cls.get(e) == "person" and m.entity in model.index.origins.get(e, frozenset())
+        ]
+        if people:
+            words = " ".join(tokens[m.start - 1 : m.end + 1])
+            person = Mention(people[0], m.start - 1, m.end + 1, model.entities[people[0]].name, words, 100.0, "context")
+            return m, person
     return None
 
 

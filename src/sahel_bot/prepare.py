@@ -102,6 +102,7 @@ def prepare(model: Model, raw: object) -> Turn:
         relinked = names_in(model, text, tokens)
         if sum(m.end - m.start for m in relinked) > sum(m.end - m.start for m in names):
             names = relinked
+    tokens, names = _topic_first(model, text, tokens, names)
     small_talk = _small_talk(model, tokens, names)
     return Turn(text, tuple(tokens), tuple(corrections), tuple(names), small_talk)
 
@@ -121,3 +122,29 @@ def _small_talk(model: Model, tokens: list[str], names: list[Mention]) -> bool:
     if after is not None:
         words = set(tokens[:after])
     return words <= lang.small_talk | lang.stopwords
+
+
+def _topic_first(model: Model, text: str, tokens: list[str], names: list[Mention]) -> tuple[list[str], list[Mention]]:
+    """ "Going back to Ag Ghaly, which region is he from?": the name the preamble gives takes the place of
+    the question's first pronoun of its kind ("which region is Ag Ghaly from?"), or, with none, ends it."""
+    lang = model.lang
+    start = 1 if tokens and tokens[0] in lang.fillers else 0
+    opener = next((o for o in lang.topic_openers if tuple(tokens[start : start + len(o)]) == o), None)
+    if opener is None:
+        return tokens, names
+    at = start + len(opener)
+    named = next((m for m in names if m.start in (at, at + (tokens[at] in lang.articles))), None)
+    if named is None or named.end >= len(tokens) - 1:
+        return tokens, names
+    if tokens[named.end] not in lang.question_words and tokens[named.end] not in lang.yes_no_starts:
+        return tokens, names  # ("going back to the Malian leader, ...": the name is not all of the topic)
+    kind = model.cls.get(named.entity, "")
+    rest = tokens[named.end :]
+    words = tokens[named.start : named.end]
+    fits = ("person",) if kind == "person" else ("any", "group") if kind == "group" else ("any",)
+    pronoun = next((j for j, t in enumerate(rest) if lang.pronouns.get(t) in fits and t != "that"), None)
+    if pronoun is None:
+        tokens = [*rest, *words]
+    else:
+        tokens = [*rest[:pronoun], *words, *rest[pronoun + 1 :]]
+    return tokens, names_in(model, text, tokens)

@@ -195,6 +195,7 @@ class Language:
     hedge_infinitives: tuple[tuple[str, ...], ...]
     naming_verbs: frozenset[str]
     time_sharpeners: frozenset[str]
+    topic_openers: tuple[tuple[str, ...], ...]
     time_prepositions: frozenset[str]
     about_the_document: LazyPattern
     after_the_document: LazyPattern
@@ -249,6 +250,7 @@ _CONVERTERS: dict[str, Any] = {
     "aside_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
     "contrast_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
     "document_fillers": lambda v: tuple(tuple(str(p).split()) for p in v),
+    "topic_openers": lambda v: tuple(sorted((tuple(str(p).split()) for p in v), key=lambda t: -len(t))),
     "hedge_infinitives": lambda v: tuple(sorted((tuple(str(p).split()) for p in v), key=lambda t: -len(t))),
     # (the longest first: "yes or no" before "or no")
     "question_tags": lambda v: tuple(sorted((tuple(str(p).split()) for p in v), key=lambda t: -len(t))),
