@@ -276,16 +276,15 @@ def next_reading(model: Model, frame: Frame, context: Context) -> Reading | None
     about = [f for f in near if roles[f.id].get(subject) in ("subject", "object")]
     # of a dated answer, what is dated after it, the soonest first (an event it took part in too: "a U.S.
     # citizen was kidnapped, reportedly by MUJAO"); of an undated one, what the brief tells after it
-    later = sorted(
-        (
-            f
-            for f in near
-            if year is not None
-            and f.year_from is not None
-            and (f.year_from, model.month(f.date)) > (year, model.month(said[0].date))
-        ),
-        key=lambda f: (f.year_from or 0, model.month(f.date), told_at(f), f.id),
-    )
+    when = (year or 0, model.month(said[0].date))
+
+    def dated_after(facts: list[Fact]) -> list[Fact]:
+        return sorted(
+            (f for f in facts if f.year_from is not None and (f.year_from, model.month(f.date)) > when),
+            key=lambda f: (f.year_from or 0, model.month(f.date), told_at(f), f.id),
+        )
+
+    later = dated_after(near) if year is not None else []
     if not later and year is None:
         later = sorted(
             (f for f in about if told_at(f) > told),
