@@ -15,6 +15,7 @@ from .entities import Mention
 from .frame import Frame
 from .linking import Mentions
 from .model import Model
+from .normalize import normalize
 from .prepare import Turn
 from .reading import Reading, same_facts
 from .readings import Readings
@@ -177,6 +178,9 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         if again is not None and pointed_but_not_given(model, frame, again):
             return _not_answered(model, frame, again, readings)
     asks_summary = frame.total or frame.interval or frame.superlative or frame.order
+    if frame.total and not (frame.interval or frame.superlative or frame.order) and _told_in_all(model, frame, best):
+        # "how many people died in total?": the brief's own total ("in all, 39 civilians were killed")
+        asks_summary = False
     if asks_summary and best is not None and best.intent not in _SUMMARIES:
         # "how many in all", "the deadliest", "how many years between": no one fact answers it, and the facts
         # the brief has do not add up to it
@@ -245,6 +249,18 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
         return _not_answered(model, frame, best, readings)
     reason = f"answered: confidence {min(1.0, best.score):.2f} >= {threshold}"
     return Decision(ANSWER, "answer", reason, best)
+
+
+def _told_in_all(model: Model, frame: Frame, best: Reading | None) -> bool:
+    """Whether the reading's first fact is a count the brief itself gives as a total ("in all, ...") of the
+    one occasion asked about (not of everything a group the question names has done)."""
+    if best is None or not best.facts or not best.facts[0].fact.count:
+        return False
+    roles = model.index.roles[best.facts[0].fact.id]
+    if any(model.cls.get(e) != "event" or e not in roles for e in frame.entity_ids):
+        return False
+    said = f" {normalize(best.facts[0].fact.statement)} "
+    return any(f" {phrase} " in said for phrase in model.lang.total_words)
 
 
 def _nearby(best: Reading) -> Reading:

@@ -62,7 +62,7 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
     complete = bool(
         after
         and after[0] in lang.question_words
-        and entity_ids
+        and (entity_ids or (len(frame.content) >= 2 and not lang.follow_up_openers.match(" ".join(after))))
         and any(s is not None for _, s, _ in model.index.resolve_words(frame.content))
     )
     if complete and not lang.other_words & set(tokens):
@@ -75,7 +75,15 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
             # "what is 2+2?", "tell me a joke": nothing the brief knows amends the last question
             return None
     new_classes = {model.cls[e] for e in entity_ids}
-    kept = tuple(e for e in context.asked if e in model.entities and model.cls[e] not in new_classes)
+    # ("how many Americans died?" ... "and how many people were killed overall?": a count of a noun of the
+    # kind of what the last count counted counts that kind instead)
+    counting = frame.answer_type == context.answer_type == "how_many"
+    new_types = {t for _, ts in model.types_named(tokens) for t in ts} if counting else set()
+    kept = tuple(
+        e
+        for e in context.asked
+        if e in model.entities and model.cls[e] not in new_classes and model.entities[e].type not in new_types
+    )
     if lang.someone_else & set(tokens) and frame.answer_type in ("who", "which"):
         # "who else ...?" asks for someone other than the last subject: do not carry it over
         kept = ()
