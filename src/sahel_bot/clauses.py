@@ -106,14 +106,17 @@ def after_clause(model: Model, frame: Frame) -> Clause | None:
         if not any(m.start > i + (0 if named else 1) for m in frame.mentions):
             # "after it was created": no place or event to anchor the clause; its words may be the point
             return None
-        clause = set(tokens[i + 2 :])
+        # (inside the question, its words as read too: "once they were in charge" is read "leader", which is
+        # no content either)
+        clause = set(tokens[i + 2 :]) | ({w for j, w in frame.read if j >= i + 2} if i else set())
         content = tuple(w for w in frame.content if w not in clause)
         if content == frame.content:
             return None
-        if token not in lang.dating_clause_openers:
-            return Clause(content)
         said = tuple(w for w in frame.content if w in clause)
         year = _year_of(model, frame, i, len(tokens), said)
+        if token not in lang.dating_clause_openers:
+            # "what did they do once they were in charge?": from the year of what the clause describes on
+            return Clause(content, None, year if i else None, token)
         # a clause the brief gives no date for may be what is asked ("where did X go when Y cracked down?")
         return Clause(content, (i, len(tokens)), year, token) if year is not None else None
     return None

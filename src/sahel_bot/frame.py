@@ -350,9 +350,10 @@ def build_frame(
                 start, end = clause.span
                 frame = frame._replace(mentions=tuple(m for m in frame.mentions if m.end <= start or m.start >= end))
             year = clause.year
-            if year is not None and not frame.years and clause.opener in lang.period_words:
-                # "after the French pushed them out of the towns, ...": from that year on
-                lo, hi = lang.period_words[clause.opener]
+            if year is not None and not frame.years and clause.opener not in lang.dating_clause_openers:
+                # "after the French pushed them out of the towns, ...", "once they were in charge": from
+                # that year on
+                lo, hi = lang.period_words.get(clause.opener, (0, None))
                 frame = frame._replace(period=(0 if lo is None else year + lo, 9999 if hi is None else year + hi))
                 note = f"the clause dates it to {year}"
             elif year is not None and not frame.years:
