@@ -168,11 +168,12 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
     months = set(lang.months) | set(lang.month_abbreviations)
     read_as = phrases.with_synonyms(model, tokens, in_mention)
     # "the Islamists", "the militants": a word for groups or people at large says who acts, not what about
+    # (nor does "militant" in "the main militant leaders")
     referring = {
         i
         for i, t in enumerate(tokens)
         if i and tokens[i - 1] in lang.articles and model.noun_class(t) in ("group", "person") and t.endswith("s")
-    }
+    } | {i for i in range(len(tokens)) if model.describes_holder(tokens, i)}
     # "the number of": a question form, like "how many", not a word the facts must share
     asking = {w for c in model.counting_cues for w in c} if kind == "how_many" else set()
     stressing = {j for start, end in phrase_spans(tokens, lang.emphasis_phrases) for j in range(start, end)}

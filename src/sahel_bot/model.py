@@ -58,6 +58,13 @@ class Model:
                 words.setdefault(noun, []).append(t.id)
         self.type_nouns = {n: tuple(ts) for n, ts in sorted(nouns.items(), key=lambda item: -len(item[0].split()))}
         self.type_words = {n: tuple(ts) for n, ts in sorted(words.items(), key=lambda item: -len(item[0].split()))}
+        #: the stem of a word describing one of a kind (not naming the kind) -> its class ("militant" -> group)
+        self.describing_stems = {
+            self.stem(w): knowledge.types[t.id].cls
+            for t in knowledge.types.values()
+            for w in t.descriptors
+            if " " not in w
+        }
         #: noun -> the relation whose subject it names by its object ("leader" -> who leads X)
         self.role_nouns = {n: r.id for r in self.relations.values() for n in r.role_nouns}
         #: value kind -> the relations whose facts give it
@@ -177,6 +184,15 @@ class Model:
     def is_plural(self, word: str) -> bool:
         """Whether a noun is in the plural ("groups", "attacks"; not "siege", nor "news", which stems as itself)."""
         return word.endswith("s") and self.stem(word) != word
+
+    def describes_holder(self, tokens: tuple[str, ...], at: int) -> bool:
+        """Whether the word at ``at`` describes a group just before a role noun ("the main militant leaders"):
+        it only says what the role's holders are, as all the brief's are, and asks nothing."""
+        return (
+            at + 1 < len(tokens)
+            and self.describing_stems.get(self.stem(tokens[at]), "") == "group"
+            and tokens[at + 1] in self.role_nouns
+        )
 
     def noun_class(self, noun: str) -> str:
         """Return the class a noun describes ("group" -> group, "town" -> place), or "" (a role noun: none)."""

@@ -116,6 +116,12 @@ def _as_listed(model: Model, frame: Frame) -> tuple[tuple[str, ...], tuple[Menti
         if start >= 1 and not inside:
             cut.append((start, end))
     cut.extend(_document_names(model, tokens, mentions, cut))
+    for i in range(len(tokens) - 1):
+        # "the main militant leaders": a word describing a group before a role noun only says what its
+        # holders are, as all the brief's are
+        if model.describes_holder(tokens, i):
+            if not any(m.start <= i < m.end for m in mentions) and not any(a <= i < b for a, b in cut):
+                cut.append((i, i + 1))
     if cut and not frame.tally:
         # "who led X when it joined Y?": the clause says when; the question is "who led X?" ("... rather than
         # Al Qaeda": what is contrasted is no part of the question either)
