@@ -43,7 +43,7 @@ DECLINE = "decline"
 #: Compose modes that answer without facts of their own (the brief's metadata, an overview, a name).
 _FACTLESS = frozenset({"brief", "about", "acronym", "entities"})
 #: The readings built from several facts (a total, a superlative, an interval, ...).
-_SUMMARIES = frozenset({"total", "superlative", "interval", "each", "in_common", "period", "order"})
+_SUMMARIES = frozenset({"total", "superlative", "interval", "each", "in_common", "period", "order", "members"})
 
 
 @record

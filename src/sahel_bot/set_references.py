@@ -42,7 +42,7 @@ def set_reference(
                 kind, end, count = model.noun_class(tokens[j]), j + 1, 2
             elif count is None:
                 continue
-        elif token in lang.set_pronouns and recent and not mentions:
+        elif token in lang.set_pronouns and recent:
             kind = model.cls[context.group[0]] if context.group else ""
         elif token in lang.set_pronouns and token in lang.possessive_pronouns and not mentions:
             # "what do their two groups want?" after talking of two leaders: the groups they lead

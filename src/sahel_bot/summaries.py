@@ -26,7 +26,7 @@ from .normalize import first_end, phrase_at
 from .reading import Reading, Words
 from .relation_reading import intent_reading
 from .retrieval import FactScore
-from .summary_sets import in_common, period_reading
+from .summary_sets import in_common, members_reading, period_reading
 
 __all__ = ["number", "number_text", "summary_reading"]
 
@@ -71,7 +71,7 @@ def summary_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
         return in_common(model, frame, words)
     if frame.period is not None and frame.timeline:
         return period_reading(model, frame, words)
-    return None
+    return members_reading(model, frame, words)
 
 
 def _topic(model: Model, frame: Frame, words: Words, cue: set[str] | None = None) -> list[FactScore]:

@@ -11,7 +11,7 @@ from .knowledge.schema import Fact
 from .model import Model
 from .reading import Reading, Words, scored
 
-__all__ = ["in_common", "period_reading"]
+__all__ = ["in_common", "members_reading", "period_reading"]
 
 #: A summary reading is as sure as the facts it rests on; it beats a single-fact reading of the same words.
 _SURE = 0.9
@@ -95,3 +95,41 @@ def period_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
     facts.sort(key=lambda f: (f.year_from or 0, model.month(f.date), -f.weight, f.id))
     detail = f"what happened from {lo} to {hi}" + (f" about {', '.join(sorted(ids))}" if ids else "")
     return Reading("period", _SURE, scored(facts, _SURE), "timeline", detail, frame.entity_ids)
+
+
+def members_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
+    """ "Which of them are Algerian?" after a list: the members of the set the question points at of whom a
+    fact says what the question says (names the rest of what it names, bears out its words), one fact each.
+    """
+    tokens = frame.tokens
+    lang = model.lang
+    if len(tokens) < 3 or tokens[0] not in lang.kind_question_words | {"who"} or tokens[1] not in lang.partitives:
+        return None
+    members = [m.entity for m in frame.mentions if m.method == "set"]
+    others = tuple(m.entity for m in frame.mentions if m.method != "set")
+    if len(members) < 2 or not (others or any(s is not None for _, s, _ in words)):
+        return None
+    roles = model.index.roles
+    chosen = []
+    for mention in (m for m in frame.mentions if m.method == "set"):
+        member = mention.entity
+        # the question about this member alone (not about "any of them": see retrieval's sets)
+        alone = (*(m for m in frame.mentions if m.method != "set"), mention._replace(method="exact"))
+        asked = frame._replace(answer_type="what", mentions=alone)
+        found = model.index.score(asked, (member, *others), words, limit=5)
+        best = next(
+            (
+                s
+                for s in found
+                if member in roles[s.fact.id]
+                and all(e in roles[s.fact.id] for e in others)
+                and (s.lexical >= 0.5 or not any(w is not None for _, w, _ in words))
+            ),
+            None,
+        )
+        if best is not None:
+            chosen.append(best.fact)
+    if not chosen:
+        return None
+    detail = "the members of the set of whom the facts say it"
+    return Reading("members", _SURE, scored(chosen, _SURE), "all", detail, tuple(members))

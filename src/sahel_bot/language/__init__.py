@@ -196,6 +196,7 @@ class Language:
     naming_verbs: frozenset[str]
     time_sharpeners: frozenset[str]
     topic_openers: tuple[tuple[str, ...], ...]
+    partitives: frozenset[str]
     time_prepositions: frozenset[str]
     about_the_document: LazyPattern
     after_the_document: LazyPattern
