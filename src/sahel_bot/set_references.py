@@ -44,6 +44,10 @@ def set_reference(
                 continue
         elif token in lang.set_pronouns and recent:
             kind = model.cls[context.group[0]] if context.group else ""
+            # ("which of them are Algerian?": a place the turn names is what it asks of the set; anything
+            # else it names, "were any Americans killed in them?", leaves "them" to what the answers spoke of)
+            if any(model.cls[m.entity] != "place" for m in mentions) or (mentions and kind == "place"):
+                continue
         elif token in lang.set_pronouns and token in lang.possessive_pronouns and not mentions:
             # "what do their two groups want?" after talking of two leaders: the groups they lead
             j = i + 1
