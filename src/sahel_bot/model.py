@@ -116,6 +116,16 @@ class Model:
         self.names = {
             e.id: tuple(n for n in dict.fromkeys(normalize(x) for x in e.names) if n) for e in self.entities.values()
         }
+        #: the words of the entities' names ("mali", "burkina"): a statement with one of them new says something new
+        # (of the things a fact is about, a place, a group or a person; an event's name says what happened)
+        self.naming_words = frozenset(
+            w
+            for e, ns in self.names.items()
+            if self.cls[e] in ("place", "group", "person")
+            for n in ns
+            for w in n.split()
+            if w not in self.lang.stopwords and not w.isdigit() and w not in self.type_words
+        )
         # the first word of names that several groups or people share ("ansar", "abu"): typed alone, it is
         # a partial name the question back should resolve, not a guess; a word that is a name itself is none
         whole = {n for ns in self.names.values() for n in ns} | {

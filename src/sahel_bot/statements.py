@@ -47,7 +47,9 @@ def says_nothing_new(model: Model, statement: str, earlier: str) -> bool:
     words = statement_words(model, statement)
     if not words:
         return True
-    return len(words - statement_words(model, earlier)) <= len(words) // 10
+    new = words - statement_words(model, earlier)
+    # (one new word that names something, "in Mali" after "in Burkina Faso", is news)
+    return len(new) <= len(words) // 10 and not new & model.naming_words
 
 
 def distinct(statements: Iterable[str]) -> list[str]:
