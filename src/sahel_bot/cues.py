@@ -87,7 +87,9 @@ def summary(model: Model, tokens: tuple[str, ...], kind: str) -> dict[str, objec
     )
     return {
         "superlative": superlative,
-        "total": (kind == "how_many" and has(text, lang.total_words)) or has(text, lang.total_commands),
+        "total": (kind == "how_many" and has(text, lang.total_words))
+        or has(text, lang.total_commands)
+        or has(text, lang.total_nouns),
         "interval": interval,
         "each": has(text, lang.each_words),
         "both": has(text, lang.both_words),

@@ -15,7 +15,6 @@ from .entities import Mention
 from .frame import Frame
 from .linking import Mentions
 from .model import Model
-from .normalize import normalize
 from .prepare import Turn
 from .reading import Reading, same_facts
 from .readings import Readings
@@ -28,6 +27,7 @@ from .verify import (
     finer_place_not_named,
     lesser_role_only,
     name_not_given,
+    narrower_count,
     nothing_of_the_year,
     pointed_but_not_given,
     succession_not_given,
@@ -217,7 +217,8 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
     if finer_date_not_given(model, frame, best):
         # "in what month of 2013 did they merge?": the brief says 2013
         return _not_answered(model, frame, _nearby(best), readings, asked_type="finer_date")
-    if best.intent not in _SUMMARIES and counted_not_given(model, frame, best):
+    counted = best.intent not in _SUMMARIES and counted_not_given(model, frame, best)
+    if counted or (best.intent == "total" and narrower_count(model, frame, best)):
         # "how many hostages were taken at the Bamako hotel?": the brief counts one American killed there
         return _not_answered(model, frame, _nearby(best), readings, asked_type="how_many")
     if lesser_role_only(model, frame, best):
@@ -259,8 +260,7 @@ def _told_in_all(model: Model, frame: Frame, best: Reading | None) -> bool:
     roles = model.index.roles[best.facts[0].fact.id]
     if any(model.cls.get(e) != "event" or e not in roles for e in frame.entity_ids):
         return False
-    said = f" {normalize(best.facts[0].fact.statement)} "
-    return any(f" {phrase} " in said for phrase in model.lang.total_words)
+    return model.in_all(best.facts[0].fact.statement)
 
 
 def _nearby(best: Reading) -> Reading:

@@ -195,6 +195,12 @@ class Model:
         """Whether a noun is in the plural ("groups", "attacks"; not "siege", nor "news", which stems as itself)."""
         return word.endswith("s") and self.stem(word) != word
 
+    def in_all(self, statement: str) -> bool:
+        """Whether a statement gives its count as a total of its own ("in all, 39 civilians were killed"):
+        everyone counted, so the other counts of the same occasion are among them."""
+        said = f" {normalize(statement)} "
+        return any(f" {p} " in said for p in self.lang.total_words)
+
     def describes_holder(self, tokens: tuple[str, ...], at: int) -> bool:
         """Whether the word at ``at`` describes a group just before a role noun ("the main militant leaders"):
         it only says what the role's holders are, as all the brief's are, and asks nothing."""

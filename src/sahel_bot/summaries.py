@@ -232,6 +232,11 @@ def _total(model: Model, frame: Frame, words: Words) -> Reading | None:
             events.setdefault((event, value), s)
     if not events:
         return None
+    # the one event asked about, with its own total ("in all, 39 civilians were killed"): that counts
+    # everyone, its other counts ("three U.S. citizens") are among them, not more
+    own = [s for (event, _), s in events.items() if event in frame.entity_ids and model.in_all(s.fact.statement)]
+    if len(named_events) == 1 and own:
+        events = {k: s for k, s in events.items() if s is own[0]}
     chosen = tuple(s._replace(score=_SURE) for s in events.values())
     if len(chosen) == 1:
         # "how many civilians died in total at the gas plant?": for one event named, the brief gives the

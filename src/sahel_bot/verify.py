@@ -24,6 +24,7 @@ __all__ = [
     "finer_place_not_named",
     "lesser_role_only",
     "name_not_given",
+    "narrower_count",
     "nothing_of_the_year",
     "pointed_but_not_given",
     "succession_not_given",
@@ -127,11 +128,46 @@ def counted_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
     A word for a kind of entity ("how many people ...") says too little to tell: it is not checked.
     """
     counted = {model.stem(w) for w in frame.counted if w not in model.type_nouns}
+    if reading.facts and narrower_count(model, frame, reading):
+        return True
     if not counted or not reading.facts:
         return False
     strong = model.index.strong
     # all of them: "how many fighters died?" counts dead fighters (several hundred fighters is no such count)
     return not any(counted <= strong[s.fact.id] for s in reading.facts)
+
+
+def narrower_count(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether "how many people were killed in X?" (or "the total death toll of X") is met only by counts of
+    a narrower kind of people the question did not name ("one U.S. citizen was killed in X"), none of them
+    the brief's own total ("in all, 39 civilians ...")."""
+    nouns = [w for w in frame.counted if w in model.type_nouns]
+    if not nouns and not frame.total:
+        return False
+    # (with no noun, "the death toll": kinds of people, the types named by a noun that names persons too)
+    persons = {n for t in model.class_types.get("person", ()) for n in model.knowledge.types[t].nouns}
+    people = {t.id for t in model.knowledge.types.values() if t.cls == "thing" and persons & set(t.nouns)}
+    kinds = {t for w in nouns for t in model.type_nouns[w]} or people
+    named = set(frame.entity_ids)
+    roles = model.index.roles
+    entities = model.entities
+    # ("the U.S. deaths": a kind of people named by the place it is of, "U.S. citizens", is named too)
+    named_words = {w for e in named for n in model.names.get(e, ()) for w in n.split()}
+    named |= {
+        e
+        for e, ns in model.names.items()
+        if model.cls.get(e) == "thing" and any(n.split()[0] in named_words for n in ns if len(n.split()) > 1)
+    }
+
+    def narrower(fact_id: str) -> bool:
+        return any(
+            model.cls.get(e) == "thing" and e not in named and entities[e].type in kinds
+            for e in roles[fact_id]
+            if e in entities
+        )
+
+    counts = [s.fact for s in reading.facts if s.fact.count]
+    return bool(counts) and all(narrower(f.id) and not model.in_all(f.statement) for f in counts)
 
 
 def asked_noun_unknown(model: Model, frame: Frame) -> bool:

@@ -138,6 +138,7 @@ class Language:
     superlative_idioms: tuple[str, ...]
     timeline_words: tuple[str, ...]
     total_words: tuple[str, ...]
+    total_nouns: tuple[str, ...]
     interval_words: tuple[str, ...]
     interval_units: frozenset[str]
     each_words: tuple[str, ...]
@@ -285,6 +286,7 @@ _CONVERTERS: dict[str, Any] = {
     "answer_words": int,
     "more_chunk_words": int,
     "total_words": _phrases,
+    "total_nouns": _phrases,
     "interval_words": _phrases,
     "each_words": _phrases,
     "both_words": _phrases,
