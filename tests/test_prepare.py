@@ -34,3 +34,9 @@ def test_a_preamble_naming_the_topic_takes_the_place_of_the_pronoun(bot: Bot) ->
 def test_a_word_sharpening_a_time_is_dropped(bot: Bot) -> None:
     model = bot._engine.model
     assert prepare(model, "what did aqim do right after it was formed").tokens[3:5] == ("do", "after")
+
+
+def test_a_described_topic_up_to_a_comma_takes_the_place_of_the_pronoun(bot: Bot) -> None:
+    model = bot._engine.model
+    turn = prepare(model, "going back to the Malian leader, which region is he from?")
+    assert turn.tokens == ("which", "region", "is", "the", "malian", "leader", "from")

@@ -125,8 +125,11 @@ def _small_talk(model: Model, tokens: list[str], names: list[Mention]) -> bool:
 
 
 def _topic_first(model: Model, text: str, tokens: list[str], names: list[Mention]) -> tuple[list[str], list[Mention]]:
-    """ "Going back to Ag Ghaly, which region is he from?": the name the preamble gives takes the place of
-    the question's first pronoun of its kind ("which region is Ag Ghaly from?"), or, with none, ends it."""
+    """ "Going back to Ag Ghaly, which region is he from?": what the preamble names takes the place of the
+    question's first pronoun of its kind ("which region is Ag Ghaly from?"), or, with none, ends it.
+
+    The topic is a name the question starts right after, or the words up to a comma or a dash ("going back
+    to the Malian leader, ..."): a description the dialogue stage resolves in the pronoun's place."""
     lang = model.lang
     start = 1 if tokens and tokens[0] in lang.fillers else 0
     opener = next((o for o in lang.topic_openers if tuple(tokens[start : start + len(o)]) == o), None)
@@ -134,13 +137,17 @@ def _topic_first(model: Model, text: str, tokens: list[str], names: list[Mention
         return tokens, names
     at = start + len(opener)
     named = next((m for m in names if m.start in (at, at + (tokens[at] in lang.articles))), None)
-    if named is None or named.end >= len(tokens) - 1:
-        return tokens, names
-    if tokens[named.end] not in lang.question_words and tokens[named.end] not in lang.yes_no_starts:
-        return tokens, names  # ("going back to the Malian leader, ...": the name is not all of the topic)
-    kind = model.cls.get(named.entity, "")
-    rest = tokens[named.end :]
-    words = tokens[named.start : named.end]
+    end = named.end if named is not None else at
+    if end >= len(tokens) - 1 or (tokens[end] not in lang.question_words and tokens[end] not in lang.yes_no_starts):
+        # not a name followed by the question: the words up to a comma or a dash
+        cut = re.search(r"\s*[,;:\u2013\u2014]|\s-\s", text)
+        end = len(normalize(text[: cut.start()]).split()) if cut else 0
+        if not at < end < len(tokens) - 1:
+            return tokens, names
+        named = next((m for m in names if m.start >= at and m.end == end), None)
+    kind = model.cls.get(named.entity, "") if named is not None and named.start <= at + 1 else "person"
+    rest = tokens[end:]
+    words = tokens[at:end]
     fits = ("person",) if kind == "person" else ("any", "group") if kind == "group" else ("any",)
     pronoun = next((j for j, t in enumerate(rest) if lang.pronouns.get(t) in fits and t != "that"), None)
     if pronoun is None:
