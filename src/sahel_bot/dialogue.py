@@ -98,6 +98,8 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
             # "who claimed them?" after "which hotel and restaurant attacks ...?": things named in the plural
             kind = "event"
         previous = tokens[i - 1] if i else ""
+        if kind == "place" and previous in lang.existential_verbs and following in lang.existential_followers:
+            continue  # "is there a country it wants to push back?": "there" points at nothing
         if previous in lang.saying_verbs and token in lang.demonstratives:
             continue  # "who says that?": the claim the last answer made, which no entity stands for
         adjective = ""

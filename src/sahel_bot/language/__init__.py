@@ -198,6 +198,8 @@ class Language:
     time_sharpeners: frozenset[str]
     topic_openers: tuple[tuple[str, ...], ...]
     partitives: frozenset[str]
+    existential_verbs: frozenset[str]
+    existential_followers: frozenset[str]
     time_prepositions: frozenset[str]
     about_the_document: LazyPattern
     after_the_document: LazyPattern
