@@ -62,7 +62,8 @@ def same_facts(a: Reading, b: Reading) -> bool:
 def unsaid(model: Model, words: Words, facts: Iterable[FactScore]) -> bool:
     """Whether the question has words the brief knows and none of ``facts`` says one in its own words (not
     only through its relation's keywords): a yes or a no needs a fact that speaks of what is asked."""
-    asked = {s for _, s, _ in words if s is not None}
+    # (a noun of a kind, "is there any group it funds?", is said by any fact about a group: not what is asked)
+    asked = {s for w, s, _ in words if s is not None and w not in model.type_nouns}
     strong = model.index.strong
     return bool(asked) and not any(asked & strong[s.fact.id] for s in facts)
 
