@@ -19,7 +19,7 @@ from .overview import more_of, offer, overview, timeline
 from .reading import Reading, expansion_of
 from .records import record
 from .reply import Citation
-from .statements import coordinate, said_once, says_nothing_new, unrepeated
+from .statements import coordinate, said_once, says_nothing_new, unrepeated, yes_no_opener
 from .summaries import number_text
 from .summary_text import SUMMARY_SHAPES, summarise
 
@@ -167,7 +167,7 @@ def compose(model: Model, frame: Frame, reading: Reading, subject_hint: str | No
         said, facts = _say(model, _covering(model, _once(model, facts), frame), 3)
         # "led by Algerians or by West Africans?" asks which, not whether: no yes or no before the facts
         which = bool(lang.option_words & set(frame.tokens))
-        body = " ".join([*([] if which else [_yes_no(model, facts[0])]), *said])
+        body = " ".join([*([] if which else [yes_no_opener(model, facts[0], frame.tokens)]), *said])
     elif shape in ("subjects", "objects") and len(facts) > 1:
         listed = _listed(model, facts, reading, shape)
         names = list(dict.fromkeys(model.entities[e].short for e in listed))
@@ -383,17 +383,3 @@ def _covering(model: Model, facts: list[Fact], frame: Frame) -> list[Fact]:
         if candidate.id != top.id and any(e in roles[candidate.id] for e in missing):
             return [top, candidate, *(f for f in facts[1:] if f.id != candidate.id)]
     return facts
-
-
-def _yes_no(model: Model, top: Fact) -> str:
-    """How a yes-or-no answer opens: "No." for a negated fact, the fact's hedge ("Reportedly."), or "Yes."."""
-    lang = model.lang
-    if top.negated:
-        return lang.message("no")
-    if top.hedge in lang.hedge_leads and lang.limiting_words & set(normalize(top.statement).split()):
-        # "did West Africans warm to AQIM?" - "its allure initially appeared limited": the hedge is on how
-        # little, so it is not "it appears so"
-        return lang.message("limited")
-    if top.hedge in lang.hedge_leads:
-        return f"{lang.hedge_leads[top.hedge]}."
-    return lang.message("yes")

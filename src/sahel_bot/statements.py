@@ -2,7 +2,8 @@
 
 One sentence of the brief is often several facts ("concentrated in Algeria, as well as in Mali,
 Mauritania, and Niger" is one per country), and two facts may put the same claim in other words.
-Answers and fact lookups both use these checks, so a claim is never said twice.
+Answers and fact lookups both use these checks, so a claim is never said twice.  Also how a yes-or-no
+answer opens on its first statement ("No.", "Reportedly.", "Yes.").
 May import: ``normalize``, ``model``, ``knowledge.schema``.
 """
 
@@ -25,6 +26,7 @@ __all__ = [
     "says_the_same",
     "statement_words",
     "unrepeated",
+    "yes_no_opener",
 ]
 
 
@@ -208,3 +210,20 @@ def coordinate(model: Model, facts: list[Fact]) -> list[tuple[str, list[Fact]]]:
         if not any(g.take(fact, names + g.names) for g in groups):
             groups.append(_Group(fact, names))
     return [(g.text(), g.facts) for g in groups]
+
+
+def yes_no_opener(model: Model, top: Fact, tokens: tuple[str, ...]) -> str:
+    """How a yes-or-no answer opens: "No." for a negated fact, the fact's hedge ("Reportedly."), or "Yes."
+    ("is X independent of Y?" answered by a fact tying them: not "yes")."""
+    lang = model.lang
+    if top.negated:
+        return lang.message("no")
+    if lang.apart_words & set(tokens):
+        return lang.message("tied")
+    if top.hedge in lang.hedge_leads and lang.limiting_words & set(normalize(top.statement).split()):
+        # "did West Africans warm to AQIM?" - "its allure initially appeared limited": the hedge is on how
+        # little, so it is not "it appears so"
+        return lang.message("limited")
+    if top.hedge in lang.hedge_leads:
+        return f"{lang.hedge_leads[top.hedge]}."
+    return lang.message("yes")

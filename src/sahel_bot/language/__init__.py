@@ -200,6 +200,7 @@ class Language:
     partitives: frozenset[str]
     existential_verbs: frozenset[str]
     existential_followers: frozenset[str]
+    apart_words: frozenset[str]
     time_prepositions: frozenset[str]
     about_the_document: LazyPattern
     after_the_document: LazyPattern
