@@ -150,6 +150,8 @@ def _topic_first(model: Model, text: str, tokens: list[str], names: list[Mention
     words = tokens[at:end]
     fits = ("person",) if kind == "person" else ("any", "group") if kind == "group" else ("any",)
     pronoun = next((j for j, t in enumerate(rest) if lang.pronouns.get(t) in fits and t != "that"), None)
+    if pronoun is None and named is None:
+        return tokens, names  # ("going back to the kidnappings - who were the usual victims?": as typed)
     if pronoun is None:
         tokens = [*rest, *words]
     else:
