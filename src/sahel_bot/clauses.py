@@ -52,6 +52,8 @@ def period(
             dated = [f.year_from for f in model.index.by_entity.get(anchor.entity, ()) if f.year_from]
             year = inside[0] if inside else min(dated) if dated else None
         if year is None or year > model.brief_year:
+            if tokens[j] in lang.period_words:
+                continue  # ("gone after since the French intervention": the next period word says when)
             return None, None
         if anchor is not None and model.cls[anchor.entity] != "event":
             anchor = None

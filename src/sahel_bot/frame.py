@@ -91,6 +91,8 @@ class Frame:
     acting: bool = False
     #: the tokens of a clause that only says when ("who led X when it joined Y?"): the question is the rest
     clause: tuple[int, int] | None = None
+    #: the event a "since"/"after" period starts from: its own facts are not what followed it
+    after: str | None = None
     #: the spans of names set in contrast ("rather than Al Qaeda"): not part of what is asked
     contrast: tuple[tuple[int, int], ...] = ()
 
@@ -343,6 +345,9 @@ def build_frame(
                 w for w in tokens[anchor.start : anchor.end] if w not in lang.stopwords and not w.isdigit()
             )
         frame = frame._replace(years=(), period=period, mentions=kept, content=content)
+        if anchor is not None and period[1] == 9999:
+            # "since the French intervention": what followed it is asked, not the intervention itself
+            frame = frame._replace(after=anchor.entity)
         note = f"period {period[0]}-{period[1]}"
     else:
         clause = clauses.after_clause(model, frame)

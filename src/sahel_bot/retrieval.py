@@ -288,9 +288,12 @@ class FactIndex(TypeFit):
         amount = kind in ("how_many", "size")
         count = len(entity_ids)
         several = count >= 2
+        after = question.after
         for fact in pool:
             if relations is not None and fact.relation not in relations:
                 continue
+            if after is not None and all_roles[fact.id].get(after) in _OF_THE_WHOLE:
+                continue  # ("since the French intervention": the intervention's own facts came before)
             fid = fact.id
             got = gained.get(fid, 0.0)
             if needed and got < needed:
