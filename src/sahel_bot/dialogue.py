@@ -72,6 +72,8 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         if any(m.start <= i < m.end for m in mentions) or i in idiom:
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token in lang.demonstratives and following in lang.time_nouns:
+            continue  # "what else happened that year?": a time (the frame's), not a thing talked of
         if token in lang.demonstratives and following:
             if model.noun_class(following) or (following not in lang.stopwords and not _points_on(model, following)):
                 # "that group": the noun says what kind of thing is meant; "that affiliate": something this

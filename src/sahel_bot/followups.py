@@ -174,6 +174,8 @@ def else_reading(model: Model, frame: Frame, context: Context) -> Reading | None
     tokens = set(frame.tokens)
     if not context.facts or not tokens & lang.else_words or len(frame.tokens) > 6 or frame.mentions:
         return None
+    if frame.years and tokens & lang.happening_verbs:
+        return None  # "what else happened that year?": what happened then, besides what was said
     if tokens & lang.place_words:
         kind = "where"
     elif tokens & lang.person_words:

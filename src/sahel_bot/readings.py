@@ -13,6 +13,7 @@ from .entities import Mention
 from .followups import elliptical_reading, else_reading, more_reading, next_reading, pointing_reading, wh_reading
 from .frame import Frame
 from .intents import READING_FLOOR, IntentMatch
+from .knowledge.schema import Intent
 from .linking import Mentions
 from .lookup import generic_reading, side_by_side_reading
 from .model import Model
@@ -75,6 +76,29 @@ def rank(model: Model, readings: list[Reading], frame: Frame, words: Words, cont
             seen.add(r.intent)
             unique.append(r)
     return unique
+
+
+def _year_again(model: Model, frame: Frame, context: Context) -> Intent | None:
+    """The intent a turn asks again of a year: the last one, when the turn is only a new year ("and 2015?",
+    "what about October 2016?") and it takes a year; the one that asks what happened in a year, when the
+    turn asks what (else) happened then ("what else happened that year?")."""
+    if not frame.years or frame.mentions:
+        return None
+    lang = model.lang
+    rest = [
+        t
+        for t in frame.tokens
+        if t not in lang.stopwords and t not in lang.fillers and t not in lang.months and not t.isdigit()
+    ]
+    intent = model.intents.get(context.intent or "")
+    if intent is not None and "year" in intent.slots and not rest:
+        return intent
+    if (
+        set(frame.tokens) & lang.happening_verbs
+        and set(rest) <= lang.happening_verbs | lang.else_words | lang.time_nouns
+    ):
+        return next((i for i in model.intents.values() if i.slots == ("year",)), None)
+    return None
 
 
 def _document_names(
@@ -187,6 +211,12 @@ def read(model: Model, frame: Frame, mentions: Mentions, context: Context) -> Re
         slot = intent.slots[0] if intent.slots else "entity"
         fill = ((slot, frame.mentions[0].entity),)
         follow_match = IntentMatch(intent, 0.9, f"(follow-up of {follow_intent})", 1.0, 1.0, fill)
+        matches.insert(0, follow_match)
+    elif (again := _year_again(model, frame, context)) is not None:
+        # "what about 2015?" after "and in 2014?": the last question again, of another year; "what else
+        # happened that year?": what happened in the last answer's year
+        fill = (("year", f"year:{frame.years[0]}"),)
+        follow_match = IntentMatch(again, 0.9, f"(follow-up of {again.id})", 1.0, 1.0, fill)
         matches.insert(0, follow_match)
     readings: list[Reading] = []
     lowest = floor(matches)

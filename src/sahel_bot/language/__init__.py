@@ -201,6 +201,7 @@ class Language:
     existential_verbs: frozenset[str]
     existential_followers: frozenset[str]
     apart_words: frozenset[str]
+    time_nouns: frozenset[str]
     time_prepositions: frozenset[str]
     about_the_document: LazyPattern
     after_the_document: LazyPattern
