@@ -49,6 +49,12 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         names = f"'{ordinal.words}' = {model.entities[ordinal.entity].short}"
         mentions = sorted([*mentions, ordinal], key=lambda m: m.start)
         return Resolution(mentions, f"from the conversation: {names}")
+    located = _the_one_in(model, tokens, mentions, context)
+    if located is not None:
+        # "when was the Mali one?": of the occasions talked of, the one that took place there
+        place, event = located
+        mentions = sorted([m for m in mentions if m is not place] + [event], key=lambda m: m.start)
+        return Resolution(mentions, f"from the conversation: '{event.words}' = {model.entities[event.entity].short}")
     origin = _origin_reference(model, tokens, mentions, context)
     if origin is not None:
         # "going back to the Malian leader, ...": the person talked of who is from there
@@ -92,9 +98,9 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         elif (
             kind == "group"
             and token in lang.plural_pronouns
-            and context.subject
-            and model.cls.get(context.subject) == "event"
-            and _named_in_plural(model, context.subject)
+            and (topic := context.subject or (context.named[0] if context.named else None))
+            and model.cls.get(topic) == "event"
+            and _named_in_plural(model, topic)
             and not 0 <= context.turn - context.group_turn <= 1
         ):
             # "who claimed them?" after "which hotel and restaurant attacks ...?": things named in the plural
@@ -227,6 +233,36 @@ def _ordinal_reference(
         end = i + 1 if alone or not following else i + 2
         words = " ".join(tokens[i - 1 : end])
         return Mention(entity, i - 1, end, model.entities[entity].name, words, 100.0, "context")
+    return None
+
+
+def _the_one_in(
+    model: Model, tokens: tuple[str, ...], mentions: list[Mention], context: Context
+) -> tuple[Mention, Mention] | None:
+    """ "the Mali one", "the Burkina Faso one": of the events talked of (and their parts), the one whose
+    facts place it in the named place or in a part of it; the place's mention and the event's, or ``None``."""
+    lang = model.lang
+    for m in mentions:
+        if model.cls[m.entity] != "place":
+            continue
+        before = tokens[max(0, m.start - 3) : m.start]
+        if len(before) == 3 and before[0] in lang.definite_articles and before[1] in lang.one_words:
+            start, end = m.start - 3, m.end  # "the one in Mali"
+        elif (
+            m.start
+            and tokens[m.start - 1] in lang.definite_articles
+            and tokens[m.end : m.end + 1] in ((w,) for w in lang.one_words)
+        ):
+            start, end = m.start - 1, m.end + 1  # "the Mali one"
+        else:
+            continue
+        talked = [e for e in context.talked_of if model.cls.get(e) == "event"]
+        parts = [e.id for e in model.entities.values() if set(e.part_of) & set(talked)]
+        for event in dict.fromkeys((*parts, *talked)):
+            places = {p for f in model.index.by_entity.get(event, ()) for p in model.index.places[f.id]}
+            if m.entity in places or any(m.entity in model.entities[p].part_of for p in places):
+                words = " ".join(tokens[start:end])
+                return m, Mention(event, start, end, model.entities[event].name, words, 100.0, "context")
     return None
 
 
