@@ -159,6 +159,9 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
             topic=definite,
             merged=adjective in lang.result_adjectives,
             event=happened,
+            # "who runs its operations?" after talking of AQIM's leader: "it" is never a person
+            thing=token in lang.neuter_pronouns and not owned,
+            owner=token in lang.possessive_pronouns,
         )
         if entity is None and owned and kind:
             # "what is his ethnicity?" with no ethnicity talked about yet: "his" is still the person
@@ -333,6 +336,8 @@ def _context_entity(
     topic: bool = False,
     merged: bool = False,
     event: bool = False,
+    thing: bool = False,
+    owner: bool = False,
 ) -> str | None:
     """Return the conversation's entity of ``kind`` a reference points at, or ``None``.
 
@@ -378,6 +383,11 @@ def _context_entity(
         pool = [e for e in pool if any(stem in map(model.stem, n.split()) for n in model.names[e])]
         if not pool:
             return None
+    if thing:
+        pool = [e for e in pool if model.cls[e] != "person"]
+        if owner:
+            # ("its operations": what has operations, members, a leader is a group before a place)
+            pool.sort(key=lambda e: model.cls[e] != "group")
     for entity in pool:
         if wanted is None or model.cls[entity] == wanted:
             return entity
