@@ -9,6 +9,7 @@ May import: ``entities``, ``model``, ``context``.
 from __future__ import annotations
 
 from .context import Context
+from .described_references import origin_reference, the_one_in
 from .entities import Mention
 from .model import Model
 from .records import record
@@ -49,13 +50,13 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         names = f"'{ordinal.words}' = {model.entities[ordinal.entity].short}"
         mentions = sorted([*mentions, ordinal], key=lambda m: m.start)
         return Resolution(mentions, f"from the conversation: {names}")
-    located = _the_one_in(model, tokens, mentions, context)
+    located = the_one_in(model, tokens, mentions, context)
     if located is not None:
         # "when was the Mali one?": of the occasions talked of, the one that took place there
         place, event = located
         mentions = sorted([m for m in mentions if m is not place] + [event], key=lambda m: m.start)
         return Resolution(mentions, f"from the conversation: '{event.words}' = {model.entities[event.entity].short}")
-    origin = _origin_reference(model, tokens, mentions, context)
+    origin = origin_reference(model, tokens, mentions, context)
     if origin is not None:
         # "going back to the Malian leader, ...": the person talked of who is from there
         place, person = origin
@@ -236,60 +237,6 @@ def _ordinal_reference(
         end = i + 1 if alone or not following else i + 2
         words = " ".join(tokens[i - 1 : end])
         return Mention(entity, i - 1, end, model.entities[entity].name, words, 100.0, "context")
-    return None
-
-
-def _the_one_in(
-    model: Model, tokens: tuple[str, ...], mentions: list[Mention], context: Context
-) -> tuple[Mention, Mention] | None:
-    """ "the Mali one", "the Burkina Faso one": of the events talked of (and their parts), the one whose
-    facts place it in the named place or in a part of it; the place's mention and the event's, or ``None``."""
-    lang = model.lang
-    for m in mentions:
-        if model.cls[m.entity] != "place":
-            continue
-        before = tokens[max(0, m.start - 3) : m.start]
-        if len(before) == 3 and before[0] in lang.definite_articles and before[1] in lang.one_words:
-            start, end = m.start - 3, m.end  # "the one in Mali"
-        elif (
-            m.start
-            and tokens[m.start - 1] in lang.definite_articles
-            and tokens[m.end : m.end + 1] in ((w,) for w in lang.one_words)
-        ):
-            start, end = m.start - 1, m.end + 1  # "the Mali one"
-        else:
-            continue
-        talked = [e for e in context.talked_of if model.cls.get(e) == "event"]
-        parts = [e.id for e in model.entities.values() if set(e.part_of) & set(talked)]
-        for event in dict.fromkeys((*parts, *talked)):
-            places = {p for f in model.index.by_entity.get(event, ()) for p in model.index.places[f.id]}
-            if m.entity in places or any(m.entity in model.entities[p].part_of for p in places):
-                words = " ".join(tokens[start:end])
-                return m, Mention(event, start, end, model.entities[event].name, words, 100.0, "context")
-    return None
-
-
-def _origin_reference(
-    model: Model, tokens: tuple[str, ...], mentions: list[Mention], context: Context
-) -> tuple[Mention, Mention] | None:
-    """ "the Malian leader", "the Algerian": a person the conversation talked of who is from the country
-    named as an adjective; the country's mention and the person's, or ``None``."""
-    lang = model.lang
-    for m in mentions:
-        if m.start == 0 or tokens[m.start - 1] not in lang.definite_articles or model.scale.get(m.entity) != "country":
-            continue
-        noun = tokens[m.end] if m.end < len(tokens) else ""
-        if noun not in model.role_nouns and model.noun_class(noun) != "person":
-            continue
-        people = [
-            e
-            for e in context.talked_of
-            if model.cls.get(e) == "person" and m.entity in model.index.origins.get(e, frozenset())
-        ]
-        if people:
-            words = " ".join(tokens[m.start - 1 : m.end + 1])
-            person = Mention(people[0], m.start - 1, m.end + 1, model.entities[people[0]].name, words, 100.0, "context")
-            return m, person
     return None
 
 
