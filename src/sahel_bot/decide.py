@@ -260,6 +260,8 @@ def _told_in_all(model: Model, frame: Frame, best: Reading | None) -> bool:
     roles = model.index.roles[best.facts[0].fact.id]
     if any(model.cls.get(e) != "event" or e not in roles for e in frame.entity_ids):
         return False
+    if not frame.entity_ids and any(model.cls.get(e) == "event" for e in roles):
+        return True  # ("and how many were taken hostage altogether?" of the siege talked of: its count)
     return model.in_all(best.facts[0].fact.statement)
 
 

@@ -143,6 +143,8 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         happened = happened or (token in lang.neuter_pronouns | lang.demonstratives and previous in lang.causal_verbs)
         # "what did France do about it?": what one does something about is what happened
         happened = happened or (token in lang.neuter_pronouns | lang.demonstratives and previous in lang.response_words)
+        # "which group carried it out?", "who claimed it?": what is carried out or claimed is what happened
+        happened = happened or (token in lang.neuter_pronouns | lang.demonstratives and previous in lang.deed_verbs)
         entity = _owned_by_person(model, context, owned) if owned and lang.pronouns.get(token) == "person" else None
         if adjective in lang.other_words and descriptor:
             # "the other man": of the two talked about, the one the conversation is not about now ("the

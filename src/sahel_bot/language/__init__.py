@@ -202,6 +202,7 @@ class Language:
     existential_followers: frozenset[str]
     apart_words: frozenset[str]
     time_nouns: frozenset[str]
+    deed_verbs: frozenset[str]
     time_prepositions: frozenset[str]
     about_the_document: LazyPattern
     after_the_document: LazyPattern
