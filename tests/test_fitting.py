@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import pytest
+
 from frames import frame_of
 from sahel_bot import Bot
 
 
-def test_a_when_question_wants_a_dated_fact(bot: Bot) -> None:
+@pytest.mark.parametrize(
+    ("question", "fitting", "other"),
+    [
+        # a "when" question wants a dated fact
+        ("when was aqim formed", "aqim_formed_from_gspc_and_al_qaeda", "droukdel_based_northeastern_algeria"),
+        # a "who leads" question wants someone in the role
+        ("who leads aqim", "droukdel_leads_aqim_central", "aqim_attacks_concentrated_algeria"),
+    ],
+)
+def test_a_question_wants_a_fact_of_the_kind_it_asks_for(bot: Bot, question: str, fitting: str, other: str) -> None:
     index = bot._engine.model.index
     facts = bot._engine.model.facts
-    frame = frame_of(bot, "when was aqim formed")
-    assert index.type_fit(frame, facts["aqim_formed_from_gspc_and_al_qaeda"]) == 1.0
-    assert index.type_fit(frame, facts["droukdel_based_northeastern_algeria"]) < 1.0
-
-
-def test_a_who_leads_question_wants_someone_in_the_role(bot: Bot) -> None:
-    index = bot._engine.model.index
-    facts = bot._engine.model.facts
-    frame = frame_of(bot, "who leads aqim")
-    assert index.type_fit(frame, facts["droukdel_leads_aqim_central"]) == 1.0
-    assert index.type_fit(frame, facts["aqim_attacks_concentrated_algeria"]) < 1.0
+    frame = frame_of(bot, question)
+    assert index.type_fit(frame, facts[fitting]) == 1.0
+    assert index.type_fit(frame, facts[other]) < 1.0
 
 
 def test_the_name_of_a_described_thing_is_one_the_fact_names_that_is_such_a_thing(bot: Bot) -> None:

@@ -254,8 +254,7 @@ def _counted_in(model: Model, fact: Fact, frame: Frame) -> list[str]:
     wholes = {w for e in frame.entity_ids if e in model.entities for w in model.entities[e].part_of}
     said = model.index.said[fact.id]
     # what a merger made is not one of the groups that came together in it
-    result = model.relations[fact.relation].result
-    made = fact.object if result == "object" else fact.subject if result == "subject" else None
+    made = model.made(fact)
     named = [
         e
         for e in dict.fromkeys(model.index.roles[fact.id])
@@ -281,10 +280,10 @@ def _tallied(model: Model, facts: list[Fact], frame: Frame) -> list[str]:
         return []
     # (what the first says of its names in the question's words, "concentrated", others may not say of
     # theirs: "how many countries are its attacks concentrated in?" counts the first's alone)
-    asked = {model.stem(w) for w in frame.content}
+    asked = frozenset(model.stem(w) for w in frame.content)
 
     def says(fact: Fact) -> frozenset[str]:
-        return frozenset(asked & {model.stem(w) for w in model.statement_words[fact.statement]})
+        return asked & model.statement_stems[fact.statement]
 
     own = says(facts[0])
     more = any(

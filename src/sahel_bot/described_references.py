@@ -3,7 +3,7 @@
 A description points back at what the conversation talked of by where it took place or where its person
 is from, rather than by a pronoun; kept apart from ``dialogue`` (which resolves every reference of a turn)
 because each reads the facts of what was talked of.  May import: ``model``, ``entities``, ``context``,
-``normalize``.
+``phrases``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from .context import Context
 from .entities import Mention
 from .model import Model
-from .normalize import normalize
+from .phrases import by_demonym
 
 __all__ = ["origin_reference", "the_one_in"]
 
@@ -23,7 +23,7 @@ def the_one_in(
     facts place it in the named place or in a part of it; the place's mention and the event's, or ``None``."""
     lang = model.lang
     for m in mentions:
-        if model.cls[m.entity] != "place" or _demonym(model, m):
+        if model.cls[m.entity] != "place" or by_demonym(model, m):
             continue  # ("the Malian one": the one from Mali, a group, not the one that took place there)
         before = tokens[max(0, m.start - 3) : m.start]
         if len(before) == 3 and before[0] in lang.definite_articles and before[1] in lang.one_words:
@@ -44,14 +44,6 @@ def the_one_in(
                 words = " ".join(tokens[start:end])
                 return m, Mention(event, start, end, model.entities[event].name, words, 100.0, "context")
     return None
-
-
-def _demonym(model: Model, mention: Mention) -> bool:
-    """Whether a country is named by another word than its name ("Malian" for Mali), as
-    ``phrases.demonym_asked`` reads it: the word for its people, not the place."""
-    return model.scale.get(mention.entity) == "country" and normalize(mention.alias) != normalize(
-        model.entities[mention.entity].name
-    )
 
 
 def origin_reference(

@@ -50,19 +50,16 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         names = f"'{ordinal.words}' = {model.entities[ordinal.entity].short}"
         mentions = sorted([*mentions, ordinal], key=lambda m: m.start)
         return Resolution(mentions, f"from the conversation: {names}")
-    located = the_one_in(model, tokens, mentions, context)
-    if located is not None:
-        # "when was the Mali one?": of the occasions talked of, the one that took place there
-        place, event = located
-        mentions = sorted([m for m in mentions if m is not place] + [event], key=lambda m: m.start)
-        return Resolution(mentions, f"from the conversation: '{event.words}' = {model.entities[event.entity].short}")
-    origin = origin_reference(model, tokens, mentions, context)
-    if origin is not None:
-        # "going back to the Malian leader, ...": the person talked of who is from there
-        place, person = origin
-        mentions = sorted([m for m in mentions if m is not place] + [person], key=lambda m: m.start)
-        note = f"from the conversation: '{person.words}' = {model.entities[person.entity].short}"
-        return Resolution(mentions, note)
+    # "when was the Mali one?": of the occasions talked of, the one that took place there; "going back to the
+    # Malian leader, ...": the person talked of who is from there
+    for described in (the_one_in, origin_reference):
+        found = described(model, tokens, mentions, context)
+        if found is not None:
+            place, meant = found
+            mentions = sorted([m for m in mentions if m is not place] + [meant], key=lambda m: m.start)
+            return Resolution(
+                mentions, f"from the conversation: '{meant.words}' = {model.entities[meant.entity].short}"
+            )
     # "how many made it out?": the pronoun of an idiom points at nothing
     idiom = _in_idioms(model, tokens)
     found = set_reference(model, tokens, mentions, context, idiom)
@@ -298,11 +295,10 @@ def _context_entity(
     if merged:
         # "the new group": what the groups just talked about became
         results = [
-            (f.object if model.relations[f.relation].result == "object" else f.subject)
+            made
             for e in pool
             for f in model.index.by_entity.get(e, ())
-            if model.relations[f.relation].result
-            and (f.subject if model.relations[f.relation].result == "object" else f.object) == e
+            if (made := model.made(f)) is not None and e in (f.subject, f.object) and e != made
         ]
         results = [r for r in results if r in model.entities]
         # the entity most of them became comes first

@@ -179,7 +179,7 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
     # "the number of": a question form, like "how many", not a word the facts must share
     asking = {w for c in model.counting_cues for w in c} if kind == "how_many" else set()
     # ("how many were there altogether?": the word asking for a total asks, the facts need not say it)
-    asking |= {w for p in lang.total_words if " " not in p for w in (p,)} if kind == "how_many" else set()
+    asking |= {p for p in lang.total_words if " " not in p} if kind == "how_many" else set()
     stressing = {j for start, end in phrase_spans(tokens, lang.emphasis_phrases) for j in range(start, end)}
     # ("the leaders the brief names": words that only point at the document ask nothing)
     stressing |= {j for start, end in phrase_spans(tokens, lang.document_fillers) if start for j in range(start, end)}

@@ -16,7 +16,7 @@ from .cues import YEAR
 from .dialogue import resolve_references
 from .entities import Mention
 from .model import Model
-from .normalize import normalize
+from .normalize import normalize, possessed
 from .records import record
 from .set_references import owned_by
 
@@ -135,15 +135,15 @@ def link(
 def owned_names(model: Model, text: str, tokens: tuple[str, ...], mentions: list[Mention]) -> tuple[list[Mention], str]:
     """Read "Koufa's group" as the group he leads (the entity of the noun's kind a fact has him act on),
     when the question says so with a possessive: "who leads the alliance Koufa's group joined?"."""
-    typed = text.lower().replace("\u2019", "'")
     if model.lang.naming_verbs & set(tokens):
         return mentions, ""  # "what does Sahrawi's faction call itself?": its name is what is asked
+    owners = possessed(text)
     out, notes = [], []
     for m in mentions:
         noun = tokens[m.end] if m.end < len(tokens) else ""
         kind = model.noun_class(noun) if noun in model.type_nouns else ""
         last = m.words.split()[-1] if m.words else ""
-        if model.cls[m.entity] != "person" or kind != "group" or f"{last}'s" not in typed:
+        if model.cls[m.entity] != "person" or kind != "group" or last not in owners:
             out.append(m)
             continue
         # (only a group a fact has him lead: "Sahrawi's faction" is none he is said to lead, it is named for him)

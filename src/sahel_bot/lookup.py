@@ -102,7 +102,7 @@ def generic_reading(model: Model, frame: Frame, words: Words, context: Context) 
 
         def in_so_many_words(s: FactScore) -> bool:
             # its statement says it, not only its keywords
-            return bool(asked & {model.stem(w) for w in model.statement_words[s.fact.statement]})
+            return bool(asked & model.statement_stems[s.fact.statement])
 
         saying.sort(key=lambda s: (-sum(e in roles[s.fact.id] for e in things), not in_so_many_words(s), -s.score))
         if saying:

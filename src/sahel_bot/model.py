@@ -65,6 +65,11 @@ class Model:
             for w in t.descriptors
             if " " not in w
         }
+        #: the types of things that are kinds of people ("U.S. citizens"): named by a noun persons are named by
+        persons = {n for t in knowledge.types.values() if t.cls == "person" for n in t.nouns}
+        self.people_types = frozenset(
+            t.id for t in knowledge.types.values() if t.cls == "thing" and persons & set(t.nouns)
+        )
         #: noun -> the relation whose subject it names by its object ("leader" -> who leads X)
         self.role_nouns = {n: r.id for r in self.relations.values() for n in r.role_nouns}
         #: value kind -> the relations whose facts give it
@@ -160,6 +165,8 @@ class Model:
         self.statement_words = {
             f.statement: frozenset(normalize(f.statement).split()) - self.lang.stopwords for f in knowledge.facts
         }
+        #: ... and their stems: whether a statement says the question's words itself, not only its keywords
+        self.statement_stems = {s: frozenset(self.stem(w) for w in ws) for s, ws in self.statement_words.items()}
         #: entity id -> its names of more than one word: what says two statements are of different things
         self.long_names = {e.id: tuple(n for n in e.names if len(n.split()) > 1) for e in self.entities.values()}
         self.overviews = {
@@ -194,6 +201,11 @@ class Model:
     def is_plural(self, word: str) -> bool:
         """Whether a noun is in the plural ("groups", "attacks"; not "siege", nor "news", which stems as itself)."""
         return word.endswith("s") and self.stem(word) != word
+
+    def made(self, fact: Fact) -> str | None:
+        """What a fact's relation produces ("merged into": the new group), by the relation's result role."""
+        result = self.relations[fact.relation].result
+        return fact.object if result == "object" else fact.subject if result == "subject" else None
 
     def in_all(self, statement: str) -> bool:
         """Whether a statement gives its count as a total of its own ("in all, 39 civilians were killed"):

@@ -11,19 +11,15 @@ answer's facts; ``pipeline`` asks the two questions.  May import: ``model``, ``l
 
 from __future__ import annotations
 
-import re
-
 from .frame import YEAR
 from .knowledge.schema import Fact
 from .linking import names_in, owned_names
 from .model import Model
-from .normalize import normalize
+from .normalize import normalize, possessed
 from .records import record
 
 __all__ = ["Description", "find_description", "named_by", "rewritten"]
 
-#: A word followed by a possessive ending ("group's", "groups'")
-_POSSESSIVE = re.compile(r"\b(\w+)(?:['\u2019]s|s['\u2019])(?!\w)")
 #: The classes of thing a description can name for a second question (a group, a person).
 _DESCRIBED = ("group", "person")
 #: A description's clause this short ("the group in Mali") says too little to name one thing.
@@ -58,7 +54,7 @@ def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> D
     ``text`` is the question as typed: "the group's Sahel operations" is a possessive (its tokens, "the
     group sahel operations", read like a clause)."""
     lang = model.lang
-    possessed = {normalize(w) for m in _POSSESSIVE.finditer(text.lower()) for w in (m.group(1), m.group())}
+    marked = possessed(text)
     definite = lang.articles & lang.definite_articles
     each = {p for p in lang.each_words if " " not in p}
     for i in range(1, len(tokens) - 2):
@@ -80,9 +76,7 @@ def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> D
         j = next((n for n in range(j, min(j + 3, len(tokens))) if tokens[n] in nouns), j)
         head = tokens[j] if j < len(tokens) else ""
         role = head in model.role_nouns
-        if head in possessed or (
-            not role and (model.noun_class(head) not in _DESCRIBED or head not in model.type_nouns)
-        ):
+        if head in marked or (not role and (model.noun_class(head) not in _DESCRIBED or head not in model.type_nouns)):
             continue  # a noun of the kind ("group", "man"), not a word describing one ("the Islamists")
         k = j + 1
         stranded: tuple[str, ...] = ()
@@ -109,7 +103,7 @@ def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> D
             continue
         # ("the alliance that Koufa's group joined": the possessive stays, it says whose group)
         said = [
-            f"{t}'s" if t in possessed and n + 1 < len(clause) and clause[n + 1] in model.type_nouns else t
+            f"{t}'s" if t in marked and n + 1 < len(clause) and clause[n + 1] in model.type_nouns else t
             for n, t in enumerate(clause)
         ]
         found, _ = owned_names(model, " ".join(said), clause, names_in(model, " ".join(clause), clause))

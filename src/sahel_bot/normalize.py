@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MAX_QUESTION_CHARS", "first_end", "fold", "normalize", "phrase_at", "phrase_spans", "tokens"]
+__all__ = ["MAX_QUESTION_CHARS", "first_end", "fold", "normalize", "phrase_at", "phrase_spans", "possessed", "tokens"]
 
 #: Longer input is cut before matching: no question about a two-page brief needs more,
 #: and it bounds the work any input can cause.
@@ -94,3 +94,13 @@ def phrase_spans(words: tuple[str, ...] | list[str], phrases: tuple[tuple[str, .
     return [
         (i, i + len(p)) for p in phrases for i in range(len(words) - len(p) + 1) if tuple(words[i : i + len(p)]) == p
     ]
+
+
+#: A word followed by a possessive ending as typed ("group's", "groups'")
+_OWNER = re.compile(r"\b(\w+)(?:['\u2019]s|s['\u2019])(?!\w)")
+
+
+def possessed(text: str) -> frozenset[str]:
+    """The words a text marks as owners ("Koufa's group": koufa), with their possessive forms, normalised;
+    normalisation drops the mark, so the stages that need it read the text as typed."""
+    return frozenset(normalize(w) for m in _OWNER.finditer(text.lower()) for w in (m.group(1), m.group()))

@@ -12,7 +12,7 @@ from .entities import Mention
 from .model import Model
 from .normalize import normalize
 
-__all__ = ["demonym_asked", "identity_noun", "named_kind", "with_synonyms"]
+__all__ = ["by_demonym", "demonym_asked", "identity_noun", "named_kind", "with_synonyms"]
 
 #: The classes of thing whose name "the name of the <noun>" asks for by asking which one it is.
 _NAMED_KINDS = ("group", "place", "person")
@@ -116,7 +116,13 @@ def demonym_asked(model: Model, tokens: tuple[str, ...], mentions: tuple[Mention
         ahead = next((t for t in following if t in model.role_nouns or t in model.type_nouns), "")
         leader = ahead in model.role_nouns
         verb = verb or leader
-        name = normalize(model.entities[m.entity].name)
-        if model.scale.get(m.entity) == "country" and verb and normalize(m.alias) != name:
+        if verb and by_demonym(model, m):
             return m.start
     return None
+
+
+def by_demonym(model: Model, mention: Mention) -> bool:
+    """Whether a country is named by another word than its name ("Malian" for Mali): the word for its
+    people, which names them, not the place."""
+    name = normalize(model.entities[mention.entity].name)
+    return model.scale.get(mention.entity) == "country" and normalize(mention.alias) != name

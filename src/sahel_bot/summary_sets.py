@@ -105,16 +105,17 @@ def members_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
     lang = model.lang
     if len(tokens) < 3 or tokens[0] not in lang.kind_question_words | {"who"} or tokens[1] not in lang.partitives:
         return None
-    members = [m.entity for m in frame.mentions if m.method == "set"]
-    others = tuple(m.entity for m in frame.mentions if m.method != "set")
+    members = [m for m in frame.mentions if m.method == "set"]
+    rest = tuple(m for m in frame.mentions if m.method != "set")
+    others = tuple(m.entity for m in rest)
     if len(members) < 2 or not (others or any(s is not None for _, s, _ in words)):
         return None
     roles = model.index.roles
     chosen = []
-    for mention in (m for m in frame.mentions if m.method == "set"):
+    for mention in members:
         member = mention.entity
         # the question about this member alone (not about "any of them": see retrieval's sets)
-        alone = (*(m for m in frame.mentions if m.method != "set"), mention._replace(method="exact"))
+        alone = (*rest, mention._replace(method="exact"))
         asked = frame._replace(answer_type="what", mentions=alone)
         found = model.index.score(asked, (member, *others), words, limit=5)
         best = next(
@@ -132,4 +133,4 @@ def members_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
     if not chosen:
         return None
     detail = "the members of the set of whom the facts say it"
-    return Reading("members", _SURE, scored(chosen, _SURE), "all", detail, tuple(members))
+    return Reading("members", _SURE, scored(chosen, _SURE), "all", detail, tuple(m.entity for m in members))

@@ -144,10 +144,8 @@ def narrower_count(model: Model, frame: Frame, reading: Reading) -> bool:
     nouns = [w for w in frame.counted if w in model.type_nouns]
     if not nouns and not frame.total:
         return False
-    # (with no noun, "the death toll": kinds of people, the types named by a noun that names persons too)
-    persons = {n for t in model.class_types.get("person", ()) for n in model.knowledge.types[t].nouns}
-    people = {t.id for t in model.knowledge.types.values() if t.cls == "thing" and persons & set(t.nouns)}
-    kinds = {t for w in nouns for t in model.type_nouns[w]} or people
+    # (with no noun, "the death toll": kinds of people)
+    kinds = {t for w in nouns for t in model.type_nouns[w]} or model.people_types
     named = set(frame.entity_ids)
     roles = model.index.roles
     entities = model.entities

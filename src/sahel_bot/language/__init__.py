@@ -242,6 +242,16 @@ def _phrases(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _word_phrases(value: Any) -> tuple[tuple[str, ...], ...]:
+    """Phrases as tuples of words, in the file's order."""
+    return tuple(tuple(str(p).split()) for p in value)
+
+
+def _longest_first(value: Any) -> tuple[tuple[str, ...], ...]:
+    """Phrases as tuples of words, the longest first: "yes or no" is tried before "or no"."""
+    return tuple(sorted(_word_phrases(value), key=lambda t: -len(t)))
+
+
 def _alternation(phrases: tuple[str, ...]) -> str:
     longest_first = sorted(phrases, key=lambda p: -len(p))
     return "|".join(re.escape(p) for p in longest_first)
@@ -254,14 +264,13 @@ _CONVERTERS: dict[str, Any] = {
     "elliptical_openers": _phrases,
     "same_year": LazyPattern,
     "period_words": lambda v: {str(k): (p[0], p[1]) for k, p in v.items()},
-    "aside_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
-    "contrast_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
-    "document_fillers": lambda v: tuple(tuple(str(p).split()) for p in v),
-    "topic_openers": lambda v: tuple(sorted((tuple(str(p).split()) for p in v), key=lambda t: -len(t))),
-    "hedge_infinitives": lambda v: tuple(sorted((tuple(str(p).split()) for p in v), key=lambda t: -len(t))),
-    # (the longest first: "yes or no" before "or no")
-    "question_tags": lambda v: tuple(sorted((tuple(str(p).split()) for p in v), key=lambda t: -len(t))),
-    "related_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
+    "aside_phrases": _word_phrases,
+    "contrast_phrases": _word_phrases,
+    "document_fillers": _word_phrases,
+    "topic_openers": _longest_first,
+    "hedge_infinitives": _longest_first,
+    "question_tags": _longest_first,
+    "related_phrases": _word_phrases,
     "measure": lambda v: LazyPattern(v, re.IGNORECASE),
     "because": lambda v: LazyPattern(v, re.IGNORECASE),
     "hedges": lambda v: tuple(str(v).split()) if isinstance(v, str) else _phrases(v),
@@ -296,7 +305,7 @@ _CONVERTERS: dict[str, Any] = {
     "each_words": _phrases,
     "both_words": _phrases,
     "order_cues": _phrases,
-    "emphasis_phrases": lambda v: tuple(tuple(str(p).split()) for p in v),
+    "emphasis_phrases": _word_phrases,
     "description_question": str,
     "listing_word": str,
     "interval_spans": lambda v: tuple((str(a), str(b)) for a, b in v),
