@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from .cues import YEAR
 from .entities import Mention
 from .model import Model
+from .normalize import normalize
 from .records import record
 
 if TYPE_CHECKING:
@@ -128,7 +129,13 @@ def _opening_clause(model: Model, frame: Frame) -> Clause | None:
     """ "After the French pushed them out of the towns, what ...?": a clause before the question's own
     question word; it dates the question when it reads as one dated fact of the brief."""
     tokens = frame.tokens
-    end = next((j for j in range(2, len(tokens)) if tokens[j] in model.lang.question_words), None)
+    lang = model.lang
+    end = next((j for j in range(2, len(tokens)) if tokens[j] in lang.question_words), None)
+    if end is None and "," in frame.text:
+        # "after being pushed out of the north, did they spread ...?": a yes/no question after the comma
+        comma = len(normalize(frame.text[: frame.text.index(",")]).split())
+        if 2 <= comma < len(tokens) and tokens[comma] in lang.yes_no_starts:
+            end = comma
     if end is None or end >= len(tokens) - 1:
         return None
     said = [w for j, w in frame.read if 0 < j < end and w in frame.content]

@@ -48,9 +48,23 @@ def join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+_CLAUSE_END = re.compile(r"[;,(]| which | who | whose ")
+
+
 def first_clause(description: str) -> str:
     """Return a description's first clause, short enough for a list."""
-    clause = re.split(r"[;,(]| which | who | whose ", description, maxsplit=1)[0].strip().rstrip(".")
+    clause = description
+    for cut in _CLAUSE_END.finditer(description):
+        head = description[: cut.start()]
+        if head.count("\u201c") <= head.count("\u201d"):
+            clause = head
+            break
+        if description.startswith("\u201d", cut.end()):
+            # (AQIM \u201ccentral,\u201d also known as ...: the comma inside the quotes ends the clause, the
+            # quote is closed)
+            clause = head + "\u201d"
+            break
+    clause = clause.strip().rstrip(".")
     return re.sub(r"\s+(with|of|to|in|by|for|that)$", "", clause[:90])
 
 

@@ -112,6 +112,10 @@ def answered(
             entities=entities[:12],
             facts=facts,
             age=0,
+            # ("which ones are from Mali?": the kind of thing listed)
+            words=words or context.words,
+            asked=asked or context.asked,
+            answer_type=answer_type,
         )
     return context._replace(
         subject=subject,

@@ -194,6 +194,27 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
     return Resolution(mentions, "; ".join(notes))
 
 
+def ones_meant(model: Model, tokens: tuple[str, ...], context: Context) -> tuple[str, ...]:
+    """ "And which ones are from Mali?" after "which leaders are Algerian?" asks "which leaders are from
+    Mali?": "ones" stands for the kind of thing the last question asked about (word for word, so that the
+    names' places in the question stay where they are)."""
+    lang = model.lang
+    at = next(
+        (
+            i
+            for i in range(1, len(tokens))
+            if tokens[i] in lang.one_words and tokens[i - 1] == lang.description_question
+        ),
+        None,
+    )
+    if at is None:
+        return tokens
+    noun = next((w for w in context.words if w in model.type_nouns or w in model.role_nouns), None)
+    if noun is None:
+        return tokens
+    return (*tokens[:at], noun, *tokens[at + 1 :])
+
+
 def _owned_name(model: Model, tokens: tuple[str, ...], at: int, owner: str) -> Mention | None:
     """ "its Sahel operations" after AQIM: the owner's name with the words after the possessive, when that
     is the name of something else ("AQIM's Sahel operations", its Sahel branch), as one mention."""
@@ -333,6 +354,11 @@ def _context_entity(
         if owner:
             # ("its operations": what has operations, members, a leader is a group before a place)
             pool.sort(key=lambda e: model.cls[e] != "group")
+    kinds = model.type_nouns.get(noun, ())
+    for entity in pool:
+        # "the country" is of the places talked of a country (Mali, not its Kidal region), when one is
+        if model.entities[entity].type in kinds:
+            return entity
     for entity in pool:
         if wanted is None or model.cls[entity] == wanted:
             return entity

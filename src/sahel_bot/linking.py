@@ -13,7 +13,7 @@ import re
 
 from .context import Context
 from .cues import YEAR
-from .dialogue import resolve_references
+from .dialogue import ones_meant, resolve_references
 from .entities import Mention
 from .model import Model
 from .normalize import normalize, possessed
@@ -105,6 +105,7 @@ def link(
     context: Context,
 ) -> Mentions:
     """Return the question's mentions: names, references to the conversation, roles, places set aside."""
+    tokens = ones_meant(model, tokens, context)
     outside = tuple(m for m in names if model.cls[m.entity] == "outside")
     inside = [m for m in names if model.cls[m.entity] != "outside"]
     bare = bool(tokens) and not inside and set(tokens) <= model.lang.bare_follow_up

@@ -134,12 +134,24 @@ def _as_listed(model: Model, frame: Frame) -> tuple[tuple[str, ...], tuple[Menti
     ask for the list."""
     tokens, mentions = frame.tokens, frame.mentions
     cut = [*frame.contrast, *((frame.clause,) if frame.clause is not None else ())]
-    for start, end in phrase_spans(tokens, model.lang.document_fillers):
+    for start, end in sorted(phrase_spans(tokens, model.lang.document_fillers), key=lambda span: span[0] - span[1]):
         # "which groups in the brief ...": the document pointed at, no part of the question's shape
         inside = any(m.start < end and start < m.end for m in mentions) or any(a < end and start < b for a, b in cut)
         if start >= 1 and not inside:
             cut.append((start, end))
     cut.extend(_document_names(model, tokens, mentions, cut))
+    lang = model.lang
+    for i in range(1, len(tokens) - 2):
+        # "which of the leaders are Algerian?" is "which leaders are Algerian?": the partitive only says the
+        # answer is some of them
+        if (
+            tokens[i - 1] == lang.description_question
+            and tokens[i] in lang.partitives
+            and tokens[i + 1] in lang.definite_articles
+            and (tokens[i + 2] in model.type_nouns or tokens[i + 2] in model.role_nouns)
+            and not any(a < i + 2 and i < b for a, b in cut)
+        ):
+            cut.append((i, i + 2))
     for i in range(len(tokens) - 1):
         # "the main militant leaders": a word describing a group before a role noun only says what its
         # holders are, as all the brief's are

@@ -42,6 +42,8 @@ def set_reference(
                 kind, end, count = model.noun_class(tokens[j]), j + 1, 2
             elif count is None:
                 continue
+            else:
+                end = j  # ("those two": the number is part of the reference)
         elif token in lang.set_pronouns and recent:
             kind = model.cls[context.group[0]] if context.group else ""
             # ("which of them are Algerian?": a place the turn names is what it asks of the set; anything

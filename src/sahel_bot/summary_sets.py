@@ -118,16 +118,16 @@ def members_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
         alone = (*rest, mention._replace(method="exact"))
         asked = frame._replace(answer_type="what", mentions=alone)
         found = model.index.score(asked, (member, *others), words, limit=5)
-        best = next(
-            (
-                s
-                for s in found
-                if member in roles[s.fact.id]
-                and all(e in roles[s.fact.id] for e in others)
-                and (s.lexical >= 0.5 or not any(w is not None for _, w, _ in words))
-            ),
-            None,
-        )
+        fitting = [
+            s
+            for s in found
+            if member in roles[s.fact.id]
+            and all(e in roles[s.fact.id] for e in others)
+            and (s.lexical >= 0.5 or not any(w is not None for _, w, _ in words))
+        ]
+        # a fact about the member itself before one that only mentions it ("which of those two comes from the
+        # north?": Ag Ghaly is from Kidal, not "Kidal is in northern Mali")
+        best = next((s for s in fitting if s.fact.subject == member), fitting[0] if fitting else None)
         if best is not None:
             chosen.append(best.fact)
     if not chosen:
