@@ -349,6 +349,14 @@ def _context_entity(
         pool = [e for e in pool if any(stem in map(model.stem, n.split()) for n in model.names[e])]
         if not pool:
             return None
+    elif noun and model.stem(noun) not in {
+        model.stem(model.knowledge.types[t].nouns[0]) for t in model.type_nouns[noun]
+    }:
+        # "that branch", "the coalition": a noun more telling than its type's own ("group") points first at
+        # one called so (AQIM's Sahel branch)
+        stem = model.stem(noun)
+        called = [e for e in pool if any(stem in map(model.stem, n.split()) for n in model.names[e])]
+        pool = called + [e for e in pool if e not in called]
     if thing:
         pool = [e for e in pool if model.cls[e] != "person"]
         if owner:

@@ -12,6 +12,7 @@ from .context import Context
 from .frame import YEAR, Frame
 from .knowledge.schema import Fact
 from .model import Model
+from .normalize import normalize
 from .reading import Reading, scored
 
 __all__ = ["elliptical_reading", "else_reading", "more_reading", "next_reading", "pointing_reading", "wh_reading"]
@@ -263,10 +264,30 @@ def next_reading(model: Model, frame: Frame, context: Context) -> Reading | None
     group's story in order.  When there is none, that is the answer ("The brief doesn't say anything more").
     """
     lang = model.lang
-    asked = " ".join(t for t in frame.tokens if t not in lang.fillers)
-    if asked not in lang.next_requests or not context.facts or not context.subject:
+    if not context.facts or not context.subject:
         return None
-    detail = "what the brief tells next of " + (context.subject_name or context.subject)
+    # ("what did AQIM do next?" of AQIM talked of is "what did it do next?", of AQIM)
+    subject = next(
+        (m.entity for m in frame.mentions if m.entity in context.entities and m.method not in ("context", "set")),
+        context.subject,
+    )
+    named = {
+        i
+        for m in frame.mentions
+        if m.entity == subject and m.method not in ("context", "set")
+        for i in range(m.start, m.end)
+    }
+    words = [
+        "it" if i in named and i - 1 not in named else t
+        for i, t in enumerate(frame.tokens)
+        if t not in lang.fillers and (i not in named or i - 1 not in named)
+    ]
+    asked = " ".join(words)
+    if asked not in lang.next_requests and asked.removeprefix("and ") not in lang.next_requests:
+        return None
+    detail = "what the brief tells next of " + (
+        (context.subject_name or subject) if subject == context.subject else model.entities[subject].short
+    )
     said = [model.facts[f] for f in context.facts if f in model.facts]
     if not said:
         return None
@@ -280,7 +301,6 @@ def next_reading(model: Model, frame: Frame, context: Context) -> Reading | None
     # after what the answer was (its first fact), of no year before it
     told = told_at(said[0])
     year = said[0].year_from
-    subject = context.subject
     roles = model.index.roles
     near = [f for f in model.index.by_entity.get(subject, ()) if f.id not in context.facts and subject in roles[f.id]]
     about = [f for f in near if roles[f.id].get(subject) in ("subject", "object")]
@@ -295,6 +315,23 @@ def next_reading(model: Model, frame: Frame, context: Context) -> Reading | None
         )
 
     later = dated_after(near) if year is not None else []
+    if later:
+        # what the brief tells of it next, undated but in sequence ("AQIM then carried out ..."), comes next
+        # too
+        later = [
+            *sorted(
+                (
+                    f
+                    for f in about
+                    if f.year_from is None
+                    and told < told_at(f)
+                    and told_at(f)[0] <= told[0] + 1
+                    and lang.sequence_words & set(normalize(f.quote).split())
+                ),
+                key=lambda f: (told_at(f), -f.weight, f.id),
+            ),
+            *later,
+        ]
     if not later and year is None:
         later = sorted(
             (f for f in about if told_at(f) > told),
