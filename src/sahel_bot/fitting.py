@@ -40,6 +40,8 @@ class TypeFit:
     explained: frozenset[str]
     _named_by: dict[tuple[str, ...], frozenset[str]]
     described_by: Mapping[str, frozenset[str]]
+    cls: Mapping[str, str]
+    roles: Mapping[str, Mapping[str, str]]
 
     def _asks_relation(self, question: Frame, fact: Fact) -> bool:
         """Whether the question's words name the fact's relation (or the question has no words of its own)."""
@@ -76,9 +78,16 @@ class TypeFit:
             return 1.0
         if asked is None:
             asked = question.asked_besides(self.entities)
-        if question.beyond and not self.places[fact.id] - asked:
-            # "have they moved beyond northern Mali?": a fact naming no other place does not reach past it
-            return 0.7
+        if question.beyond:
+            roles = self.roles[fact.id]
+            for e in question.beyond:
+                kind = self.cls.get(e)
+                if kind == "place" and not self.places[fact.id] - asked:
+                    # "have they moved beyond northern Mali?": a fact naming no other place does not reach past it
+                    return 0.7
+                if kind != "place" and e in roles and not any(self.cls.get(o) == kind for o in roles if o not in asked):
+                    # "money from anyone besides AQIM?": a fact of AQIM's, naming no one else, is what was set aside
+                    return 0.5
         if question.wanted and kind in ("which", "what", "where", "who", "name"):
             # "which countries ...": the fact must name a country the question did not ("which Algerian":
             # a person from Algeria)

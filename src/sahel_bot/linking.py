@@ -292,6 +292,18 @@ def _set_aside(
             aside.update((*tokens[m.start : m.end], *contrast))
             contrasted.append((m.start - len(contrast), m.end))
             continue
+        if (
+            opened
+            and model.cls[m.entity] != "place"
+            and not listed
+            and any(o is not m and o.method != "context" for o in mentions)
+        ):
+            # "does Ansar al Dine get money from anyone besides AQIM?": set aside, not asked about; answers
+            # name someone else (beside another name the turn gives: "who else besides AQIM ...?" alone, or
+            # with a name the conversation supplied, asks of others like it)
+            aside.update(tokens[m.start : m.end])
+            beyond.append(m.entity)
+            continue
         if model.cls[m.entity] == "place" and (opened or listed):
             last_aside = m.end
             beyond.append(m.entity)
