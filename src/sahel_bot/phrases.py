@@ -78,8 +78,8 @@ def identity_noun(model: Model, tokens: tuple[str, ...], in_mention: list[bool])
     asked for (not a role of a relation: "who is the leader of X" is the leadership's to answer)."""
     lang = model.lang
     opener = next((o for o in lang.identity_openers if tokens[: len(o.split())] == tuple(o.split())), None)
-    if opener is None:
-        return None
+    if opener is None or tokens[-1] in lang.dangling_words:
+        return None  # ("who was the American kidnapped in Niger working for?": who is what ends it)
     at = len(opener.split())
     if at >= len(tokens) or tokens[at] not in lang.definite_articles:
         return None
@@ -88,7 +88,7 @@ def identity_noun(model: Model, tokens: tuple[str, ...], in_mention: list[bool])
         if in_mention[j] or tokens[j].isdigit():
             continue  # (a year is no noun: "who was the 2015 peace deal between?")
         word = tokens[j]
-        if word in lang.stopwords or (head is not None and word.endswith("ed")):
+        if word in lang.stopwords or ((head is not None or in_mention[j - 1]) and word.endswith("ed")):
             break  # the noun phrase ends: "the U.S. ambassador | killed in ...", "the colonial power | in ..."
         head = j
     if head is None or tokens[head] in model.role_nouns:

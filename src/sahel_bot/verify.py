@@ -225,8 +225,20 @@ def wanted_not_named(model: Model, frame: Frame, reading: Reading) -> bool:
         for s in reading.facts
         for e, t in kinds[s.fact.id]
     ):
-        return True
+        # "who was he working for?" asks no name: the brief's "a Christian aid organization" says who (not
+        # "which aid organization ...?", nor "who was the missionary?" of someone the brief only describes)
+        return not (frame.answer_type == "who" and not noun and _describes_one_of(model, wanted, reading))
     return described_not_named(model, frame)
+
+
+def _describes_one_of(model: Model, wanted: set[str], reading: Reading) -> bool:
+    """Whether one of the reading's facts gives as its value something of a wanted type by a noun of it
+    ("worked for a Christian aid organization")."""
+    return any(
+        wanted & set(model.type_nouns.get(w, ()))
+        for s in reading.facts
+        for w in (normalize(s.fact.value).split() if s.fact.value else ())
+    )
 
 
 def described_not_named(model: Model, frame: Frame) -> bool:
@@ -240,11 +252,14 @@ def described_not_named(model: Model, frame: Frame) -> bool:
     wanted = set(frame.wanted)
     # the qualifiers with any noun of the kind ("a Christian aid organization" for "which Christian aid group")
     nouns = [n for n, types in model.type_nouns.items() if wanted & set(types)]
-    phrases = [f" {a} {' '.join((*words[:-1], n))} " for n in nouns for a in indefinite]
+    # (with a qualifier or two more: "a Christian aid organization" for "which aid organization")
+    described = re.compile(
+        rf" (?:{'|'.join(indefinite)}) (?:\w+ ){{0,2}}{re.escape(' '.join(words[:-1]))} (?:{'|'.join(map(re.escape, nouns))}) "
+    )
     for entity in frame.entity_ids:
         for fact in model.index.by_entity.get(entity, ()):
             said = model.index.said[fact.id]
-            if not any(p in said for p in phrases):
+            if not described.search(said):
                 continue
             # (naming one the question also names counts: "which faction was called the Masked Ones?")
             if not any(t in wanted for _, t in model.index.kinds[fact.id]):
