@@ -37,6 +37,9 @@ class Intersection:
 def find_intersection(model: Model, tokens: tuple[str, ...]) -> Intersection | None:
     """Return the two descriptions of "which <noun> [both] <A> and [later] <B>", or ``None``."""
     lang = model.lang
+    fronted = _partitive_front(model, tokens)
+    if fronted is not None:
+        return fronted
     if len(tokens) < 6 or tokens.count("and") != 1:
         return None
     if tokens[0] == "who":
@@ -76,6 +79,39 @@ def find_intersection(model: Model, tokens: tuple[str, ...]) -> Intersection | N
     return Intersection(" ".join((*head, *first)), " ".join((*head, *second)), tuple(kinds), named)
 
 
+def _partitive_front(model: Model, tokens: tuple[str, ...]) -> Intersection | None:
+    """ "Of the three groups that took over northern Mali, which one later helped form Al Murabitoun?": the
+    set the fronted phrase describes, then what the question asks of its members; the two descriptions of
+    "which group took over northern Mali" and "which group later helped form Al Murabitoun"."""
+    lang = model.lang
+    if len(tokens) < 7 or tokens[0] not in lang.partitives or tokens[1] not in lang.definite_articles:
+        return None
+    at = 3 if tokens[2] in lang.number_words else 2
+    noun = tokens[at] if at < len(tokens) else ""
+    kinds = model.type_words.get(noun, ())
+    if not any(model.knowledge.types[t].cls in _ASKED for t in kinds if t in model.knowledge.types):
+        return None
+    at += 1
+    if at < len(tokens) and tokens[at] in lang.relative_pronouns:
+        at += 1
+    asks = next(
+        (j for j in range(at + 1, len(tokens)) if tokens[j] in lang.kind_question_words or tokens[j] == "who"), None
+    )
+    if asks is None:
+        return None
+    rest = asks + 1
+    if rest < len(tokens) and (tokens[rest] in lang.one_words or tokens[rest] == noun):
+        rest += 1  # "which one", "which group"
+    elif rest + 1 < len(tokens) and tokens[rest] in lang.partitives and tokens[rest + 1] in lang.set_pronouns:
+        rest += 2  # "which of them"
+    first, second = tokens[at:asks], tokens[rest:]
+    if len(first) < _SHORTEST or len(second) < _SHORTEST:
+        return None
+    head = (lang.description_question, noun)
+    named = tuple(dict.fromkeys(m.entity for m in names_in(model, " ".join(tokens), tokens)))
+    return Intersection(" ".join((*head, *first)), " ".join((*head, *second)), tuple(kinds), named)
+
+
 def named_in(model: Model, facts: list[Fact], intersection: Intersection) -> list[str]:
     """The entities of the kinds asked for that ``facts`` name, besides those the question names, in the
     order the facts name them."""
@@ -97,8 +133,20 @@ def named_in(model: Model, facts: list[Fact], intersection: Intersection) -> lis
 def shared(model: Model, answers: list[list[Fact]], intersection: Intersection) -> list[str]:
     """What every answer names: by the best fact of each first (the rest of an answer brings what it says
     in passing), then by all of their facts."""
-    # what each fact of each answer names, worked out once
-    named = [[set(named_in(model, [f], intersection)) for f in facts] for facts in answers]
+    # what each fact of each answer names, worked out once (a part names its whole too: AQIM took over
+    # northern Mali, and its Sahel branch joined the 2017 merger)
+    named = [
+        [
+            {
+                w
+                for e in named_in(model, [f], intersection)
+                for w in (e, *model.entities[e].part_of)
+                if w in model.entities
+            }
+            for f in facts
+        ]
+        for facts in answers
+    ]
     for depth in (1, None):
         found = set.intersection(*(set().union(*ns[:depth]) for ns in named)) if named else set()
         if found:

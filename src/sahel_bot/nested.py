@@ -54,6 +54,9 @@ def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> D
     ``text`` is the question as typed: "the group's Sahel operations" is a possessive (its tokens, "the
     group sahel operations", read like a clause)."""
     lang = model.lang
+    fronted = _fronted(model, tokens)
+    if fronted is not None:
+        return fronted
     marked = possessed(text)
     definite = lang.articles & lang.definite_articles
     each = {p for p in lang.each_words if " " not in p}
@@ -126,6 +129,35 @@ def find_description(model: Model, tokens: tuple[str, ...], text: str = "") -> D
         kinds = model.class_types["person"] if role else model.type_words[head]
         return Description(i, end, inner, kinds, plural, named, object_clause, " ".join(clause), owners)
     return None
+
+
+def _fronted(model: Model, tokens: tuple[str, ...]) -> Description | None:
+    """ "The group suspected in the 2016 Niger kidnapping merged with which faction ...?": a description as
+    the subject, the question word after it; it ends with the last name before the question word (what
+    follows is the question's own verb)."""
+    lang = model.lang
+    if len(tokens) < 6 or tokens[0] not in lang.definite_articles:
+        return None
+    head = tokens[1]
+    if head not in model.type_nouns or model.noun_class(head) not in _DESCRIBED:
+        return None
+    asks = next((j for j in range(3, len(tokens)) if tokens[j] in lang.question_words), None)
+    if asks is None:
+        return None
+    k = 3 if tokens[2] in lang.relative_pronouns else 2
+    region = tokens[k:asks]
+    found = names_in(model, " ".join(region), region)
+    if not found:
+        return None
+    end = k + max(m.end for m in found)
+    clause = tokens[k:end]
+    if len(clause) < _SHORTEST_CLAUSE or clause[0] in lang.prepositions or end >= asks:
+        return None
+    named = tuple(dict.fromkeys(m.entity for m in found))
+    inner = " ".join((lang.description_question, head, *clause))
+    plural = model.is_plural(head)
+    object_clause = min(m.start for m in found) == 0
+    return Description(0, end, inner, model.type_words[head], plural, named, object_clause, " ".join(clause))
 
 
 def named_by(model: Model, facts: list[Fact], description: Description) -> list[str]:
