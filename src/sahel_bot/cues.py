@@ -70,12 +70,22 @@ def summary(model: Model, tokens: tuple[str, ...], kind: str) -> dict[str, objec
     superlative = ""
     for cue in sorted(lang.superlatives, key=lambda c: -len(c)):
         at = text.find(f" {cue} ")
-        if at >= 0 and text[:at].split()[-1:] and text[:at].split()[-1] in lang.superlative_openers:
-            after = text[at + len(cue) + 2 :].split()[:1]
-            if after and after[0] in lang.one_words:
+        if at < 0 or not text[:at].split():
+            continue
+        pair = lang.superlatives[cue].pair
+        later = text[at + len(cue) + 2 :].split()
+        # "is A older than B?": a comparative right before "than" weighs what comes either side
+        than = pair and bool(later) and later[0] in lang.comparison_words
+        # ("which has more fighters, A or B?": a comparative before the two options)
+        weighed = than or (pair and bool(lang.option_words & set(later)))
+        if text[:at].split()[-1] in lang.superlative_openers or weighed:
+            if later[:1] and later[0] in lang.one_words:
                 continue  # "the first one": a member of the last list (dialogue), not the earliest
-            pair = lang.superlatives[cue].pair
-            if pair and (text[:at].split()[-1] in lang.articles or not lang.option_words & set(text[at:].split())):
+            if (
+                pair
+                and not than
+                and (text[:at].split()[-1] in lang.articles or not lang.option_words & set(text[at:].split()))
+            ):
                 continue  # "the newer groups": a comparative weighs two things named ("which is newer, A or B")
             superlative = cue
             break

@@ -25,6 +25,7 @@ from .verify import (
     exact_not_given,
     finer_date_not_given,
     finer_place_not_named,
+    lesser_role_not_given,
     lesser_role_only,
     name_not_given,
     narrower_count,
@@ -224,6 +225,9 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
     if lesser_role_only(model, frame, best):
         # "who led Al Qaeda in 2006?": the brief names its then-deputy leader only
         return _not_answered(model, frame, _nearby(best), readings, asked_type="lesser_role")
+    if lesser_role_not_given(model, frame, best):
+        # "who is AQIM's deputy leader?": the brief names its leaders, and a deputy of Al Qaeda's
+        return _not_answered(model, frame, _nearby(best), readings, asked_type="who")
     if succession_not_given(model, frame, best):
         # "who took over after X?": the brief says what X did, not who came next
         return _not_answered(model, frame, _nearby(best), readings, asked_type="succession")

@@ -4,14 +4,15 @@
   a count or a date, the extreme one given with what it was measured by;
 - a total ("how many ... in all"): the counts of distinct events added up, the sum shown;
 - an interval ("how many years between X and Y", "how long after X did Y"): the years of two facts
-  subtracted, both cited;
+  subtracted, both cited (``dated_pairs``, with the order of two dated things);
+- a comparative of size ("is A bigger than B?"): the figures of the two named, when the brief gives both;
 - each member of a set ("who led each of the groups that merged into X"): the set found first, then the
   question asked of each member;
 - what several entities share ("which countries were attacked both by X and by Y");
 - what happened in a period ("between 2012 and 2015"), in date order.
 
 Each reading cites every fact it uses.  May import: ``model``, ``frame``, ``context``, ``intents``,
-``retrieval``, ``reading``, ``relation_reading``, ``entities``.
+``retrieval``, ``reading``, ``relation_reading``, ``entities``, ``dated_pairs``, ``summary_sets``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from __future__ import annotations
 import re
 
 from .context import Context
+from .dated_pairs import SURE, dated, interval_reading, order_reading
 from .entities import Mention
-from .frame import YEAR, Frame
+from .frame import Frame
 from .model import Model
 from .normalize import first_end, phrase_at
 from .reading import Reading, Words
@@ -31,8 +33,7 @@ from .summary_sets import in_common, members_reading, period_reading
 __all__ = ["number", "number_text", "summary_reading"]
 
 _DIGITS = re.compile(r"\d[\d,]*")
-#: A summary reading is as sure as the facts it rests on; it beats a single-fact reading of the same words.
-_SURE = 0.9
+_SURE = SURE
 
 
 def number(model: Model, count: str | None) -> int | None:
@@ -58,9 +59,9 @@ def number_text(model: Model, n: int) -> str:
 def summary_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
     """Return the summary reading the question asks for, or None (no summary asked, or no facts for it)."""
     if frame.interval:
-        return _interval(model, frame)
+        return interval_reading(model, frame)
     if frame.order:
-        return _order(model, frame)
+        return order_reading(model, frame)
     if frame.superlative:
         return _superlative(model, frame, words)
     if frame.total:
@@ -94,15 +95,21 @@ def _options(model: Model, frame: Frame) -> tuple[range, range] | None:
     at = phrase_at(tokens, cue)
     if at is None:
         return None
+    end = at + len(cue)
+    if end < len(tokens) - 1 and tokens[end] in lang.comparison_words:
+        # "is A older than B?": A before the comparative (after the verb that opens the question), B after "than"
+        return range(1, at), range(end + 1, len(tokens))
     inside = {j for m in frame.mentions for j in range(m.start + 1, m.end)}
-    ors = [j for j in range(at + len(cue) + 1, len(tokens) - 1) if tokens[j] in lang.option_words and j not in inside]
+    ors = [j for j in range(end + 1, len(tokens) - 1) if tokens[j] in lang.option_words and j not in inside]
     if len(ors) != 1:
         return None
-    return range(at + len(cue), ors[0]), range(ors[0] + 1, len(tokens))
+    return range(end, ors[0]), range(ors[0] + 1, len(tokens))
 
 
 def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
     cue = model.lang.superlatives[frame.superlative]
+    if cue.by == "count" and cue.pair:
+        return _compared(model, frame, cue.most)
     options = _options(model, frame) if cue.by != "count" else None
     if options is not None:
         # "which came first: A or B?": the two facts the options name, by their dates
@@ -112,8 +119,8 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
         ones = model.lang.one_words
         elliptical = all(ones & set(frame.tokens[span.start : span.stop]) for span in options)
         shared = range(1, cue_at) if elliptical else range(0)
-        later = _dated(model, frame, second, shared)
-        pair = [_dated(model, frame, first, shared, later.fact.id if later and shared else ""), later]
+        later = dated(model, frame, second, shared)
+        pair = [dated(model, frame, first, shared, later.fact.id if later and shared else ""), later]
         if pair[0] is not None and pair[1] is not None and pair[0].fact.id != pair[1].fact.id:
             when = {s.fact.id: (s.fact.year_from, model.month(s.fact.date)) for s in pair if s is not None}
             ordered = sorted((s for s in pair if s is not None), key=lambda s: when[s.fact.id], reverse=cue.most)
@@ -149,6 +156,31 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
     best = ranked[0][1]
     detail = f"superlative '{frame.superlative}': {len(ranked)} facts ordered by {cue.by}"
     return Reading("superlative", _SURE, (best._replace(score=_SURE),), "superlative", detail, frame.entity_ids)
+
+
+def _compared(model: Model, frame: Frame, most: bool) -> Reading | None:
+    """ "Is A bigger than B?", "which has more fighters, A or B?": each one's own figure of its size, when
+    the brief gives both (``None`` otherwise: no answer, and the decision says the facts don't add up)."""
+    options = _options(model, frame)
+    if options is None:
+        return None
+    sizes = model.index.size_relations
+    figures = []
+    for span in options:
+        named = [m.entity for m in frame.mentions if m.start in span]
+        given = [
+            (value, f)
+            for e in named[:1]
+            for f in model.index.by_entity.get(e, ())
+            if f.relation in sizes and f.subject == e and (value := number(model, f.count)) is not None
+        ]
+        if not given:
+            return None
+        figures.append(max(given, key=lambda item: (item[0], item[1].id)))
+    figures.sort(key=lambda item: item[0], reverse=most)
+    detail = f"comparative '{frame.superlative}': the figures of the two named"
+    facts = tuple(FactScore(f, _SURE, 1.0, 1.0, 1.0) for _, f in figures)
+    return Reading("superlative", _SURE, facts, "superlative", detail, frame.entity_ids)
 
 
 def _said_superlative(model: Model, frame: Frame, found: list[FactScore]) -> FactScore | None:
@@ -247,98 +279,6 @@ def _total(model: Model, frame: Frame, words: Words) -> Reading | None:
         return Reading("total", _SURE, chosen, "all", "the one count the brief gives", frame.entity_ids)
     detail = f"a total over {len(chosen)} events"
     return Reading("total", _SURE, chosen, "total", detail, frame.entity_ids)
-
-
-def _clauses(model: Model, frame: Frame) -> tuple[range, range] | None:
-    """The two spans an interval question compares: "between A and B", or "after A did B"."""
-    tokens = frame.tokens
-    lang = model.lang
-    inside = {j for m in frame.mentions for j in range(m.start + 1, m.end)}
-    for i, t in enumerate(tokens):
-        for opener, joiner in lang.interval_spans:
-            # "between A and B", "separate A from B", "from A to B"
-            if t != opener:
-                continue
-            joins = [j for j in range(i + 2, len(tokens) - 1) if tokens[j] == joiner and j not in inside]
-            if joins:
-                return range(i + 1, joins[0]), range(joins[0] + 1, len(tokens))
-        if t in ("after", "before", "since"):
-            verbs = [j for j in range(i + 2, len(tokens) - 1) if tokens[j] in lang.yes_no_starts]
-            if verbs:
-                first, second = range(i + 1, verbs[0]), range(verbs[0] + 1, len(tokens))
-                return (second, first) if t == "before" else (first, second)
-    return None
-
-
-def _dated(model: Model, frame: Frame, span: range, shared: range = range(0), besides: str = "") -> FactScore | None:
-    """The dated fact a span of the question names ("Zawahiri announcing AQIM's union with Al Qaeda").
-
-    ``shared`` is what the options have in common ("which air strike on Bel Mokhtar came first, the U.S. one
-    or the French one?": the air strike on Bel Mokhtar), and ``besides`` a fact another option took.
-    """
-    within = set(span) | set(shared)
-    mentions = tuple(m for m in frame.mentions if m.start in within)
-    lang = model.lang
-    # (in the brief's words: "the recognition of his pledge" is what "recognized" says)
-    tokens = [w for i, w in frame.read if i in within]
-    words = [t for t in tokens if t not in lang.stopwords and not YEAR.fullmatch(t)]
-    inside = {t for m in mentions for t in frame.tokens[m.start : m.end]}
-    content = tuple(w for w in words if w not in inside and w not in lang.interval_units)
-    sub = frame._replace(mentions=mentions, content=content, answer_type="when", years=(), period=None)
-    if not content and len(sub.entity_ids) == 1:
-        # "which is older, AQIM or Al Murabitoun?": a name alone is dated by its beginning, the earliest
-        # dated fact that has it as subject
-        entity = sub.entity_ids[0]
-        own = [
-            f
-            for f in model.index.by_entity.get(entity, ())
-            if f.year_from and model.index.roles[f.id].get(entity) == "subject"
-        ]
-        if own:
-            first = min(own, key=lambda f: (f.year_from or 0, model.month(f.date), -f.weight, f.id))
-            return FactScore(first, 1.0, 1.0, 0.0, 1.0)
-    found = model.index.score(sub, sub.entity_ids, model.index.resolve_words(content), limit=20)
-    dated = [s for s in found if s.fact.year_from and s.typed >= 1.0 and s.fact.id != besides]
-    if not dated:
-        return None
-    # of those nearly as good, the one saying the span's own words ("recognizing Sahrawi's pledge" is the
-    # recognition, not the pledge): an occasion is told by what happened more than by who was there
-    close = [s for s in dated if s.score >= dated[0].score * 0.9]
-    return max(close, key=lambda s: (s.lexical, s.score))
-
-
-def _order(model: Model, frame: Frame) -> Reading | None:
-    """ "Was the Niger kidnapping before or after the Islamic State recognized Sahrawi's pledge?": the
-    things either side of the cue, each by the dated fact that tells it, in date order."""
-    text = " ".join(frame.tokens)
-    cue = next((c for c in model.lang.order_cues if f" {c} " in f" {text} "), None)
-    if cue is None:
-        return None
-    words = tuple(cue.split())
-    at = phrase_at(frame.tokens, words)
-    if at is None:
-        return None
-    first_span, second_span = range(1, at), range(at + len(words), len(frame.tokens))
-    second = _dated(model, frame, second_span)
-    first = _dated(model, frame, first_span, besides=second.fact.id if second else "")
-    if first is None or second is None:
-        return None
-    ordered = sorted((first, second), key=lambda s: (s.fact.year_from or 0, model.month(s.fact.date)))
-    detail = f"the order of {first.fact.id} and {second.fact.id} by date"
-    facts = tuple(s._replace(score=_SURE) for s in ordered)
-    return Reading("order", _SURE, facts, "order", detail, frame.entity_ids)
-
-
-def _interval(model: Model, frame: Frame) -> Reading | None:
-    spans = _clauses(model, frame)
-    if spans is None:
-        return None
-    first, second = (_dated(model, frame, span) for span in spans)
-    if first is None or second is None or first.fact.id == second.fact.id:
-        return None
-    pair = tuple(s._replace(score=_SURE) for s in (first, second))
-    detail = f"the years of two facts: {first.fact.id} and {second.fact.id}"
-    return Reading("interval", _SURE, pair, "interval", detail, frame.entity_ids)
 
 
 def _members(model: Model, frame: Frame, after: int) -> tuple[list[str], tuple[str, ...]]:

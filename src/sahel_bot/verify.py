@@ -121,6 +121,18 @@ def lesser_role_only(model: Model, frame: Frame, reading: Reading) -> bool:
     )
 
 
+def lesser_role_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether "who is AQIM's deputy leader?" asks for a role under the top one that no fact of the reading
+    gives for what the question names (the brief's "Al Qaeda's then-deputy leader" is Al Qaeda's, not
+    AQIM's): the leader is not the deputy."""
+    asked = model.lang.lesser_roles & set(frame.tokens)
+    if frame.answer_type != "who" or not asked or not reading.facts or not frame.entity_ids:
+        return False
+    names = [re.escape(n) for e in frame.entity_ids for n in model.names.get(e, ())]
+    given = re.compile(rf" (?:{'|'.join(names)}) (?:\w+ )?(?:{'|'.join(sorted(asked))}) ")
+    return not any(given.search(model.index.said[s.fact.id]) for s in reading.facts)
+
+
 def counted_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
     """Whether a "how many" question counts something ("how many hostages ...") that none of the reading's
     facts speaks of: their numbers count something else (one American killed is no count of hostages).

@@ -84,6 +84,7 @@ class Language:
     coordinators: frozenset[str]
     part_joiners: frozenset[str]
     option_words: frozenset[str]
+    comparison_words: frozenset[str]
     relative_pronouns: frozenset[str]
     prepositions: frozenset[str]
     object_question_words: frozenset[str]
