@@ -187,6 +187,9 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
                 name = model.entities[context.place].name
                 added.append(Mention(context.place, at, at + 1, name, tokens[at], 100.0, "context"))
         break
+    if added and model.cls[added[0].entity] == "person":
+        # "what do he and his group want?": his group, after him, is the group he leads
+        added.extend(_his_own(model, tokens, added[0], mentions))
     if added:
         names = ", ".join(f"'{m.words}' = {model.entities[m.entity].short}" for m in added)
         notes.append(f"from the conversation: {names}")
@@ -280,6 +283,23 @@ def _second_of(model: Model, context: Context, kind: str) -> str | None:
 def _named_in_plural(model: Model, entity: str) -> bool:
     """Whether the entity's name ends in a plural noun ("the 2015-2016 hotel and restaurant attacks")."""
     return model.is_plural(model.entities[entity].name.split()[-1].lower())
+
+
+def _his_own(model: Model, tokens: tuple[str, ...], person: Mention, mentions: list[Mention]) -> list[Mention]:
+    """After a pronoun resolved to a person, a possessive before a noun of a kind later in the turn ("he and
+    his group"): the entity of that kind he acts on, as a mention of its own."""
+    lang = model.lang
+    for j in range(person.end, len(tokens) - 1):
+        if tokens[j] not in lang.possessive_pronouns or any(m.start <= j < m.end for m in mentions):
+            continue
+        if lang.pronouns.get(tokens[j]) != "person" or tokens[j + 1] not in model.type_nouns:
+            continue
+        owned = owned_by(model, person.entity, model.noun_class(tokens[j + 1]))
+        if owned is not None and owned != person.entity:
+            # (the noun is part of the reference: "his group" asks nothing of groups)
+            words = f"{tokens[j]} {tokens[j + 1]}"
+            return [Mention(owned, j, j + 2, model.entities[owned].name, words, 100.0, "context")]
+    return []
 
 
 def _owned_by_person(model: Model, context: Context, owned: str) -> str | None:
