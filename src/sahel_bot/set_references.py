@@ -32,12 +32,17 @@ def set_reference(
         count: int | None = None
         kind = ""
         types: tuple[str, ...] = ()
+        described = False
         if token in lang.set_determiners:
             j = i + 1
             if j < len(tokens) and tokens[j] in lang.number_words:
                 count, j = lang.number_words[tokens[j]], j + 1
             if j < len(tokens) and tokens[j] in model.type_nouns and tokens[j].endswith("s"):
                 kind, end, types = model.noun_class(tokens[j]), j + 1, model.type_nouns[tokens[j]]
+            elif count is not None and j < len(tokens) and model.is_plural(tokens[j]) and model.noun_class(tokens[j]):
+                # "the two attacks": a word describing things of a type
+                kind, end, types = model.noun_class(tokens[j]), j + 1, model.type_words[tokens[j]]
+                described = True
             elif token == "both" and j < len(tokens) and tokens[j] in model.type_nouns:
                 kind, end, count = model.noun_class(tokens[j]), j + 1, 2
             elif count is None:
@@ -77,7 +82,7 @@ def set_reference(
             continue
         if kind in named_classes:
             continue  # "which groups does AQIM fund, and do they ...": the question names its own
-        members = _set_of(model, context, kind, count, recent, types)
+        members = _set_of(model, context, kind, count, recent, types, described)
         if len(members) < 2:
             continue
         words = " ".join(tokens[i:end])
@@ -92,7 +97,13 @@ def set_reference(
 
 
 def _set_of(
-    model: Model, context: Context, kind: str, count: int | None, recent: bool, types: tuple[str, ...] = ()
+    model: Model,
+    context: Context,
+    kind: str,
+    count: int | None,
+    recent: bool,
+    types: tuple[str, ...] = (),
+    described: bool = False,
 ) -> list[str]:
     """The members a plural reference points at: the last set when recent, else the last ones named, else
     (for "the groups", a noun of a type) the ones of that type the conversation talks of."""
@@ -104,6 +115,12 @@ def _set_of(
         first = {e: n for n, e in reversed(list(enumerate(context.recent)))}
         if len(members) >= 2:
             return sorted(members, key=lambda e: (-context.recent.count(e), first.get(e, len(context.recent))))
+    if count is not None and not kind:
+        # "which attacks did the two claim together?": the two the last answer was about (what the last
+        # question named and what it pointed back to), of the kinds that act
+        said = [e for e in context.entities if model.cls.get(e) in ("group", "person")]
+        if len(said) == count:
+            return said
     named = [e for e in context.named if e in model.entities and (not kind or model.cls[e] == kind)]
     if count is not None and len(named) >= count:
         return named[:count]
@@ -112,6 +129,10 @@ def _set_of(
     # "what have the groups done since then?" after the French intervention against three of them: the
     # groups (not France's military, an organisation of another type) the answers spoke of
     talked = [e for e in context.talked_of if e in model.entities and model.entities[e].type in types]
+    if described:
+        # ("the two attacks": those of the type the questions named, the newest first, then those the last
+        # answer spoke of)
+        talked = [e for e in dict.fromkeys((*context.named, *context.entities)) if e in talked]
     return talked[: count or len(talked)] if len(talked) >= (count or 2) else []
 
 

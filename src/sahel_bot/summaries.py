@@ -127,6 +127,9 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
             detail = f"superlative '{frame.superlative}' of the two named: {', '.join(s.fact.id for s in ordered)}"
             facts = tuple(s._replace(score=_SURE) for s in ordered)
             return Reading("superlative", _SURE, facts, "superlative", detail, frame.entity_ids)
+    members = [m.entity for m in frame.mentions if m.method == "set"]
+    if cue.by == "date" and len(members) >= 2:
+        return _set_by_date(model, frame, members, cue.most)
     found = _topic(model, frame, words, set(frame.superlative.split()))
     said = _said_superlative(model, frame, found)
     if said is not None:
@@ -156,6 +159,23 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
     best = ranked[0][1]
     detail = f"superlative '{frame.superlative}': {len(ranked)} facts ordered by {cue.by}"
     return Reading("superlative", _SURE, (best._replace(score=_SURE),), "superlative", detail, frame.entity_ids)
+
+
+def _set_by_date(model: Model, frame: Frame, members: list[str], most: bool) -> Reading | None:
+    """ "Which of the two attacks came first?": each member of the set by its own earliest dated fact (one
+    it is the subject of, else any it is in), in date order."""
+    roles = model.index.roles
+    own = []
+    for e in members:
+        dated_facts = [f for f in model.index.by_entity.get(e, ()) if f.year_from]
+        mine = [f for f in dated_facts if roles[f.id].get(e) == "subject"] or dated_facts
+        if not mine:
+            return None
+        own.append(min(mine, key=lambda f: (f.year_from or 0, model.month(f.date), -f.weight, f.id)))
+    own.sort(key=lambda f: (f.year_from or 0, model.month(f.date)), reverse=most)
+    detail = f"superlative '{frame.superlative}' of the set: {', '.join(f.id for f in own)}"
+    facts = tuple(FactScore(f, _SURE, 1.0, 1.0, 1.0) for f in own)
+    return Reading("superlative", _SURE, facts, "superlative", detail, frame.entity_ids)
 
 
 def _compared(model: Model, frame: Frame, most: bool) -> Reading | None:
