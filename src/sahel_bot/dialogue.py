@@ -382,6 +382,10 @@ def _context_entity(
         if owner:
             # ("its operations": what has operations, members, a leader is a group before a place)
             pool.sort(key=lambda e: model.cls[e] != "group")
+        # "its operations" after the answers spoke of AQIM "central": the whole the user named (AQIM)
+        whole = next((w for w in model.entities[pool[0]].part_of if w in context.named), None) if pool else None
+        if whole is not None and not newest:
+            pool = [whole, *(e for e in pool if e != whole)]
     kinds = model.type_nouns.get(noun, ())
     for entity in pool:
         # "the country" is of the places talked of a country (Mali, not its Kidal region), when one is

@@ -33,7 +33,20 @@ def set_reference(
         kind = ""
         types: tuple[str, ...] = ()
         described = False
-        if token in lang.set_determiners:
+        paired = False
+        after = tokens[i + 1 : i + 3]
+        if token in lang.set_pronouns and after[:1] and after[0] in lang.pair_words:
+            # "are they both Algerian?": two, of whatever kind
+            count, end, paired = 2, i + 2, True
+        elif (
+            token in lang.pair_words
+            and len(after) == 2
+            and after[0] in lang.partitives
+            and after[1] in lang.set_pronouns
+        ):
+            # "were both of them ...?"
+            count, end, paired = 2, i + 3, True
+        elif token in lang.set_determiners:
             j = i + 1
             if j < len(tokens) and tokens[j] in lang.number_words:
                 count, j = lang.number_words[tokens[j]], j + 1
@@ -82,7 +95,7 @@ def set_reference(
             continue
         if kind in named_classes:
             continue  # "which groups does AQIM fund, and do they ...": the question names its own
-        members = _set_of(model, context, kind, count, recent, types, described)
+        members = _set_of(model, context, kind, count, recent, types, described, paired)
         if len(members) < 2:
             continue
         words = " ".join(tokens[i:end])
@@ -104,6 +117,7 @@ def _set_of(
     recent: bool,
     types: tuple[str, ...] = (),
     described: bool = False,
+    paired: bool = False,
 ) -> list[str]:
     """The members a plural reference points at: the last set when recent, else the last ones named, else
     (for "the groups", a noun of a type) the ones of that type the conversation talks of."""
@@ -118,9 +132,17 @@ def _set_of(
     if count is not None and not kind:
         # "which attacks did the two claim together?": the two the last answer was about (what the last
         # question named and what it pointed back to), of the kinds that act
-        said = [e for e in context.entities if model.cls.get(e) in ("group", "person")]
-        if len(said) == count:
-            return said
+        agents = [e for e in context.entities if model.cls.get(e) in ("group", "person")]
+        if len(agents) == count and not paired:
+            return agents
+        fresh = next((e for e in agents if e not in context.asked), agents[0] if agents else None)
+        if paired and fresh is not None:
+            # "are they both Algerian?": of the kind of thing the last answer brought up (Hammam, after "who
+            # runs its Sahel operations?"), the ones talked of, that one first
+            alike = [e for e in context.talked_of if model.cls.get(e) == model.cls[fresh]]
+            alike = [fresh, *(e for e in alike if e != fresh)]
+            if len(alike) >= count:
+                return alike[:count]
     named = [e for e in context.named if e in model.entities and (not kind or model.cls[e] == kind)]
     if count is not None and len(named) >= count:
         return named[:count]

@@ -69,7 +69,9 @@ def summary_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
     if frame.each:
         return _each(model, frame)
     if frame.both and len(frame.entity_ids) >= 2:
-        return in_common(model, frame, words)
+        shared = in_common(model, frame, words)
+        if shared is not None or not frame.is_yesno:
+            return shared
     if frame.period is not None and frame.timeline:
         return period_reading(model, frame, words)
     return members_reading(model, frame, words)

@@ -103,9 +103,13 @@ def members_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
     """
     tokens = frame.tokens
     lang = model.lang
-    if len(tokens) < 3 or tokens[0] not in lang.kind_question_words | {"who"} or tokens[1] not in lang.partitives:
-        return None
     members = [m for m in frame.mentions if m.method == "set"]
+    # "are they both Algerian?": a yes only when the facts say it of every one of them
+    every = frame.is_yesno and len(members) >= 2
+    if not every and (
+        len(tokens) < 3 or tokens[0] not in lang.kind_question_words | {"who"} or tokens[1] not in lang.partitives
+    ):
+        return None
     rest = tuple(m for m in frame.mentions if m.method != "set")
     others = tuple(m.entity for m in rest)
     if len(members) < 2 or not (others or any(s is not None for _, s, _ in words)):
@@ -130,7 +134,7 @@ def members_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
         best = next((s for s in fitting if s.fact.subject == member), fitting[0] if fitting else None)
         if best is not None:
             chosen.append(best.fact)
-    if not chosen:
+    if not chosen or (every and len(chosen) < len(members)):
         return None
     detail = "the members of the set of whom the facts say it"
     return Reading("members", _SURE, scored(chosen, _SURE), "all", detail, tuple(m.entity for m in members))

@@ -199,6 +199,7 @@ class Language:
     time_sharpeners: frozenset[str]
     topic_openers: tuple[tuple[str, ...], ...]
     partitives: frozenset[str]
+    pair_words: frozenset[str]
     existential_verbs: frozenset[str]
     existential_followers: frozenset[str]
     apart_words: frozenset[str]
