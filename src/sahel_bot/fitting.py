@@ -41,6 +41,8 @@ class TypeFit:
     _named_by: dict[tuple[str, ...], frozenset[str]]
     described_by: Mapping[str, frozenset[str]]
     cls: Mapping[str, str]
+    #: a place's name as questions spell it, normalised ("mali", "northern mali")
+    place_names: Mapping[str, str]
     roles: Mapping[str, Mapping[str, str]]
 
     def _asks_relation(self, question: Frame, fact: Fact) -> bool:
@@ -124,10 +126,17 @@ class TypeFit:
             # "how big", "how much", "how long": a number, a size or a duration in the fact's own words
             return 1.0 if fact.count or fact.relation in self.size_relations or fact.id in self.measured else 0.4
         if kind == "where":
-            # the answer is a place the question did not already name
-            if self.places[fact.id] - asked or (fact.place and fact.place not in asked):
+            # the answer is a place the question did not already name (nor say as part of a name: "where was
+            # the 2015 Mali peace agreement signed?" is not answered by Mali)
+            text = f" {question.normalized} "
+            places = {
+                p
+                for p in (*self.places[fact.id], *((fact.place,) if fact.place else ()))
+                if p not in asked and f" {self.place_names.get(p, p)} " not in text
+            }
+            if places:
                 return 1.0
-            return 0.8 if fact.relation in self.place_relations else 0.5
+            return 0.8 if fact.relation in self.place_relations else 0.45
         if kind == "who":
             # "who leads X?": a fact of the relation that gives people in a role (leadership), when the
             # question's words name it; not a fact where others merely appear ("Burkinabe-led groups ...")

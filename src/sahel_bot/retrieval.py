@@ -88,6 +88,7 @@ class FactIndex(TypeFit):
         #: the nouns that name a kind itself ("group"); a descriptor ("offshoot") says more of one
         self.kind_nouns = frozenset(model.type_nouns)
         self.cls = model.cls
+        self.place_names = {e.id: normalize(e.name) for e in entities.values() if model.cls.get(e.id) == "place"}
         self.agent = model.agent
         self.answering_hedges = model.lang.answering_hedges
         self.relation_stems = model.relation_stems
