@@ -325,6 +325,15 @@ def build_frame(
             # the last question ("how many fighters ...?") was read by its words, not by an intent: the
             # same words, about the new name
             frame = frame._replace(content=context.words)
+    elif (
+        not frame.content
+        and frame.answer_type in ("how_many", "size")
+        and context.words
+        and any(m.method in ("context", "set") for m in found)
+    ):
+        # "how much does it give them?" after "does AQIM fund Ansar al Dine?": a number of what the last
+        # question asked about
+        frame = frame._replace(content=context.words)
     if not frame.years and context.facts and lang.same_year.search(" ".join(tokens)):
         # "who else swore allegiance to him that year?": the year of the last answer
         years = [model.facts[f].year_from for f in context.facts if f in model.facts and model.facts[f].year_from]
