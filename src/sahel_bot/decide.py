@@ -31,6 +31,7 @@ from .verify import (
     narrower_count,
     nothing_of_the_year,
     pointed_but_not_given,
+    role_holder_not_given,
     succession_not_given,
     wanted_not_named,
     year_not_given,
@@ -225,6 +226,9 @@ def decide(model: Model, frame: Frame, mentions: Mentions, readings: Readings) -
     if lesser_role_only(model, frame, best):
         # "who led Al Qaeda in 2006?": the brief names its then-deputy leader only
         return _not_answered(model, frame, _nearby(best), readings, asked_type="lesser_role")
+    if best.intent not in _SUMMARIES and role_holder_not_given(model, frame, best):
+        # "who led the GSPC before it became AQIM?": the brief says how it became AQIM, not who led it
+        return _not_answered(model, frame, _nearby(best), readings, asked_type="who")
     if lesser_role_not_given(model, frame, best):
         # "who is AQIM's deputy leader?": the brief names its leaders, and a deputy of Al Qaeda's
         return _not_answered(model, frame, _nearby(best), readings, asked_type="who")

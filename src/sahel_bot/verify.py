@@ -121,6 +121,29 @@ def lesser_role_only(model: Model, frame: Frame, reading: Reading) -> bool:
     )
 
 
+def role_holder_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
+    """Whether "who led the GSPC?" asks who holds a role (a relation that gives people in a role, by its
+    verb or its role noun) and none of the reading's facts is of such a relation with what the question
+    names in it (or a part or whole of it): the facts say something else of it, not who led it."""
+    if frame.answer_type != "who" or not reading.facts or not frame.entity_ids:
+        return False
+    index = model.index
+    agents = index.agent_relations
+    # the relations the question asks of: those its words or role nouns name, only such ones ("who did
+    # their leadership pledge allegiance to?" asks of the pledge), and "who" its own question word (not a
+    # relative pronoun: "what did the Islamists who held northern Mali set up?")
+    lang = model.lang
+    opening = next((t for t in frame.tokens if t in lang.question_words), "")
+    said = index._named(frame.content)
+    named = (said | {model.role_nouns.get(t) for t in frame.tokens}) & agents
+    if not named or not said <= agents or opening not in lang.person_words:
+        return False
+    asked = set(frame.entity_ids)
+    near = asked | {w for e in asked for w in model.entities[e].part_of if e in model.entities}
+    near |= {e for e in model.entities if asked & set(model.entities[e].part_of)}
+    return not any(s.fact.relation in named and near & set(index.roles[s.fact.id]) for s in reading.facts)
+
+
 def lesser_role_not_given(model: Model, frame: Frame, reading: Reading) -> bool:
     """Whether "who is AQIM's deputy leader?" asks for a role under the top one that no fact of the reading
     gives for what the question names (the brief's "Al Qaeda's then-deputy leader" is Al Qaeda's, not
