@@ -119,7 +119,11 @@ def generic_reading(model: Model, frame: Frame, words: Words, context: Context) 
     if note:
         detail += f"; {note}"
     score = top.score
-    if frame.is_yesno and len(entity_ids) == 1 and unsaid(model, words, chosen):
+    # (names side by side are one subject: "the American aid worker kidnapped in Niger")
+    phrases = len(entity_ids) - sum(
+        1 for a in frame.mentions for b in frame.mentions if a.end == b.start and a.entity != b.entity
+    )
+    if frame.is_yesno and phrases == 1 and unsaid(model, _predicate(frame, words), chosen):
         # "has X been targeted by an air strike?": of one subject, a yes or a no needs a fact that says what
         # is asked in its own words, not one that shares only its relation's keywords (where X is based);
         # of two, the fact naming both is the link asked about
@@ -179,3 +183,14 @@ def side_by_side_reading(model: Model, frame: Frame, words: Words) -> Reading | 
     score = min(s.score for s in best) * 0.9
     detail = "the same question about each of " + ", ".join(model.entities[e].short for e in parallel)
     return Reading("side_by_side", score, tuple(best), "all", detail, entity_ids)
+
+
+def _predicate(frame: Frame, words: Words) -> Words:
+    """The words a yes or a no turns on: those after the last name ("did the kidnapped American aid worker
+    in Niger ever get released?": released, not kidnapped, which only says who), or all of them."""
+    if not frame.mentions:
+        return words
+    end = max(m.end for m in frame.mentions)
+    after = {w for i, w in frame.read if i >= end}
+    tail = [w for w in words if w[0] in after]
+    return tail or words

@@ -224,6 +224,22 @@ def yes_no_opener(model: Model, top: Fact, tokens: tuple[str, ...]) -> str:
         # "did West Africans warm to AQIM?" - "its allure initially appeared limited": the hedge is on how
         # little, so it is not "it appears so"
         return lang.message("limited")
+    if _says_the_opposite(model, top, tokens):
+        # "did the U.S. strike kill him?" - "he reportedly survived it"
+        lead = lang.hedge_leads.get(top.hedge or "")
+        return lang.message("hedged_no", lead=lead) if lead else lang.message("no")
     if top.hedge in lang.hedge_leads:
         return f"{lang.hedge_leads[top.hedge]}."
     return lang.message("yes")
+
+
+def _says_the_opposite(model: Model, top: Fact, tokens: tuple[str, ...]) -> bool:
+    """Whether the fact says, in its statement, the opposite of a word of the question, and not the word."""
+    said = model.statement_stems.get(top.statement) or frozenset(
+        model.stem(w) for w in normalize(top.statement).split()
+    )
+    asked = {model.stem(t) for t in tokens}
+    return any(
+        model.stem(theirs) in said and model.stem(mine) in asked and model.stem(mine) not in said
+        for theirs, mine in model.lang.opposites
+    )

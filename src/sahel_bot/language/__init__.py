@@ -203,6 +203,7 @@ class Language:
     existential_verbs: frozenset[str]
     existential_followers: frozenset[str]
     apart_words: frozenset[str]
+    opposites: tuple[tuple[str, str], ...]
     time_nouns: frozenset[str]
     deed_verbs: frozenset[str]
     time_prepositions: frozenset[str]
@@ -311,6 +312,7 @@ _CONVERTERS: dict[str, Any] = {
     "description_question": str,
     "listing_word": str,
     "interval_spans": lambda v: tuple((str(a), str(b)) for a, b in v),
+    "opposites": lambda v: tuple((str(a), str(b)) for a, b in v),
     "placeholders": lambda v: LazyPattern(rf"\b({_alternation(_phrases(v))})\b"),
 }
 _MAPPINGS = frozenset(
