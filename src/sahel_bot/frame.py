@@ -251,6 +251,9 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
                     break  # ("which other countries": "other" qualifies the noun too)
             noun = tokens[j]
             types = model.type_nouns.get(noun)
+            if types is None and noun in model.role_nouns and t in lang.kind_question_words and in_mention[j - 1]:
+                # "which Islamic State leader ...": someone in that role, whom the answer must name
+                types = model.class_types.get("person")
             pair = f"{tokens[j - 1]} {noun}" if j - 1 > i else ""
             if pair in model.type_nouns and not in_mention[j - 1]:
                 # "which ethnic group": the two words name one kind (an ethnicity, not an organization)
@@ -258,7 +261,9 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
             if types and not in_mention[j]:
                 wanted.extend(types)
                 wanted_words = wanted_words or tokens[i + 1 : j + 1]
-                content = tuple(w for w in content if w != noun)
+                if noun not in model.role_nouns:
+                    # (a role noun stays a content word: its relation is part of what is asked)
+                    content = tuple(w for w in content if w != noun)
             elif (
                 kind in ("which", "what")
                 and not asked_noun
