@@ -68,3 +68,16 @@ def origin_reference(
             person = Mention(people[0], m.start - 1, m.end + 1, model.entities[people[0]].name, words, 100.0, "context")
             return m, person
     return None
+
+
+def occasion_counted(
+    model: Model, tokens: tuple[str, ...], mentions: list[Mention], context: Context
+) -> Mention | None:
+    """ "How many people died in total?" after talking of the Bamako attack: a count that names nothing
+    counts on the occasion the conversation is about (the last event talked of), as a mention at the end."""
+    if mentions or context.is_empty or not any(tokens[: len(c)] == c for c in model.counting_cues):
+        return None
+    event = next((e for e in context.talked_of if model.cls.get(e) == "event"), None)
+    if event is None:
+        return None
+    return Mention(event, len(tokens), len(tokens), model.entities[event].name, "", 100.0, "context")

@@ -13,6 +13,7 @@ import re
 
 from .context import Context
 from .cues import YEAR
+from .described_references import occasion_counted
 from .dialogue import ones_meant, resolve_references
 from .entities import Mention
 from .model import Model
@@ -110,6 +111,11 @@ def link(
     inside = [m for m in names if model.cls[m.entity] != "outside"]
     bare = bool(tokens) and not inside and set(tokens) <= model.lang.bare_follow_up
     resolved = resolve_references(model, tokens, inside, context)
+    implied = occasion_counted(model, tokens, resolved.mentions, context)
+    if implied is not None:
+        resolved = resolved._replace(
+            mentions=[implied], note=f"the occasion talked of: {model.entities[implied.entity].short}"
+        )
     notes = [resolved.note] if resolved.note else []
     found, role_note = _resolve_roles(model, tokens, resolved.mentions)
     if role_note:

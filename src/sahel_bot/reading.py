@@ -63,7 +63,10 @@ def unsaid(model: Model, words: Words, facts: Iterable[FactScore]) -> bool:
     """Whether the question has words the brief knows and none of ``facts`` says one in its own words (not
     only through its relation's keywords): a yes or a no needs a fact that speaks of what is asked."""
     # (a noun of a kind, "is there any group it funds?", is said by any fact about a group: not what is asked)
-    asked = {s for w, s, _ in words if s is not None and w not in model.type_nouns}
+    # (nor is a word that only says when, "is he dead now?": his death is what is asked)
+    asked = {
+        s for w, s, _ in words if s is not None and w not in model.type_nouns and w not in model.lang.present_words
+    }
     strong = model.index.strong
     return bool(asked) and not any(asked & strong[s.fact.id] for s in facts)
 

@@ -138,6 +138,10 @@ def intent_reading(model: Model, frame: Frame, words: Words, match: IntentMatch,
         # "is X still alive?": a yes or a no needs a fact that speaks of what is asked (alive) in its own
         # words, not only one of the intent's relation (where he is based, whose keywords say 'dead')
         score *= 0.6
+    elif frame.is_yesno:
+        # ... and that fact is the evidence the answer opens with ("is he dead now?": his death is not
+        # confirmed, before where the press placed him)
+        keep.sort(key=lambda s: unsaid(model, words, (s,)))
     if top.typed < 1:
         score *= top.typed + (1 - top.typed) * 0.3
     return Reading(intent.id, score, tuple(keep[:limit]), compose, detail, ids, match=match)
