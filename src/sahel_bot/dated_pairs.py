@@ -18,7 +18,6 @@ __all__ = ["SURE", "dated", "interval_reading", "order_reading"]
 
 #: A summary reading is as sure as the facts it rests on; it beats a single-fact reading of the same words.
 SURE = 0.9
-_SURE = SURE
 
 
 def _clauses(model: Model, frame: Frame) -> tuple[range, range] | None:
@@ -99,8 +98,8 @@ def order_reading(model: Model, frame: Frame) -> Reading | None:
         return None
     ordered = sorted((first, second), key=lambda s: (s.fact.year_from or 0, model.month(s.fact.date)))
     detail = f"the order of {first.fact.id} and {second.fact.id} by date"
-    facts = tuple(s._replace(score=_SURE) for s in ordered)
-    return Reading("order", _SURE, facts, "order", detail, frame.entity_ids)
+    facts = tuple(s._replace(score=SURE) for s in ordered)
+    return Reading("order", SURE, facts, "order", detail, frame.entity_ids)
 
 
 def interval_reading(model: Model, frame: Frame) -> Reading | None:
@@ -112,6 +111,6 @@ def interval_reading(model: Model, frame: Frame) -> Reading | None:
     first, second = (dated(model, frame, span) for span in spans)
     if first is None or second is None or first.fact.id == second.fact.id:
         return None
-    pair = tuple(s._replace(score=_SURE) for s in (first, second))
+    pair = tuple(s._replace(score=SURE) for s in (first, second))
     detail = f"the years of two facts: {first.fact.id} and {second.fact.id}"
-    return Reading("interval", _SURE, pair, "interval", detail, frame.entity_ids)
+    return Reading("interval", SURE, pair, "interval", detail, frame.entity_ids)

@@ -33,7 +33,6 @@ from .summary_sets import in_common, members_reading, period_reading
 __all__ = ["number", "number_text", "summary_reading"]
 
 _DIGITS = re.compile(r"\d[\d,]*")
-_SURE = SURE
 
 
 def number(model: Model, count: str | None) -> int | None:
@@ -127,8 +126,8 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
             when = {s.fact.id: (s.fact.year_from, model.month(s.fact.date)) for s in pair if s is not None}
             ordered = sorted((s for s in pair if s is not None), key=lambda s: when[s.fact.id], reverse=cue.most)
             detail = f"superlative '{frame.superlative}' of the two named: {', '.join(s.fact.id for s in ordered)}"
-            facts = tuple(s._replace(score=_SURE) for s in ordered)
-            return Reading("superlative", _SURE, facts, "superlative", detail, frame.entity_ids)
+            facts = tuple(s._replace(score=SURE) for s in ordered)
+            return Reading("superlative", SURE, facts, "superlative", detail, frame.entity_ids)
     members = [m.entity for m in frame.mentions if m.method == "set"]
     if cue.by == "date" and len(members) >= 2:
         return _set_by_date(model, frame, members, cue.most)
@@ -137,7 +136,7 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
     if said is not None:
         # "the first kidnapping of an American by an AQIM-linked group": the brief says which it was
         detail = f"superlative '{frame.superlative}': the brief's own words"
-        return Reading("superlative", _SURE, (said._replace(score=_SURE),), "best", detail, frame.entity_ids)
+        return Reading("superlative", SURE, (said._replace(score=SURE),), "best", detail, frame.entity_ids)
     if cue.by == "count":
         counted = {model.stem(w) for w in cue.counting}
         if not counted:
@@ -160,7 +159,7 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
     ranked.sort(key=lambda item: item[0], reverse=cue.most)
     best = ranked[0][1]
     detail = f"superlative '{frame.superlative}': {len(ranked)} facts ordered by {cue.by}"
-    return Reading("superlative", _SURE, (best._replace(score=_SURE),), "superlative", detail, frame.entity_ids)
+    return Reading("superlative", SURE, (best._replace(score=SURE),), "superlative", detail, frame.entity_ids)
 
 
 def _set_by_date(model: Model, frame: Frame, members: list[str], most: bool) -> Reading | None:
@@ -176,8 +175,8 @@ def _set_by_date(model: Model, frame: Frame, members: list[str], most: bool) -> 
         own.append(min(mine, key=lambda f: (f.year_from or 0, model.month(f.date), -f.weight, f.id)))
     own.sort(key=lambda f: (f.year_from or 0, model.month(f.date)), reverse=most)
     detail = f"superlative '{frame.superlative}' of the set: {', '.join(f.id for f in own)}"
-    facts = tuple(FactScore(f, _SURE, 1.0, 1.0, 1.0) for f in own)
-    return Reading("superlative", _SURE, facts, "superlative", detail, frame.entity_ids)
+    facts = tuple(FactScore(f, SURE, 1.0, 1.0, 1.0) for f in own)
+    return Reading("superlative", SURE, facts, "superlative", detail, frame.entity_ids)
 
 
 def _compared(model: Model, frame: Frame, most: bool) -> Reading | None:
@@ -201,8 +200,8 @@ def _compared(model: Model, frame: Frame, most: bool) -> Reading | None:
         figures.append(max(given, key=lambda item: (item[0], item[1].id)))
     figures.sort(key=lambda item: item[0], reverse=most)
     detail = f"comparative '{frame.superlative}': the figures of the two named"
-    facts = tuple(FactScore(f, _SURE, 1.0, 1.0, 1.0) for _, f in figures)
-    return Reading("superlative", _SURE, facts, "superlative", detail, frame.entity_ids)
+    facts = tuple(FactScore(f, SURE, 1.0, 1.0, 1.0) for _, f in figures)
+    return Reading("superlative", SURE, facts, "superlative", detail, frame.entity_ids)
 
 
 def _said_superlative(model: Model, frame: Frame, found: list[FactScore]) -> FactScore | None:
@@ -291,16 +290,16 @@ def _total(model: Model, frame: Frame, words: Words) -> Reading | None:
     own = [s for (event, _), s in events.items() if event in frame.entity_ids and model.in_all(s.fact.statement)]
     if len(named_events) == 1 and own:
         events = {k: s for k, s in events.items() if s is own[0]}
-    chosen = tuple(s._replace(score=_SURE) for s in events.values())
+    chosen = tuple(s._replace(score=SURE) for s in events.values())
     if len(chosen) == 1:
         # "how many civilians died in total at the gas plant?": for one event named, the brief gives the
         # total itself; for a group over all its attacks, one event's count is no total
         ((event, _),) = events
         if event not in frame.entity_ids:
             return None
-        return Reading("total", _SURE, chosen, "all", "the one count the brief gives", frame.entity_ids)
+        return Reading("total", SURE, chosen, "all", "the one count the brief gives", frame.entity_ids)
     detail = f"a total over {len(chosen)} events"
-    return Reading("total", _SURE, chosen, "total", detail, frame.entity_ids)
+    return Reading("total", SURE, chosen, "total", detail, frame.entity_ids)
 
 
 def _members(model: Model, frame: Frame, after: int) -> tuple[list[str], tuple[str, ...]]:
@@ -345,9 +344,9 @@ def _each(model: Model, frame: Frame) -> Reading | None:
         matches = model.matcher.match(sub_tokens, (mention,))
         reading = intent_reading(model, sub, [], matches[0], Context()) if matches else None
         if reading is not None and reading.facts:
-            facts.append(reading.facts[0]._replace(score=_SURE))
+            facts.append(reading.facts[0]._replace(score=SURE))
             covered.append(member)
     if len(covered) < 2:
         return None
     detail = "each of " + ", ".join(model.entities[m].short for m in members)
-    return Reading("each", _SURE, tuple(facts), "each", detail, tuple(members))
+    return Reading("each", SURE, tuple(facts), "each", detail, tuple(members))
