@@ -8,7 +8,6 @@ May import: ``model``, ``frame``, ``reading``, ``reply``, ``statements``, ``docu
 from __future__ import annotations
 
 import functools
-import re
 
 from .document import METADATA_SECTION, about_the_document
 from .frame import Frame
@@ -19,7 +18,7 @@ from .overview import more_of, offer, overview, timeline
 from .reading import Reading, expansion_of
 from .records import record
 from .reply import Citation
-from .statements import coordinate, said_once, says_nothing_new, unrepeated, yes_no_opener
+from .statements import coordinate, first_clause, said_once, says_nothing_new, unrepeated, yes_no_opener
 from .summaries import number_text
 from .summary_text import SUMMARY_SHAPES, summarise
 
@@ -46,26 +45,6 @@ def join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-_CLAUSE_END = re.compile(r"[;,(]| which | who | whose ")
-
-
-def first_clause(description: str) -> str:
-    """Return a description's first clause, short enough for a list."""
-    clause = description
-    for cut in _CLAUSE_END.finditer(description):
-        head = description[: cut.start()]
-        if head.count("\u201c") <= head.count("\u201d"):
-            clause = head
-            break
-        if description.startswith("\u201d", cut.end()):
-            # (AQIM \u201ccentral,\u201d also known as ...: the comma inside the quotes ends the clause, the
-            # quote is closed)
-            clause = head + "\u201d"
-            break
-    clause = clause.strip().rstrip(".")
-    return re.sub(r"\s+(with|of|to|in|by|for|that)$", "", clause[:90])
 
 
 def sentence_citation(model: Model, sentence_id: str) -> Citation:

@@ -3,13 +3,15 @@
 One sentence of the brief is often several facts ("concentrated in Algeria, as well as in Mali,
 Mauritania, and Niger" is one per country), and two facts may put the same claim in other words.
 Answers and fact lookups both use these checks, so a claim is never said twice.  Also how a yes-or-no
-answer opens on its first statement ("No.", "Reportedly.", "Yes.").
+answer opens on its first statement ("No.", "Reportedly.", "Yes."), and how short a description is said in a
+list (its first clause).
 May import: ``normalize``, ``model``, ``knowledge.schema``.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 
 from .knowledge.schema import Fact
@@ -19,6 +21,7 @@ from .normalize import normalize
 __all__ = [
     "coordinate",
     "distinct",
+    "first_clause",
     "names_all",
     "normal_statement",
     "said_once",
@@ -243,3 +246,30 @@ def _says_the_opposite(model: Model, top: Fact, tokens: tuple[str, ...]) -> bool
         model.stem(theirs) in said and model.stem(mine) in asked and model.stem(mine) not in said
         for theirs, mine in model.lang.opposites
     )
+
+
+_CLAUSE_END = re.compile(r"[;,(]| which | who | whose | that ")
+
+
+def first_clause(description: str) -> str:
+    """Return a description's first clause, short enough for a list."""
+    clause = description
+    for cut in _CLAUSE_END.finditer(description):
+        head = description[: cut.start()]
+        if head.count("\u201c") <= head.count("\u201d"):
+            clause = head
+            break
+        if description.startswith("\u201d", cut.end()):
+            # (AQIM \u201ccentral,\u201d also known as ...: the comma inside the quotes ends the clause, the
+            # quote is closed)
+            clause = head + "\u201d"
+            break
+    clause = clause.strip().rstrip(".")
+    if len(clause) > 90:
+        # at a word's end, and not inside a name ("... Combat with Al" of "Al Qaeda")
+        cut = clause.rfind(" ", 0, 91)
+        words = clause[:cut].split(" ")
+        while len(words) > 1 and clause[cut + 1 : cut + 2].isupper() and words[-1][:1].isupper():
+            cut -= len(words.pop()) + 1
+        clause = clause[:cut]
+    return re.sub(r"(\s+(with|of|to|in|by|for|that|and|or|the|a|an))+$", "", clause)
