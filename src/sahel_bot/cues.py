@@ -90,7 +90,7 @@ def summary(model: Model, tokens: tuple[str, ...], kind: str) -> dict[str, objec
             superlative = cue
             break
     interval = (
-        kind in ("how_many", "duration", "when")
+        kind in ("how_many", "duration", "when", "size")
         and bool(lang.interval_units & set(tokens))
         and has(text, lang.interval_words)
         and not (kind == "when" and "years" not in tokens)
