@@ -140,8 +140,9 @@ def _topic_first(model: Model, text: str, tokens: list[str], names: list[Mention
     end = named.end if named is not None else at
     if end >= len(tokens) - 1 or (tokens[end] not in lang.question_words and tokens[end] not in lang.yes_no_starts):
         # not a name followed by the question: the words up to a comma or a dash
-        cut = re.search(r"\s*[,;:\u2013\u2014]|\s-\s", text)
-        end = len(normalize(text[: cut.start()]).split()) if cut else 0
+        # (the first one after the opener: "ok, back to him - what ...?")
+        ends = (len(normalize(text[: c.start()]).split()) for c in re.finditer(r"\s*[,;:\u2013\u2014]|\s-\s", text))
+        end = next((e for e in ends if e > at), 0)
         if not at < end < len(tokens) - 1:
             return tokens, names
         named = next((m for m in names if m.start >= at and m.end == end), None)
