@@ -3,21 +3,21 @@ after the Islamic State recognized Sahrawi's pledge?") and the years between the
 between X and Y", "how long after X did Y"), and the dated fact a span of a question names, which the
 comparatives of ``summaries`` ("which came first, A or B?") use too.
 
-May import: ``model``, ``frame``, ``retrieval``, ``reading``, ``normalize``.
+May import: ``model``, ``frame``, ``retrieval``, ``reading``, ``normalize``, ``summary_sets``,
+``knowledge.schema``.
 """
 
 from __future__ import annotations
 
 from .frame import YEAR, Frame
+from .knowledge.schema import Fact
 from .model import Model
 from .normalize import phrase_at
 from .reading import Reading
 from .retrieval import FactScore
+from .summary_sets import SURE
 
-__all__ = ["SURE", "dated", "interval_reading", "order_reading"]
-
-#: A summary reading is as sure as the facts it rests on; it beats a single-fact reading of the same words.
-SURE = 0.9
+__all__ = ["dated", "earliest", "interval_reading", "order_reading"]
 
 
 def _clauses(model: Model, frame: Frame) -> tuple[range, range] | None:
@@ -61,14 +61,8 @@ def dated(model: Model, frame: Frame, span: range, shared: range = range(0), bes
     if not content and len(sub.entity_ids) == 1:
         # "which is older, AQIM or Al Murabitoun?": a name alone is dated by its beginning, the earliest
         # dated fact that has it as subject
-        entity = sub.entity_ids[0]
-        own = [
-            f
-            for f in model.index.by_entity.get(entity, ())
-            if f.year_from and model.index.roles[f.id].get(entity) == "subject"
-        ]
-        if own:
-            first = min(own, key=lambda f: (f.year_from or 0, model.month(f.date), -f.weight, f.id))
+        first = earliest(model, sub.entity_ids[0])
+        if first is not None:
             return FactScore(first, 1.0, 1.0, 0.0, 1.0)
     found = model.index.score(sub, sub.entity_ids, model.index.resolve_words(content), limit=20)
     dated = [s for s in found if s.fact.year_from and s.typed >= 1.0 and s.fact.id != besides]
@@ -78,6 +72,15 @@ def dated(model: Model, frame: Frame, span: range, shared: range = range(0), bes
     # recognition, not the pledge): an occasion is told by what happened more than by who was there
     close = [s for s in dated if s.score >= dated[0].score * 0.9]
     return max(close, key=lambda s: (s.lexical, s.score))
+
+
+def earliest(model: Model, entity: str, any_role: bool = False) -> Fact | None:
+    """An entity's earliest dated fact of those it is the subject of (its beginning), else, with
+    ``any_role``, of those it is in at all; ``None`` when the brief dates none."""
+    roles = model.index.roles
+    dated_facts = [f for f in model.index.by_entity.get(entity, ()) if f.year_from]
+    own = [f for f in dated_facts if roles[f.id].get(entity) == "subject"] or (dated_facts if any_role else [])
+    return min(own, key=lambda f: (f.year_from or 0, model.month(f.date), -f.weight, f.id)) if own else None
 
 
 def order_reading(model: Model, frame: Frame) -> Reading | None:

@@ -365,8 +365,7 @@ def _context_entity(
     if noun and noun not in model.type_nouns:
         # "the arrest", "that siege": a descriptor names what it describes; nothing talked about so far is
         # called that, so it is no reference back, and its own words will find the facts
-        stem = model.stem(noun)
-        pool = [e for e in pool if any(stem in map(model.stem, n.split()) for n in model.names[e])]
+        pool = model.called(pool, noun)
         if not pool:
             return None
     elif noun and model.stem(noun) not in {
@@ -374,8 +373,7 @@ def _context_entity(
     }:
         # "that branch", "the coalition": a noun more telling than its type's own ("group") points first at
         # one called so (AQIM's Sahel branch)
-        stem = model.stem(noun)
-        called = [e for e in pool if any(stem in map(model.stem, n.split()) for n in model.names[e])]
+        called = model.called(pool, noun)
         pool = called + [e for e in pool if e not in called]
     if thing:
         pool = [e for e in pool if model.cls[e] != "person"]

@@ -128,14 +128,11 @@ class TypeFit:
         if kind == "where":
             # the answer is a place the question did not already name (nor say as part of a name: "where was
             # the 2015 Mali peace agreement signed?" is not answered by Mali)
-            text = f" {question.normalized} "
-            places = {
-                p
-                for p in (*self.places[fact.id], *((fact.place,) if fact.place else ()))
-                if p not in asked and f" {self.place_names.get(p, p)} " not in text
-            }
+            places = [p for p in (*self.places[fact.id], *((fact.place,) if fact.place else ())) if p not in asked]
             if places:
-                return 1.0
+                text = f" {question.normalized} "
+                if any(f" {self.place_names.get(p, p)} " not in text for p in places):
+                    return 1.0
             return 0.8 if fact.relation in self.place_relations else 0.45
         if kind == "who":
             # "who leads X?": a fact of the relation that gives people in a role (leadership), when the

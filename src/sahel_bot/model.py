@@ -198,6 +198,11 @@ class Model:
             self._brief_words[template] = said
         return said
 
+    def called(self, entities: list[str], noun: str) -> list[str]:
+        """Those of ``entities`` whose names use ``noun`` ("the siege", "that branch"), in their order."""
+        stem = self.stem(noun)
+        return [e for e in entities if any(stem in map(self.stem, n.split()) for n in self.names[e])]
+
     def is_plural(self, word: str) -> bool:
         """Whether a noun is in the plural ("groups", "attacks"; not "siege", nor "news", which stems as itself)."""
         return word.endswith("s") and self.stem(word) != word

@@ -238,9 +238,7 @@ def yes_no_opener(model: Model, top: Fact, tokens: tuple[str, ...]) -> str:
 
 def _says_the_opposite(model: Model, top: Fact, tokens: tuple[str, ...]) -> bool:
     """Whether the fact says, in its statement, the opposite of a word of the question, and not the word."""
-    said = model.statement_stems.get(top.statement) or frozenset(
-        model.stem(w) for w in normalize(top.statement).split()
-    )
+    said = model.statement_stems[top.statement]
     asked = {model.stem(t) for t in tokens}
     return any(
         model.stem(theirs) in said and model.stem(mine) in asked and model.stem(mine) not in said

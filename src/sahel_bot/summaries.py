@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from .context import Context
-from .dated_pairs import SURE, dated, interval_reading, order_reading
+from .dated_pairs import dated, earliest, interval_reading, order_reading
 from .entities import Mention
 from .frame import Frame
 from .model import Model
@@ -28,7 +28,7 @@ from .normalize import first_end, phrase_at
 from .reading import Reading, Words
 from .relation_reading import intent_reading
 from .retrieval import FactScore
-from .summary_sets import in_common, members_reading, period_reading
+from .summary_sets import SURE, in_common, members_reading, period_reading
 
 __all__ = ["number", "number_text", "summary_reading"]
 
@@ -165,14 +165,12 @@ def _superlative(model: Model, frame: Frame, words: Words) -> Reading | None:
 def _set_by_date(model: Model, frame: Frame, members: list[str], most: bool) -> Reading | None:
     """ "Which of the two attacks came first?": each member of the set by its own earliest dated fact (one
     it is the subject of, else any it is in), in date order."""
-    roles = model.index.roles
     own = []
     for e in members:
-        dated_facts = [f for f in model.index.by_entity.get(e, ()) if f.year_from]
-        mine = [f for f in dated_facts if roles[f.id].get(e) == "subject"] or dated_facts
-        if not mine:
+        first = earliest(model, e, any_role=True)
+        if first is None:
             return None
-        own.append(min(mine, key=lambda f: (f.year_from or 0, model.month(f.date), -f.weight, f.id)))
+        own.append(first)
     own.sort(key=lambda f: (f.year_from or 0, model.month(f.date)), reverse=most)
     detail = f"superlative '{frame.superlative}' of the set: {', '.join(f.id for f in own)}"
     facts = tuple(FactScore(f, SURE, 1.0, 1.0, 1.0) for f in own)

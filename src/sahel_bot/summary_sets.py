@@ -11,10 +11,10 @@ from .knowledge.schema import Fact
 from .model import Model
 from .reading import Reading, Words, scored
 
-__all__ = ["in_common", "members_reading", "period_reading"]
+__all__ = ["SURE", "in_common", "members_reading", "period_reading"]
 
 #: A summary reading is as sure as the facts it rests on; it beats a single-fact reading of the same words.
-_SURE = 0.9
+SURE = 0.9
 
 
 def in_common(model: Model, frame: Frame, words: Words) -> Reading | None:
@@ -64,8 +64,8 @@ def in_common(model: Model, frame: Frame, words: Words) -> Reading | None:
         for f in [next((f for f in support[e] if side & model.index.roles[f.id].keys()), None)]
         if f is not None
     }
-    chosen = scored(list(facts.values())[:8], _SURE)
-    return Reading("in_common", _SURE, chosen, "in_common", "shared by each side", tuple(sorted(shared)))
+    chosen = scored(list(facts.values())[:8], SURE)
+    return Reading("in_common", SURE, chosen, "in_common", "shared by each side", tuple(sorted(shared)))
 
 
 #: How many shared names an "in common" answer without a kind asked for gives.
@@ -94,7 +94,7 @@ def period_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
     facts = facts[:_PERIOD_FACTS]
     facts.sort(key=lambda f: (f.year_from or 0, model.month(f.date), -f.weight, f.id))
     detail = f"what happened from {lo} to {hi}" + (f" about {', '.join(sorted(ids))}" if ids else "")
-    return Reading("period", _SURE, scored(facts, _SURE), "timeline", detail, frame.entity_ids)
+    return Reading("period", SURE, scored(facts, SURE), "timeline", detail, frame.entity_ids)
 
 
 def members_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
@@ -137,4 +137,4 @@ def members_reading(model: Model, frame: Frame, words: Words) -> Reading | None:
     if not chosen or (every and len(chosen) < len(members)):
         return None
     detail = "the members of the set of whom the facts say it"
-    return Reading("members", _SURE, scored(chosen, _SURE), "all", detail, tuple(m.entity for m in members))
+    return Reading("members", SURE, scored(chosen, SURE), "all", detail, tuple(m.entity for m in members))
