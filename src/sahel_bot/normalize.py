@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 __all__ = ["MAX_QUESTION_CHARS", "first_end", "fold", "normalize", "phrase_at", "phrase_spans", "possessed", "tokens"]
 
@@ -80,20 +81,74 @@ def tokens(text: str) -> list[str]:
 # -- phrases among a question's words (what many stages look for: a cue, a filler, an opener) --------------
 def phrase_at(words: tuple[str, ...] | list[str], phrase: tuple[str, ...]) -> int | None:
     """Where ``phrase`` (a tuple of words) first starts among ``words``, or ``None``."""
+    spans = _starts(tuple(words), phrase)
+    return next(spans, None)
+
+
+def _starts(words: tuple[str, ...], phrase: tuple[str, ...]) -> Iterator[int]:
+    """Each start of ``phrase`` among ``words``, left to right.  Every stage looks for phrases this way, many
+    times per question: the first word is found by the C-level membership test and ``index`` before any
+    slice is built, so a phrase that is not there costs one scan."""
     size = len(phrase)
-    return next((i for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == phrase), None)
+    if not size:
+        yield from range(len(words) + 1)
+        return
+    first, last = phrase[0], len(words) - size
+    if first not in words:
+        return
+    i = words.index(first)
+    while 0 <= i <= last:
+        if words[i : i + size] == phrase:
+            yield i
+        try:
+            i = words.index(first, i + 1)
+        except ValueError:
+            return
 
 
 def first_end(words: tuple[str, ...] | list[str], phrases: tuple[tuple[str, ...], ...]) -> int | None:
     """Where the first of ``phrases`` to appear among ``words`` ends (at one start, the one listed first)."""
-    return next((i + len(p) for i in range(len(words)) for p in phrases if tuple(words[i : i + len(p)]) == p), None)
+    words = tuple(words)
+    best: tuple[int, int, int] | None = None  # (start, rank in phrases, end)
+    for rank, p in enumerate(phrases):
+        start = next(_starts(words, p), None)
+        if start is not None and (best is None or (start, rank) < best[:2]):
+            best = (start, rank, start + len(p))
+    return None if best is None else best[2]
 
 
 def phrase_spans(words: tuple[str, ...] | list[str], phrases: tuple[tuple[str, ...], ...]) -> list[tuple[int, int]]:
     """Every (start, end) at which one of ``phrases`` stands among ``words``: phrase by phrase, left to right."""
-    return [
-        (i, i + len(p)) for p in phrases for i in range(len(words) - len(p) + 1) if tuple(words[i : i + len(p)]) == p
-    ]
+    words = tuple(words)
+    if len(phrases) < 8:
+        return [(i, i + len(p)) for p in phrases for i in _starts(words, p)]
+    # long lists (fillers, openers) are indexed by first word once, so a question costs one look-up a word
+    index = _first_words(phrases)
+    found = []
+    for i, word in enumerate(words):
+        for rank, p in index.get(word, ()):
+            if words[i : i + len(p)] == p:
+                found.append((rank, i, i + len(p)))
+    found.sort()
+    return [(i, end) for _, i, end in found]
+
+
+_INDEXES: dict[int, tuple[tuple[tuple[str, ...], ...], dict[str, list[tuple[int, tuple[str, ...]]]]]] = {}
+
+
+def _first_words(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+    """``phrases`` by first word, each with its rank; kept per list (the lists are the language's, built once)."""
+    held = _INDEXES.get(id(phrases))
+    if held is not None and held[0] is phrases:
+        return held[1]
+    index: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for rank, p in enumerate(phrases):
+        if p:
+            index.setdefault(p[0], []).append((rank, p))
+    if len(_INDEXES) > 256:
+        _INDEXES.clear()
+    _INDEXES[id(phrases)] = (phrases, index)
+    return index
 
 
 #: A word followed by a possessive ending as typed ("group's", "groups'")
