@@ -20,7 +20,6 @@ from .entities import Mention
 from .knowledge.schema import Entity
 from .linking import Mentions
 from .model import Model
-from .normalize import phrase_spans
 from .records import record
 
 __all__ = ["YEAR", "Frame", "build_frame"]
@@ -169,27 +168,18 @@ def _read(model: Model, text: str, tokens: tuple[str, ...], mentions: tuple[Ment
     years = tuple(int(t) for t in tokens if YEAR.fullmatch(t))
     months = set(lang.months) | set(lang.month_abbreviations)
     read_as = phrases.with_synonyms(model, tokens, in_mention)
-    # "the Islamists", "the militants": a word for groups or people at large says who acts, not what about
-    # (nor does "militant" in "the main militant leaders")
-    referring = {
-        i
-        for i, t in enumerate(tokens)
-        if i and tokens[i - 1] in lang.articles and model.noun_class(t) in ("group", "person") and t.endswith("s")
-    } | {i for i in range(len(tokens)) if model.describes_holder(tokens, i)}
+    # words that say who acts or stress what they follow: no content of their own (see phrases.unasked)
+    unasked = phrases.unasked(model, tokens)
     # "the number of": a question form, like "how many", not a word the facts must share
     asking = {w for c in model.counting_cues for w in c} if kind == "how_many" else set()
     # ("how many were there altogether?": the word asking for a total asks, the facts need not say it)
     asking |= {p for p in lang.total_words if " " not in p} if kind == "how_many" else set()
-    stressing = {j for start, end in phrase_spans(tokens, lang.emphasis_phrases) for j in range(start, end)}
-    # ("the leaders the brief names": words that only point at the document ask nothing)
-    stressing |= {j for start, end in phrase_spans(tokens, lang.document_fillers) if start for j in range(start, end)}
     content = tuple(
         t
         for i, t in read_as
         if not in_mention[i]
-        and i not in stressing
+        and i not in unasked
         and t not in asking
-        and i not in referring
         and t not in lang.stopwords
         and t not in lang.reflexives
         and not YEAR.fullmatch(t)

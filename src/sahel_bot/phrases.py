@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from .entities import Mention
 from .model import Model
-from .normalize import normalize
+from .normalize import normalize, phrase_spans
 
-__all__ = ["by_demonym", "demonym_asked", "identity_noun", "named_kind", "with_synonyms"]
+__all__ = ["by_demonym", "demonym_asked", "identity_noun", "named_kind", "unasked", "with_synonyms"]
 
 #: The classes of thing whose name "the name of the <noun>" asks for by asking which one it is.
 _NAMED_KINDS = ("group", "place", "person")
@@ -126,3 +126,37 @@ def by_demonym(model: Model, mention: Mention) -> bool:
     people, which names them, not the place."""
     name = normalize(model.entities[mention.entity].name)
     return model.scale.get(mention.entity) == "country" and normalize(mention.alias) != name
+
+
+def unasked(model: Model, tokens: tuple[str, ...]) -> set[int]:
+    """The positions of words that ask nothing the facts must say: words for groups or people at large that
+    only say who acts, and words that stress, point at the document or say when a doing began."""
+    lang = model.lang
+    # "the Islamists", "the militants": a word for groups or people at large says who acts, not what about
+    # (nor does "militant" in "the main militant leaders")
+    out = {
+        i
+        for i, t in enumerate(tokens)
+        if i and tokens[i - 1] in lang.articles and model.noun_class(t) in ("group", "person") and t.endswith("s")
+    } | {i for i in range(len(tokens)) if model.describes_holder(tokens, i)}
+    # ("these jihadist groups", "the Islamist militants": the same, with a word that only says what kind)
+    out |= {
+        j
+        for i in range(1, len(tokens) - 1)
+        if tokens[i - 1] in lang.definite_articles
+        and model.describing_stems.get(model.stem(tokens[i])) == "group"
+        and model.noun_class(tokens[i + 1]) in ("group", "person")
+        and model.is_plural(tokens[i + 1])
+        for j in (i, i + 1)
+    }
+    # "why France in particular?": words that stress what they follow
+    out |= {j for start, end in phrase_spans(tokens, lang.emphasis_phrases) for j in range(start, end)}
+    # ("the leaders the brief names": words that only point at the document ask nothing)
+    out |= {j for start, end in phrase_spans(tokens, lang.document_fillers) if start for j in range(start, end)}
+    # ("start pledging", "began to attack": when the doing began, and the doing is what is asked)
+    out |= {
+        i
+        for i, t in enumerate(tokens[:-1])
+        if t in lang.aspect_verbs and (tokens[i + 1].endswith("ing") or tokens[i + 1] == "to")
+    }
+    return out

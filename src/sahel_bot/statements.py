@@ -143,7 +143,12 @@ def _frame_of(a: list[str], b: list[str]) -> tuple[int, int] | None:
     # not when they differ in their first words: "X has ..." and "Y has ..." are not "X and Y has ..."; a
     # long shared start allows longer differing parts ("..., possibly to X" and "..., possibly to Y")
     most = _MIDDLE if p < 10 else 2 * _MIDDLE
-    if not p or not (0 < rest_a <= most and 0 < rest_b <= most) or shared < _SHARED * max(len(a), len(b)):
+    # a whole clause said alike ("X have pledged greater unity since 2015, possibly ..."), then what differs:
+    # one statement of several reasons, however long each is
+    clause = p >= 8 and any(w.endswith(",") for w in a[p - 2 : p])
+    if not p or not (0 < rest_a <= most and 0 < rest_b <= most):
+        return None
+    if shared < _SHARED * max(len(a), len(b)) and not clause:
         return None
     return p, s
 

@@ -157,6 +157,7 @@ class Language:
     now_words: frozenset[str]
     past_words: frozenset[str]
     reflexives: frozenset[str]
+    aspect_verbs: frozenset[str]
     emphasis_phrases: tuple[tuple[str, ...], ...]
     sequence_words: frozenset[str]
     auxiliaries: frozenset[str]
