@@ -200,7 +200,10 @@ def _resolve_roles(model: Model, tokens: tuple[str, ...], mentions: list[Mention
     alone, since there the leader is the answer.
     """
     mentions = _appositions(model, tokens, mentions)
-    if not tokens or tokens[0] in model.lang.list_starters:
+    # ("which region does the leader of X come from?": the question asks for a kind of its own, and the
+    # role names someone it is asked of)
+    kind_first = len(tokens) > 1 and tokens[1] in model.type_nouns and tokens[1] not in model.role_nouns
+    if not tokens or (tokens[0] in model.lang.list_starters and not kind_first):
         return mentions, ""
     if any(model.cls[m.entity] == "person" for m in mentions):
         # "is X the leader of Y?": the leader is what is being asked about
@@ -222,12 +225,24 @@ def _resolve_roles(model: Model, tokens: tuple[str, ...], mentions: list[Mention
             noun_at = m.end + after.index(noun)
             out = [x for x in out if not (m.end <= x.start and x.end <= noun_at)]
             end = noun_at + 1
+        # ("the leader of the newly proclaimed JNIM": words describing the group stand between)
+        described = 0
+        while (
+            noun is None
+            and described < 2
+            and len(before) > 2
+            and before[-1] not in lang.stopwords
+            and before[-1] not in model.role_nouns
+            and not any(x.start <= m.start - described - 1 < x.end for x in mentions)
+        ):
+            described += 1
+            before = list(tokens[max(0, m.start - 3 - described) : m.start - described])
         article = 1 if before[-1:] == ["the"] else 0  # "the head of the MLF"
         if article:
             before = before[:-1]
         if noun is None and len(before) >= 2 and before[-1] == "of" and before[-2] in model.role_nouns:
             noun = before[-2]
-            start = m.start - 2 - article
+            start = m.start - described - 2 - article
         joined = carried is not None and set(tokens[carried[1] : m.start]) <= lang.coordinators | lang.articles
         if noun is None and carried is not None and joined:
             noun = carried[0]

@@ -150,8 +150,13 @@ def _fronted(model: Model, tokens: tuple[str, ...]) -> Description | None:
     if not found:
         return None
     end = k + max(m.end for m in found)
+    if end + 1 < asks and tokens[end] in lang.range_openers and YEAR.fullmatch(tokens[end + 1]):
+        end += 2  # ("the faction that split from X in 2015, who ...": the year dates the description)
     clause = tokens[k:end]
-    if len(clause) < _SHORTEST_CLAUSE or clause[0] in lang.prepositions or end >= asks:
+    # ("the group that kidnapped the American in Niger, what did it merge into?": the question that follows
+    # points back at the description; else a name just before the question word is the question's own)
+    pointed = bool(lang.clause_subjects & set(tokens[asks:]) - lang.articles)
+    if len(clause) < _SHORTEST_CLAUSE or clause[0] in lang.prepositions or (end >= asks and not pointed):
         return None
     named = tuple(dict.fromkeys(m.entity for m in found))
     inner = " ".join((lang.description_question, head, *clause))
