@@ -124,7 +124,9 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         first = bool(mentions) and i < min(m.start for m in mentions)
         # "does AQIM give it money?": an object pronoun after a name is someone else than that name
         other = bool(mentions) and not first and token in lang.object_pronouns and previous not in lang.articles
-        if mentions and kind == "any" and not first and not other:
+        # "why were they able to do that?": what one does, named by "that", is what happened
+        done = token in lang.demonstratives and previous in lang.doing_verbs and not following
+        if mentions and kind == "any" and not first and not other and not done:
             if token not in lang.neuter_pronouns or taken - {"place"}:
                 continue
             kind = "group"
@@ -142,6 +144,7 @@ def resolve_references(model: Model, tokens: tuple[str, ...], mentions: list[Men
         happened = happened or (token in lang.neuter_pronouns | lang.demonstratives and previous in lang.response_words)
         # "which group carried it out?", "who claimed it?": what is carried out or claimed is what happened
         happened = happened or (token in lang.neuter_pronouns | lang.demonstratives and previous in lang.deed_verbs)
+        happened = happened or done
         entity = _owned_by_person(model, context, owned) if owned and lang.pronouns.get(token) == "person" else None
         if adjective in lang.other_words and descriptor:
             # "the other man": of the two talked about, the one the conversation is not about now ("the

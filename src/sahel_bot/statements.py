@@ -130,7 +130,7 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _frame_of(a: list[str], b: list[str]) -> tuple[int, int] | None:
+def _frame_of(a: list[str], b: list[str], loose: bool = False) -> tuple[int, int] | None:
     """The lengths of the words two statements share at their start and their end, if they differ in between."""
     p = 0
     while p < min(len(a), len(b)) and a[p] == b[p]:
@@ -148,9 +148,15 @@ def _frame_of(a: list[str], b: list[str]) -> tuple[int, int] | None:
     clause = p >= 8 and any(w.endswith(",") for w in a[p - 2 : p])
     if not p or not (0 < rest_a <= most and 0 < rest_b <= most):
         return None
-    if shared < _SHARED * max(len(a), len(b)) and not clause:
+    if shared < _SHARED * max(len(a), len(b)) and not clause and not loose:
         return None
     return p, s
+
+
+def _is_value(words: list[str], shape: tuple[int, int], fact: Fact) -> bool:
+    """Whether the part of a statement between its shared start and end is the fact's own value."""
+    p, s = shape
+    return bool(fact.value) and " ".join(words[p : len(words) - s]).rstrip(",.") == fact.value
 
 
 def _words(statement: str) -> list[str]:
@@ -173,6 +179,12 @@ class _Group:
     def take(self, fact: Fact, names: tuple[str, ...]) -> bool:
         words = _words(fact.statement)
         shape = _frame_of(self.words, words)
+        if shape is None and fact.subject == self.facts[0].subject:
+            # what differs is each fact's own value ("X ousted ...", "X killed ..."): what one thing did,
+            # said once of it however little the statements share
+            loose = _frame_of(self.words, words, loose=True)
+            if loose is not None and _is_value(words, loose, fact) and _is_value(self.words, loose, self.facts[0]):
+                shape = loose
         if shape is None or (self.shape is not None and shape != self.shape):
             return False
         # never cut a name in two ("Ansar al Dine" and "Ansar al Islam" differ in the middle of a name)
