@@ -80,10 +80,16 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
     # kind of what the last count counted counts that kind instead)
     counting = frame.answer_type == context.answer_type == "how_many"
     new_types = {t for _, ts in model.types_named(tokens) for t in ts} if counting else set()
+    # ("did Americans die in the Bamako one?" ... "what about Ouagadougou?": a new place asks of what happened
+    # there, not of the occasion in the last place)
+    placed = "place" in new_classes
     kept = tuple(
         e
         for e in context.asked
-        if e in model.entities and model.cls[e] not in new_classes and model.entities[e].type not in new_types
+        if e in model.entities
+        and model.cls[e] not in new_classes
+        and model.entities[e].type not in new_types
+        and not (placed and model.cls[e] == "event")
     )
     if lang.someone_else & set(tokens) and frame.answer_type in ("who", "which"):
         # "who else ...?" asks for someone other than the last subject: do not carry it over
@@ -134,6 +140,15 @@ def elliptical_reading(model: Model, frame: Frame, context: Context) -> Reading 
     # an explicit follow-up ("and the related groups?") whose own words the facts bear out is the reading,
     # whatever a word-by-word lookup of the turn alone finds
     score = 1.0 if opener and bearing else top.score * 0.97
+    roles = model.index.roles[top.fact.id]
+    named_only = all(
+        any(m.start <= i < m.end for m in frame.mentions) or tokens[i] in lang.follow_up_fillers | lang.articles
+        for i in range(len(opened.split()), len(tokens))
+    )
+    if opened and named_only and carried and top.lexical >= 1.0 and entity_ids and all(e in roles for e in entity_ids):
+        # ("what about Burkina Faso?": all the last question's words in a fact about the new subject: the
+        # last question again, before any reading of the name alone)
+        score = max(score, 0.9)
     return Reading("follow_up", score, tuple(chosen), "all", detail, ids)
 
 
