@@ -200,10 +200,7 @@ def _resolve_roles(model: Model, tokens: tuple[str, ...], mentions: list[Mention
     alone, since there the leader is the answer.
     """
     mentions = _appositions(model, tokens, mentions)
-    # ("which region does the leader of X come from?": the question asks for a kind of its own, and the
-    # role names someone it is asked of)
-    kind_first = len(tokens) > 1 and tokens[1] in model.type_nouns and tokens[1] not in model.role_nouns
-    if not tokens or (tokens[0] in model.lang.list_starters and not kind_first):
+    if not tokens or tokens[0] in model.lang.list_starters:
         return mentions, ""
     if any(model.cls[m.entity] == "person" for m in mentions):
         # "is X the leader of Y?": the leader is what is being asked about
